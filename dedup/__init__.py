@@ -1,0 +1,44 @@
+"""dedup: find reprinted wire stories in a news corpus, name the original, show what changed.
+
+>>> import dedup
+>>> dedup.compare("Nothing in common here.", "Entirely different words.").verdict
+'none'
+"""
+
+from .clean import Cleaned, Paragraph, Words, clean, tokenize
+from .cluster import Cluster
+from .errors import ConfigError, DedupError, IndexFormatError, InputError, MissingDependencyError
+from .ingest import Document, Skipped, iter_documents
+from .pipeline import Prepared, ScanResult, compare, prepare, scan
+from .settings import Settings
+from .sign import Signature
+from .verify import Match, SharedPassage
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cleaned",
+    "Cluster",
+    "ConfigError",
+    "DedupError",
+    "Document",
+    "IndexFormatError",
+    "InputError",
+    "Match",
+    "MissingDependencyError",
+    "Paragraph",
+    "Prepared",
+    "ScanResult",
+    "Settings",
+    "SharedPassage",
+    "Signature",
+    "Skipped",
+    "Words",
+    "__version__",
+    "clean",
+    "compare",
+    "iter_documents",
+    "prepare",
+    "scan",
+    "tokenize",
+]

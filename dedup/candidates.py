@@ -1,0 +1,69 @@
+"""Candidates: documents whose passage windows share an LSH band key.
+
+Each document contributes the band keys of its passage windows
+(:func:`dedup.sign.sign`). Two documents are candidates when any of their keys are
+equal: some window of one is, with high probability, similar to a window of the
+other (the S-curve of ``bands`` x ``rows`` around ``passage_threshold``). Because
+windows are small, a reprint that keeps a fraction of the wire story and pads it
+with its own text still shares whole windows with the original: candidates follow
+*containment*, not whole-document Jaccard.
+
+The grouping is one numpy sort over all keys; a bucket holding more than
+``max_bucket`` documents (boilerplate the cleaner missed, or a story reprinted
+hundreds of times) is linked as a star and a chain instead of all its pairs, which
+keeps every member connected while bounding the work.
+
+>>> import numpy as np
+>>> keys = [np.array([[1, 2]], dtype=np.uint64), np.array([[3, 2]], dtype=np.uint64), np.array([[9, 8]], dtype=np.uint64)]
+>>> candidate_pairs(keys).tolist()
+[[0, 1]]
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+DEFAULT_MAX_BUCKET = 200
+
+
+def candidate_pairs(band_keys: Sequence[np.ndarray], *, max_bucket: int = DEFAULT_MAX_BUCKET) -> np.ndarray:
+    """Return the sorted unique (i, j), i < j, of documents sharing a band key.
+
+    Args:
+        band_keys: per document, its (windows, bands) array of uint64 keys; the
+            position in the sequence is the document's index.
+        max_bucket: buckets with more documents are linked as star + chain.
+    """
+    sizes = np.array([k.size for k in band_keys], dtype=np.int64)
+    if sizes.sum() == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    keys = np.concatenate([k.ravel() for k in band_keys])
+    docs = np.repeat(np.arange(len(band_keys), dtype=np.int64), sizes)
+    order = np.lexsort((docs, keys))
+    keys, docs = keys[order], docs[order]
+    keep = np.ones(len(keys), dtype=bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+    keys, docs = keys[keep], docs[keep]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    lengths = np.diff(np.append(starts, len(keys)))
+    two = starts[lengths == 2]  # by far the most common bucket: one pair, done in bulk
+    pairs = [np.stack([docs[two], docs[two + 1]], axis=1)]
+    pairs += [_bucket_pairs(docs[s : s + n], max_bucket) for s, n in zip(starts[lengths > 2], lengths[lengths > 2])]
+    allpairs = np.concatenate(pairs)
+    if not len(allpairs):
+        return np.zeros((0, 2), dtype=np.int64)
+    n = np.int64(len(band_keys))
+    code = np.unique(allpairs[:, 0] * n + allpairs[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
+def _bucket_pairs(members: np.ndarray, max_bucket: int) -> np.ndarray:
+    """All pairs of a bucket (members sorted ascending), or star + chain if it is huge."""
+    if len(members) <= max_bucket:
+        i, j = np.triu_indices(len(members), k=1)
+        return np.stack([members[i], members[j]], axis=1)
+    star = np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1)
+    chain = np.stack([members[1:-1], members[2:]], axis=1)
+    return np.concatenate([star, chain])

@@ -1,0 +1,436 @@
+"""Clean: split an article into paragraphs, tell body from furniture, normalise words.
+
+Scraped news arrives wrapped in furniture: headline, byline, dateline, captions,
+"Related article:" links, source lines, comment threads, ads, menus and prompts.
+:func:`clean` keeps every paragraph (credits and dates are evidence of origin) but
+labels each with a ``kind``; only ``body`` paragraphs drive similarity.
+
+Normalisation is for comparison only; the original text is kept for display.
+:func:`normalize` applies Unicode NFKC, folds case, curly quotes, apostrophes and
+dashes, joins abbreviations (``U.S.`` -> ``us``) and thousands separators;
+:func:`tokenize` then yields punctuation-free word tokens for any script, with
+each CJK character a token of its own (those scripts do not separate words).
+
+>>> [p.kind for p in clean("By Reuters\\n\\nThe minister said on Monday that the talks would go on.").paragraphs]
+['byline', 'body']
+>>> tokenize("The U.S. “defence” budget—$1,000bn; Japan’s")
+['the', 'us', 'defence', 'budget', '1000bn', 'japans']
+>>> tokenize("Путин заявил, что")
+['путин', 'заявил', 'что']
+>>> tokenize("日本と")
+['日', '本', 'と']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+
+#: Paragraph kinds. ``body`` is article text; everything else is furniture.
+KINDS = (
+    "body", "headline", "standfirst", "byline", "dateline", "date", "caption", "credit",
+    "related", "source", "copyright", "comment", "prompt", "ad", "nav", "template", "trailer",
+)
+
+# --- normalisation ---------------------------------------------------------------------
+
+_DOUBLE_QUOTES = "\"“”„‟«»「」『』〝〞〟＂"
+_APOSTROPHES = "'‘’‚‛′`´ʼ"
+_DASHES = "‐‑‒–—―−﹘﹣－"
+_FOLD = {ord(c): '"' for c in _DOUBLE_QUOTES}
+_FOLD.update({ord(c): "'" for c in _APOSTROPHES})
+_FOLD.update({ord(c): "-" for c in _DASHES})
+_FOLD.update({ord("…"): "..."})
+_FOLD.update({cp: " " for cp in range(0xE000, 0xE004)})  # our private markers never come from input
+
+_APOS_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
+_ABBREV = re.compile(r"(?<!\w)[^\W\d_](?:\.[^\W\d_])+\.?(?!\w)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def normalize(text: str) -> str:
+    """Return text folded for comparison: NFKC, casefold, quotes/dashes/abbreviations unified.
+
+    Punctuation stays (it marks sentences and quotations); :func:`tokenize` drops it.
+
+    >>> normalize("“U.S.” — Japan’s 1,500")
+    '"us" - japans 1500'
+    """
+    s = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    s = _APOS_IN_WORD.sub("", s)
+    s = _ABBREV.sub(lambda m: m.group().replace(".", ""), s)
+    return _THOUSANDS.sub("", s)
+
+
+_PARA, _SENT, _QUOTE = "\ue000", "\ue001", "\ue002"
+_SENT_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|[。！？]")
+_NONWORD = re.compile(r"[^\w\ue000-\ue002]+|_")
+_LONG_WORD = re.compile(r"(\w{40})\w+")
+# Scripts written without spaces between words: each character is a token.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+def _marked_words(paragraphs: Iterable[str]) -> list[str]:
+    """Tokenise paragraphs into words interleaved with paragraph/sentence/quote markers."""
+    s = f" {_PARA} ".join(normalize(p) for p in paragraphs)
+    s = _SENT_END.sub(f" {_SENT} ", s).replace('"', f" {_QUOTE} ")
+    s = _LONG_WORD.sub(r"\1", _NONWORD.sub(" ", s))
+    s = _CJK.sub(r" \g<0> ", s)
+    return s.split()
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the normalised word tokens of a text (no punctuation, any script).
+
+    >>> tokenize('He said: "We will win." Then left.')
+    ['he', 'said', 'we', 'will', 'win', 'then', 'left']
+    """
+    return [w for w in _marked_words([text]) if w not in (_PARA, _SENT, _QUOTE)]
+
+
+@dataclass(frozen=True)
+class Words:
+    """The body of one article as normalised words, with where each one stands.
+
+    Attributes:
+        words: normalised word tokens, in order (a numpy unicode array).
+        paragraph: index of the body paragraph each word is in.
+        quoted: whether each word is inside double quotation marks.
+        sentence_start: whether each word begins a sentence (or a paragraph).
+    """
+
+    words: np.ndarray
+    paragraph: np.ndarray
+    quoted: np.ndarray
+    sentence_start: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def analyse(paragraphs: Iterable[str]) -> Words:
+    """Tokenise body paragraphs into :class:`Words`, vectorised over the whole body.
+
+    Quotation state is reset at each paragraph, so an unclosed quote (news style for a
+    quote running over several paragraphs) never leaks past its paragraph.
+
+    >>> w = analyse(['He said "we will win" today.', 'Next one.'])
+    >>> w.words.tolist(), w.quoted.tolist(), w.paragraph.tolist(), w.sentence_start.tolist()
+    (['he', 'said', 'we', 'will', 'win', 'today', 'next', 'one'], [False, False, True, True, True, False, False, False], [0, 0, 0, 0, 0, 0, 1, 1], [True, False, False, False, False, False, True, False])
+    """
+    parts = _marked_words(paragraphs)
+    if not parts:
+        empty = np.zeros(0, dtype=bool)
+        return Words(np.zeros(0, dtype="<U1"), np.zeros(0, dtype=np.int32), empty, empty)
+    arr = np.array(parts)
+    is_para, is_sent, is_quote = arr == _PARA, arr == _SENT, arr == _QUOTE
+    is_word = ~(is_para | is_sent | is_quote)
+    quotes = np.cumsum(is_quote)
+    # quote count at the latest paragraph marker: parity is counted from there
+    base = np.maximum.accumulate(np.where(is_para, quotes, 0))
+    quoted = ((quotes - base) % 2 == 1)[is_word]
+    paragraph = np.cumsum(is_para)[is_word].astype(np.int32)
+    breaks = np.cumsum(is_para | is_sent)[is_word]
+    start = np.ones(len(breaks), dtype=bool)
+    start[1:] = breaks[1:] != breaks[:-1]
+    return Words(arr[is_word], paragraph, quoted, start)
+
+
+# --- paragraphs --------------------------------------------------------------------------
+
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0\u3000]*\n")
+_INDENTED = re.compile(r"^(?:[ \t]{2,}|\t)\S")
+_TERMINAL = tuple(".!?:;\"'”’)»。！？")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split raw article text into paragraphs.
+
+    Blank lines separate paragraphs. Inside a block, lines that look hard-wrapped
+    (mid-sentence breaks, as in wire copy) are joined, with indented lines starting a
+    new paragraph; otherwise each line is a paragraph of its own (scraped pages).
+
+    >>> split_paragraphs("Title\\n\\nThe Federal Reserve entered the U.S.\\nGovernment securities market to\\narrange repurchases.\\n    Dealers said so.")
+    ['Title', 'The Federal Reserve entered the U.S. Government securities market to arrange repurchases.', 'Dealers said so.']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    out: list[str] = []
+    for block in _BLANK_LINE.split(text):
+        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if _hard_wrapped(lines):
+            current: list[str] = []
+            for line in lines:
+                if current and _INDENTED.match(line):
+                    out.append(" ".join(current))
+                    current = []
+                current.append(line.strip())
+            out.append(" ".join(current))
+        else:
+            out.extend(line.strip() for line in lines)
+    return [p for p in (_SPACES.sub(" ", p).strip() for p in out) if p]
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    if len(lines) < 2:
+        return False
+    if any(len(line.strip()) > 100 for line in lines[:-1]):
+        return False
+    wraps = breaks = 0
+    for line, nxt in zip(lines, lines[1:]):
+        stripped, following = line.strip(), nxt.strip()
+        if _INDENTED.match(nxt):
+            continue  # an indented line opens a paragraph: says nothing about wrapping
+        breaks += 1
+        if stripped == following:
+            return False
+        if 30 <= len(stripped) <= 100 and (not stripped.endswith(_TERMINAL) or following[:1].islower()):
+            wraps += 1
+    return wraps > 0 and wraps * 2 >= breaks
+
+
+# --- furniture ---------------------------------------------------------------------------
+
+_AGENCIES = {
+    "reuters": "Reuters", "reuter": "Reuters", "thomson reuters": "Reuters",
+    "associated press": "AP", "ap": "AP", "afp": "AFP", "agence france-presse": "AFP",
+    "agence france presse": "AFP", "bloomberg": "Bloomberg", "xinhua": "Xinhua", "kyodo": "Kyodo",
+    "dpa": "dpa", "tass": "TASS", "interfax": "Interfax", "efe": "EFE", "ansa": "ANSA",
+    "upi": "UPI", "yonhap": "Yonhap", "pa": "PA",
+}
+_AGENCY = r"(Thomson Reuters|Reuters|Reuter|Associated Press|AP|AFP|Agence France[- ]Presse|Bloomberg|Xinhua|Kyodo|dpa|TASS|Interfax|EFE|ANSA|UPI|Yonhap|PA)"
+_CREDIT_PATTERNS = (
+    re.compile(r"^\W*[Bb]y\W+" + _AGENCY + r"\b"),                                # By Reuters, By [Reuters](#)
+    re.compile(r"\(" + _AGENCY + r"\)\s*[-–—:]"),                                 # MOSCOW (Reuters) -
+    re.compile(r"(?:©|\([cC]\)|[Cc]opyright)[^\n]{0,40}?\b" + _AGENCY + r"\b"),    # © Thomson Reuters 2018
+    re.compile(r"^\W*" + _AGENCY + r"\W*$"),                                      # a lone sign-off: Reuter
+)
+_REPORTING_BY = re.compile(r"^\W*(?:[Ww]ith )?(?:additional )?[Rr]eporting by\b")
+_AGENCY_NAME = re.compile(r"\b" + _AGENCY + r"\b")
+
+_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("source", re.compile(r"^\W*(original\s+url|source|original\s+article|originally\s+published(\s+(at|on|by))?|url|link)\s*:|^\W*<?https?://\S+>?\W*$", re.I)),
+    ("related", re.compile(r"^\W*(related(\s+(articles?|stories|story|content|news|coverage|links?))?|read\s+more|see\s+also|more\s+on\s+this(\s+story)?|recommended|also\s+read|read\s+also|you\s+may\s+also\s+like|more\s+from|further\s+reading|most\s+read)\s*[:|>»\-–—]", re.I)),
+    ("copyright", re.compile(r"©|\([cC]\)\s|\bcopyright\b|\ball rights reserved\b", re.I)),
+    ("caption", re.compile(r"\b(photos?|photograph|picture|pictured|image|file photo|credits?|illustration|video)\s*:|\((photo|file photo|reuters|ap|afp|getty images|epa)\)|/\s*(reuters|ap|afp|tass|getty images|epa|ria novosti|sputnik|xinhua|kyodo|bloomberg)\W*$", re.I)),
+    ("comment", re.compile(r"^\W*(\d+\s+comments?|comments?|login to (comment|leave a comment)|leave a comment|add (a|your) comment|post a comment|reply|report( abuse)?|show (more )?replies|comments are closed|join the (conversation|discussion))\W*$|^\d+\s*\(\s*\+\d+\s*/\s*-\d+\s*\)$", re.I)),
+    ("prompt", re.compile(r"\b(newsletters?|sign[ -]?up|subscribe|subscription|register|log ?in|login|sign in|forgot (your )?password|create an account|follow us|share (this|on)|download (our|the) app|cookies?|privacy policy|terms of (use|service)|accessibility links|skip to (main )?content)\b", re.I)),
+    ("ad", re.compile(r"^\W*(advertisement|advertising|sponsored( content)?|promoted|ad|ads by \w+|book now|shop now|learn more|call\s*:.*)\W*$", re.I)),
+    ("byline", re.compile(r"^\W*by\s+\W*[A-Z\[]", re.I)),
+)
+_DATE = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2})\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}\s+(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?,?\s+\d{4}\b",
+    re.I,
+)
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(,\s*[A-Z][\w .'\-]*|\s*\(\w[\w ]*\))\s*([-–—:]|$)")
+_BULLET = re.compile(r"^[•·▪►■●◦*\-]\s")
+_END_KINDS = frozenset({"copyright", "comment", "source"})
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph as written (for display), with its kind (``body`` or furniture)."""
+
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """An article split into labelled paragraphs, with the evidence of origin found in it.
+
+    Attributes:
+        paragraphs: every paragraph in order, body and furniture.
+        credits: wire agencies credited in bylines, datelines, copyright or sign-off lines
+            (captions excluded: a photo credit says nothing of the text), sorted.
+        published: the first date found in the furniture, ISO ``YYYY-MM-DD``, or None.
+        headline: the headline found in the text, or None.
+    """
+
+    paragraphs: tuple[Paragraph, ...]
+    credits: tuple[str, ...] = ()
+    published: str | None = None
+    headline: str | None = None
+
+    @property
+    def body(self) -> tuple[str, ...]:
+        """The body paragraphs' text, in order."""
+        return tuple(p.text for p in self.paragraphs if p.kind == "body")
+
+
+def line_key(text: str) -> str:
+    """Return the key under which a line is counted for corpus-level template detection.
+
+    >>> line_key("Sign up  for our NEWSLETTER!") == line_key("sign up for our newsletter")
+    True
+    """
+    return " ".join(tokenize(text))
+
+
+def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
+    """Return the keys of a document's short lines, the units of template detection.
+
+    Pure and per-document, so any engine can count them; :func:`find_template_lines`
+    (or a Spark group-by) turns the counts into the template set.
+
+    >>> sorted(template_candidates("Advertisement\\n\\nA long enough line of body text here.", template_max_words=3))
+    ['advertisement']
+    """
+    keys = set()
+    for paragraph in split_paragraphs(text):
+        key = line_key(paragraph)
+        if key and key.count(" ") < template_max_words:
+            keys.add(key)
+    return keys
+
+
+def find_template_lines(
+    texts: Iterable[str], *, template_min_docs: int = 5, template_max_words: int = 20
+) -> frozenset[str]:
+    """Return keys of short lines that recur in at least ``template_min_docs`` documents.
+
+    A line repeated across many articles is site template (menus, prompts, sign-offs),
+    not content. Only lines of at most ``template_max_words`` words are counted: a long
+    paragraph found in many documents is syndicated copy, exactly what dedup looks for.
+
+    >>> docs = ["Subscribe to our daily briefing\\n\\nStory %d is here and it is long." % i for i in range(5)]
+    >>> sorted(find_template_lines(docs, template_min_docs=5))
+    ['subscribe to our daily briefing']
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(template_candidates(text, template_max_words=template_max_words))
+    return frozenset(k for k, n in counts.items() if n >= template_min_docs)
+
+
+def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned:
+    """Split an article into paragraphs and label each as body or furniture.
+
+    Args:
+        text: the raw article text (plain text or Markdown as scraped).
+        template_lines: keys (:func:`line_key`) of lines known to be site template,
+            from :func:`find_template_lines` over the corpus.
+
+    >>> c = clean("Putin Rebuffs Abe\\n\\nBy [Reuters](#)\\n\\nSeptember 05, 2019\\n\\n"
+    ...           "Russian President Vladimir Putin told Abe on Thursday that a treaty was hard.")
+    >>> [p.kind for p in c.paragraphs], c.credits, c.published, c.headline
+    (['headline', 'byline', 'date', 'body'], ('Reuters',), '2019-09-05', 'Putin Rebuffs Abe')
+    """
+    raw = split_paragraphs(text)
+    kinds = [
+        _classify(p, raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
+        for i, p in enumerate(raw)
+    ]
+    if template_lines:
+        kinds = [
+            "template" if k == "body" and line_key(p) in template_lines else k
+            for p, k in zip(raw, kinds)
+        ]
+    headline_at = _headline_index(raw, kinds)
+    if headline_at is not None:
+        kinds[headline_at] = "headline"
+    credits: set[str] = set()
+    published: str | None = None
+    body_words = 0
+    ended = False
+    for index, paragraph in enumerate(raw):
+        kind = kinds[index]
+        if kind == "body" and ended:
+            kind = "trailer"
+        elif kind == "body" and body_words == 0 and _BULLET.match(paragraph):
+            kind = "standfirst"
+        elif kind in _END_KINDS and body_words >= 40:
+            ended = True  # copyright lines, comment threads and source links close the article
+        if kind == "body":
+            body_words += len(paragraph.split())
+        if kind != "caption":
+            credits.update(_credits(paragraph))
+        if published is None and kind != "body":
+            published = _find_date(paragraph)
+        kinds[index] = kind
+    paragraphs = tuple(Paragraph(p, k) for p, k in zip(raw, kinds))
+    headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
+    return Cleaned(paragraphs, tuple(sorted(credits)), published, headline)
+
+
+def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
+    """Find the headline: an unpunctuated line before the body, the longest such."""
+    first_body = next((i for i, k in enumerate(kinds) if k == "body"), len(raw))
+    if first_body < len(raw) and _looks_like_headline(raw[first_body]):
+        return first_body
+    before = [i for i in range(first_body) if kinds[i] == "nav" and _looks_like_headline(raw[i])]
+    return max(before, key=lambda i: len(raw[i].split()), default=None)
+
+
+def _classify(paragraph: str, previous: str | None, following: str | None) -> str:
+    words = paragraph.split()
+    n = len(words)
+    if paragraph == previous or paragraph == following:
+        return "caption"  # scrapers repeat image alt text and caption back to back
+    for kind, pattern in _RULES:
+        if kind in ("comment", "ad", "byline", "prompt") and n > 12:
+            continue  # these rules describe short lines; long prose that mentions "register" is body
+        if kind == "related" and n > 30:
+            continue
+        if pattern.search(paragraph):
+            return kind
+    if any(p.search(paragraph) for p in _CREDIT_PATTERNS[3:4]):
+        return "credit"
+    if n <= 12 and _DATE.search(paragraph):
+        return "date"
+    if n <= 8 and _DATELINE.match(paragraph):
+        return "dateline"
+    if paragraph.startswith("#"):
+        return "nav"  # a Markdown heading: headline or subhead
+    if n >= 12 or (n >= 6 and paragraph.rstrip("*_ ").endswith(_TERMINAL)):
+        return "body"
+    return "nav"
+
+
+def _looks_like_headline(paragraph: str) -> bool:
+    words = paragraph.split()
+    return 3 <= len(words) <= 30 and not paragraph.rstrip("*_ ").endswith(_TERMINAL)
+
+
+_MARKUP = re.compile(r"[#*_\[\]]|\(#\)")
+
+
+def _strip_markup(text: str) -> str:
+    return _SPACES.sub(" ", _MARKUP.sub("", text)).strip()
+
+
+def _credits(paragraph: str) -> set[str]:
+    found = set()
+    if _REPORTING_BY.match(paragraph):
+        found.update(_AGENCIES[m.group(1).lower().replace("-", " ")] for m in _AGENCY_NAME.finditer(paragraph))
+    for pattern in _CREDIT_PATTERNS:
+        for match in pattern.finditer(paragraph):
+            found.add(_AGENCIES[match.group(1).lower().replace("-", " ")])
+    return found
+
+
+def _find_date(paragraph: str) -> str | None:
+    match = _DATE.search(paragraph)
+    if not match:
+        return None
+    if match.group(1):
+        return match.group(1)
+    found = match.group(0).lower().replace(",", " ").replace(".", " ").split()
+    try:
+        if found[0].isdigit():
+            day, month, year = int(found[0]), _MONTHS[found[1][:3]], int(found[2])
+        else:
+            month, day, year = _MONTHS[found[0][:3]], int(found[1]), int(found[2])
+    except (KeyError, ValueError, IndexError):
+        return None
+    if not (1 <= day <= 31 and 1000 <= year <= 9999):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -1,0 +1,154 @@
+"""The ``dedup`` command line: a thin layer over the Python API (the only typer import).
+
+Exit codes, as linters use them: 0 done (and clean, for ``check``), 1 duplicates
+found (``check``), 2 usage, input or configuration error. Errors are one line on
+stderr; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import DedupError, InputError
+from .settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Find reprinted wire stories in a news corpus, name the original, show what changed.",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Find reprinted wire stories in a news corpus, name the original, show what changed."""
+
+
+class ScanFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+# Settings flags, shared by every command that computes signatures or verdicts.
+_D = Settings()
+ShingleSize = typer.Option(_D.shingle_size, "--shingle-size", help="Words per shingle.")
+NumPerm = typer.Option(_D.num_perm, "--num-perm", help="MinHash permutations.")
+Seed = typer.Option(_D.seed, "--seed", help="MinHash permutation seed.")
+PassageWords = typer.Option(_D.passage_words, "--passage-words", help="Words per passage window (candidates).")
+PassageThreshold = typer.Option(_D.passage_threshold, "--passage-threshold", help="Passage Jaccard the LSH is tuned for.")
+MinRunWords = typer.Option(_D.min_run_words, "--min-run-words", help="Shortest shared word run counted as copy.")
+PartialMinWords = typer.Option(_D.partial_min_words, "--partial-min-words", help="Unquoted shared words for 'partial'.")
+ReprintThreshold = typer.Option(_D.reprint_threshold, "--reprint-threshold", help="Share of one article's unquoted words shared for 'reprint'.")
+DuplicateThreshold = typer.Option(_D.duplicate_threshold, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'.")
+TemplateMinDocs = typer.Option(_D.template_min_docs, "--template-min-docs", help="A short line in this many documents is template.")
+
+
+def _progress_bar(quiet: bool):
+    """Return (callback, closer) drawing a progress bar on stderr when it is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(file=sys.stderr), transient=True)
+    bar.start()
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return update, bar.stop
+
+
+def _load(paths: List[Path]):
+    from .ingest import iter_documents
+
+    docs = list(iter_documents(paths, on_skip=lambda s: _warn(str(s))))
+    if not docs:
+        raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
+    return docs
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {output} ({exc.strerror or exc}); check the path and permissions.") from exc
+
+
+@app.command()
+def scan(
+    paths: List[Path] = typer.Argument(..., help="Files (.txt, .md), folders, or JSONL corpora (one {id, text} per line)."),
+    format: ScanFormat = typer.Option(ScanFormat.text, "--format", "-f", help="text (tables) or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    shingle_size: int = ShingleSize,
+    num_perm: int = NumPerm,
+    seed: int = Seed,
+    passage_words: int = PassageWords,
+    passage_threshold: float = PassageThreshold,
+    min_run_words: int = MinRunWords,
+    partial_min_words: int = PartialMinWords,
+    reprint_threshold: float = ReprintThreshold,
+    duplicate_threshold: float = DuplicateThreshold,
+    template_min_docs: int = TemplateMinDocs,
+) -> None:
+    """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
+    from . import pipeline, report
+
+    settings = Settings(
+        shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
+        passage_threshold=passage_threshold, min_run_words=min_run_words, partial_min_words=partial_min_words,
+        reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
+        template_min_docs=template_min_docs,
+    )
+    docs = _load(paths)
+    progress, stop = _progress_bar(quiet)
+    try:
+        result = pipeline.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress)
+    finally:
+        stop()
+    if not result.documents:
+        raise InputError("no document has article text left after cleaning; nothing to compare.")
+    if format is ScanFormat.json:
+        _write(report.dumps(report.scan_to_dict(result)), output)
+    elif output is not None:
+        import io
+
+        buffer = io.StringIO()
+        report.render_scan(result, buffer, color=False, width=120)
+        _write(buffer.getvalue(), output)
+    else:
+        report.render_scan(result, sys.stdout)
+
+
+def main() -> None:
+    """Console entry point: run the app, turning dedup errors into one line and exit 2."""
+    try:
+        app()
+    except DedupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,134 @@
+"""Cluster: group reprints into connected components and name each group's origin.
+
+Clusters are the connected components of the ``duplicate``/``reprint`` pairs;
+``partial`` links are reported but never merge groups (two stories that share a
+paragraph are still two stories).
+
+The origin is the member most likely to be the wire original, ranked by, in order:
+
+1. a wire credit in the text (``By Reuters``, ``(AP) —``, ``© Thomson Reuters``, a
+   lone ``Reuter`` sign-off; photo credits do not count);
+2. the earliest publication date, where known (ISO ``YYYY-MM-DD`` prefix);
+3. completeness: the most copy shared with the other members (the original holds
+   every passage any reprint kept; a reprint shares only what it kept);
+4. the longer body, then the smaller ``doc_id`` (so the choice is always defined).
+
+>>> from dedup.verify import Match
+>>> m = Match("a", "b", "reprint", 0.3, 0.8, 0.4, 120, 0, 0.8, 0.4, 60, (), ())
+>>> c = build_clusters(["a", "b", "c"], [m], credits={"b": ("Reuters",)}, published={}, lengths={"a": 150, "b": 300})
+>>> c[0].members, c[0].origin, c[0].origin_reason
+(('a', 'b'), 'b', 'wire credit: Reuters')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .verify import Match
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A group of documents that are copies of one another.
+
+    Attributes:
+        cluster_id: ``c1``, ``c2``, ... by decreasing size, then origin id.
+        origin: ``doc_id`` of the member most likely to be the original.
+        origin_reason: what decided the origin (credit, date, completeness, length, id).
+        members: every member's ``doc_id``, sorted.
+    """
+
+    cluster_id: str
+    origin: str
+    origin_reason: str
+    members: tuple[str, ...]
+
+
+def components(doc_ids: Sequence[str], links: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """Return the connected components with at least two members, each sorted.
+
+    >>> components(["a", "b", "c", "d"], [("a", "b"), ("c", "b")])
+    [('a', 'b', 'c')]
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    index = {d: i for i, d in enumerate(doc_ids)}
+    edges = np.array([(index[a], index[b]) for a, b in links], dtype=np.int64).reshape(-1, 2)
+    n = len(doc_ids)
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    groups: dict[int, list[str]] = {}
+    for doc_id, label in zip(doc_ids, labels.tolist()):
+        groups.setdefault(label, []).append(doc_id)
+    return [tuple(sorted(g)) for g in groups.values() if len(g) > 1]
+
+
+def _iso(date: str | None) -> str | None:
+    return date[:10] if date and _ISO_DATE.match(date) else None
+
+
+def choose_origin(
+    members: Sequence[str],
+    matches: Iterable[Match],
+    *,
+    credits: Mapping[str, Sequence[str]],
+    published: Mapping[str, str | None],
+    lengths: Mapping[str, int],
+) -> tuple[str, str]:
+    """Return (origin doc_id, reason) for a group of members."""
+    shared = {m: 0 for m in members}
+    for match in matches:
+        if match.is_copy and match.a in shared and match.b in shared:
+            shared[match.a] += match.shared_words
+            shared[match.b] += match.shared_words
+    criteria = (
+        ("wire credit", lambda m: 0 if credits.get(m) else 1),
+        ("earliest published", lambda m: _iso(published.get(m)) or "9999-99-99"),
+        ("most copy shared with the other members", lambda m: -shared[m]),
+        ("longest body", lambda m: -lengths.get(m, 0)),
+        ("smallest id", lambda m: m),
+    )
+    ranked = sorted(members, key=lambda m: tuple(c(m) for _, c in criteria))
+    best = ranked[0]
+    reason = "smallest id"
+    if len(ranked) > 1:
+        runner = ranked[1]
+        for name, key in criteria:
+            if key(best) != key(runner):
+                reason = name
+                break
+    if reason == "wire credit":
+        reason = "wire credit: " + ", ".join(credits[best])
+    elif reason == "earliest published":
+        reason = f"earliest published: {_iso(published.get(best))}"
+    return best, reason
+
+
+def build_clusters(
+    doc_ids: Sequence[str],
+    matches: Sequence[Match],
+    *,
+    credits: Mapping[str, Sequence[str]],
+    published: Mapping[str, str | None],
+    lengths: Mapping[str, int],
+) -> tuple[Cluster, ...]:
+    """Group documents linked by copy verdicts and name each group's origin."""
+    copies = [m for m in matches if m.is_copy]
+    groups = components(doc_ids, ((m.a, m.b) for m in copies))
+    by_member: dict[str, list[Match]] = {}
+    for m in copies:
+        by_member.setdefault(m.a, []).append(m)
+    found = []
+    for members in groups:
+        inside = [m for member in members for m in by_member.get(member, ())]
+        origin, reason = choose_origin(members, inside, credits=credits, published=published, lengths=lengths)
+        found.append((members, origin, reason))
+    found.sort(key=lambda g: (-len(g[0]), g[1]))
+    return tuple(Cluster(f"c{i}", origin, reason, members) for i, (members, origin, reason) in enumerate(found, 1))

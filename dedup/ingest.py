@@ -1,0 +1,184 @@
+"""Ingest: turn files, directories and JSONL corpora into :class:`Document` records.
+
+Accepted inputs:
+
+- a text file (``.txt``, ``.md``, ``.markdown``, ``.text``; any other name given
+  explicitly is read as text too): one article, id = the file's name;
+- a directory: every text and JSONL file below it, recursively, in sorted order,
+  id = the path relative to the directory (hidden files and folders are skipped);
+- a JSONL file (``.jsonl``, ``.ndjson``): one article per line,
+  ``{"id": ..., "text": ...}`` plus optional ``title``, ``url``, ``source``, ``published``.
+
+Bad input never stops the run: an unreadable or binary file, invalid UTF-8, an empty
+document, a malformed JSONL line or a repeated id is reported through ``on_skip`` as a
+:class:`Skipped` (file and line) and that document alone is left out. A path that does
+not exist raises :class:`~dedup.errors.InputError`.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.txt").write_text("Some article text.")
+>>> _ = (d / "c.jsonl").write_text('{"id": "x1", "text": "Other text."}\\n{broken\\n')
+>>> skipped = []
+>>> [doc.doc_id for doc in iter_documents([d], on_skip=skipped.append)]
+['a.txt', 'x1']
+>>> skipped[0].location.endswith("c.jsonl:2")
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .errors import InputError
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+_OPTIONAL_FIELDS = ("title", "url", "source", "published")
+_MAX_BYTES = 50 * 1024 * 1024  # one article over 50 MB is not an article
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as given by the user.
+
+    Attributes:
+        doc_id: unique id (file path relative to the argument, or the JSONL ``id``).
+        text: the raw text, furniture included.
+        title, url, source, published: optional metadata (``published`` ideally ISO 8601).
+    """
+
+    doc_id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A document left out, and why. ``location`` is ``path`` or ``path:line``."""
+
+    location: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}; skipped"
+
+
+def iter_documents(
+    paths: Iterable[str | os.PathLike], *, on_skip: Callable[[Skipped], None] = lambda s: None
+) -> Iterator[Document]:
+    """Yield the documents found under ``paths``, reporting unusable ones to ``on_skip``.
+
+    Raises:
+        InputError: a path does not exist.
+    """
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory; give a file, a folder or a JSONL corpus.")
+    seen: dict[str, str] = {}
+    for path in paths:
+        for doc_id, location, doc in _iter_path(path, on_skip):
+            if doc_id in seen:
+                on_skip(Skipped(location, f"duplicate id {doc_id!r} (first seen at {seen[doc_id]})"))
+                continue
+            seen[doc_id] = location
+            yield doc
+
+
+def _iter_path(path: Path, on_skip) -> Iterator[tuple[str, str, Document]]:
+    if path.is_dir():
+        for file in _walk(path):
+            yield from _iter_file(file, file.relative_to(path).as_posix(), on_skip)
+    else:
+        yield from _iter_file(path, path.name, on_skip)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            suffix = Path(name).suffix.lower()
+            if suffix in TEXT_SUFFIXES or suffix in JSONL_SUFFIXES:
+                yield Path(dirpath) / name
+
+
+def _read(path: Path, on_skip) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
+            on_skip(Skipped(str(path), f"file is {size} bytes, over the {_MAX_BYTES}-byte limit for one article"))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        on_skip(Skipped(str(path), f"cannot read file ({exc.strerror or exc})"))
+        return None
+    if b"\x00" in data[:8192]:
+        on_skip(Skipped(str(path), "binary file (contains NUL bytes), not text"))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        on_skip(Skipped(str(path), f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"))
+        return None
+
+
+def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Document]]:
+    text = _read(path, on_skip)
+    if text is None:
+        return
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _iter_jsonl(path, text, on_skip)
+        return
+    if not text.strip():
+        on_skip(Skipped(str(path), "empty document"))
+        return
+    yield doc_id, str(path), Document(doc_id=doc_id, text=text)
+
+
+def _iter_jsonl(path: Path, text: str, on_skip) -> Iterator[tuple[str, str, Document]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        location = f"{path}:{number}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            on_skip(Skipped(location, f"malformed JSON ({exc.msg})"))
+            continue
+        doc = _record(record, location, on_skip)
+        if doc is not None:
+            yield doc.doc_id, location, doc
+
+
+def _record(record: object, location: str, on_skip) -> Document | None:
+    """Turn one decoded JSONL record into a Document, or report why not."""
+    if not isinstance(record, dict):
+        on_skip(Skipped(location, f"expected a JSON object with 'id' and 'text', found {type(record).__name__}"))
+        return None
+    doc_id, text = record.get("id"), record.get("text")
+    if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or str(doc_id).strip() == "":
+        on_skip(Skipped(location, "missing or invalid 'id' (a non-empty string or integer)"))
+        return None
+    if not isinstance(text, str):
+        on_skip(Skipped(location, "missing or invalid 'text' (a string)"))
+        return None
+    if not text.strip():
+        on_skip(Skipped(location, "empty document"))
+        return None
+    meta = {}
+    for field in _OPTIONAL_FIELDS:
+        value = record.get(field)
+        if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            on_skip(Skipped(location, f"field {field!r} must be a string, found {type(value).__name__}"))
+            return None
+        meta[field] = None if value is None else str(value)
+    return Document(doc_id=str(doc_id), text=text, **meta)

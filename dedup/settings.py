@@ -1,0 +1,147 @@
+"""Settings: one small frozen value holding every knob that changes results.
+
+Functions never take a ``Settings``; they take the fields they use, keyword-only,
+under the same names (``sign(tokens, shingle_size=5, num_perm=128, seed=1)``).
+``Settings`` is what the CLI and the index carry around and validate.
+
+>>> Settings().shingle_size
+5
+>>> Settings(num_perm=0)
+Traceback (most recent call last):
+...
+dedup.errors.ConfigError: num_perm must be between 16 and 1024, got 0; pick a value such as 128 (the default).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import ConfigError
+
+#: Version of the normalisation rules (clean.normalize / clean.tokenize). Bump it when
+#: they change, so indexes built with the old rules are refused instead of silently wrong.
+NORMALISATION_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting that changes dedup's results, with validated defaults.
+
+    Attributes:
+        shingle_size: words per shingle (5: long enough that chance overlaps are rare
+            in news prose, short enough that one edited word costs only 5 shingles).
+        num_perm: MinHash permutations per signature (128: standard error of a Jaccard
+            estimate about 1/sqrt(128) = 0.09, Leskovec et al., MMDS ch. 3).
+        seed: seed of the MinHash permutations.
+        passage_words: words in a passage window (candidate generation works on
+            windows anchored at sentence starts, so containment is caught).
+        passage_threshold: Jaccard between two windows above which LSH should make
+            their documents candidates; bands and rows are chosen for it.
+        min_run_words: shortest word run that counts as shared copy.
+        partial_min_words: shared copy (outside quotation marks) that makes a pair
+            ``partial`` at least (about two sentences of news prose).
+        reprint_threshold: share of either article's unquoted words that must be
+            shared copy for ``reprint``.
+        duplicate_threshold: share of both articles' words that must be shared for
+            ``duplicate``.
+        template_min_docs: a short line found in at least this many documents is
+            template (site furniture), not content.
+        template_max_words: lines longer than this are never treated as template
+            (long recurring paragraphs are syndicated copy, which is what we look for).
+    """
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    passage_words: int = 30
+    passage_threshold: float = 0.5
+    min_run_words: int = 8
+    partial_min_words: int = 30
+    reprint_threshold: float = 0.5
+    duplicate_threshold: float = 0.9
+    template_min_docs: int = 5
+    template_max_words: int = 20
+
+    def __post_init__(self) -> None:
+        _check_int("shingle_size", self.shingle_size, 1, 16, 5)
+        _check_int("num_perm", self.num_perm, 16, 1024, 128)
+        _check_int("seed", self.seed, 0, 2**32 - 1, 1)
+        _check_int("passage_words", self.passage_words, self.shingle_size + 1, 1000, 30)
+        _check_int("min_run_words", self.min_run_words, self.shingle_size, 1000, 8)
+        _check_int("partial_min_words", self.partial_min_words, 1, 100000, 30)
+        _check_int("template_min_docs", self.template_min_docs, 2, 10**9, 5)
+        _check_int("template_max_words", self.template_max_words, 0, 1000, 20)
+        for name in ("passage_threshold", "reprint_threshold", "duplicate_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
+                raise ConfigError(f"{name} must be a number in (0, 1], got {value!r}.")
+        if self.reprint_threshold > self.duplicate_threshold:
+            raise ConfigError(
+                f"reprint_threshold ({self.reprint_threshold}) is above duplicate_threshold "
+                f"({self.duplicate_threshold}); lower the first or raise the second."
+            )
+
+    @property
+    def bands(self) -> int:
+        """LSH bands for ``passage_threshold`` and ``num_perm``."""
+        return lsh_params(self.passage_threshold, self.num_perm)[0]
+
+    @property
+    def rows(self) -> int:
+        """LSH rows per band for ``passage_threshold`` and ``num_perm``."""
+        return lsh_params(self.passage_threshold, self.num_perm)[1]
+
+    def replace(self, **changes) -> "Settings":
+        """Return a copy with some fields changed (validated again).
+
+        >>> Settings().replace(seed=7).seed
+        7
+        """
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict:
+        """Return the settings as a plain dict, with the derived LSH shape and rule version.
+
+        >>> Settings().as_dict()["normalisation_version"]
+        1
+        """
+        out = dataclasses.asdict(self)
+        out["bands"], out["rows"] = self.bands, self.rows
+        out["normalisation_version"] = NORMALISATION_VERSION
+        return out
+
+
+@lru_cache(maxsize=64)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Choose LSH (bands, rows) for a Jaccard threshold, by datasketch's criterion.
+
+    Like datasketch's ``MinHashLSH``, pick the (b, r), b*r <= num_perm, minimising the
+    weighted false-positive area (the S-curve 1 - (1 - s^r)^b below the threshold)
+    plus false-negative area (above it) (MMDS ch. 3.4). Recall matters more than
+    precision here because every candidate is verified exactly afterwards, so false
+    negatives weigh 3x false positives. Integrated on a grid with numpy for all (b, r)
+    at once: datasketch's scipy quadrature takes half a second per call.
+
+    >>> lsh_params(0.5, 128)
+    (26, 4)
+    """
+    import numpy as np
+
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=float)
+    s = np.linspace(0.0, 1.0, 2001)
+    curve = 1.0 - (1.0 - s[None, :] ** pairs[:, 1:2]) ** pairs[:, 0:1]
+    below, above = s <= threshold, s >= threshold
+    fp = np.trapezoid(np.where(below, curve, 0.0), s, axis=1)
+    fn = np.trapezoid(np.where(above, 1.0 - curve, 0.0), s, axis=1)
+    best = int(np.argmin(0.25 * fp + 0.75 * fn))
+    return int(pairs[best, 0]), int(pairs[best, 1])
+
+
+def _check_int(name: str, value: object, low: int, high: int, default: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(
+            f"{name} must be between {low} and {high}, got {value!r}; "
+            f"pick a value such as {default} (the default)."
+        )

@@ -1,0 +1,246 @@
+"""Sign: word shingles, MinHash signatures and passage band keys, vectorised with numpy.
+
+Everything here is a pure function of (words, settings): any engine (the local
+process pool, Spark executors) calls it unchanged and gets identical bits.
+
+Hashing is done in bulk, never a Python call per shingle:
+
+1. each word is hashed from its UTF-32 code points (a polynomial over the columns of
+   the numpy unicode array, finished with the MurmurHash3 64-bit mixer);
+2. each shingle of ``shingle_size`` consecutive words combines its words' hashes
+   with fixed odd multipliers (order matters) and is mixed again;
+3. MinHash uses datasketch's own ``affine32`` permutations (its ``MinHash(num_perm,
+   seed).permutations``): the 32-bit shingle hash is mixed with MurmurHash3's 32-bit
+   finaliser and permuted as ``a*h + b mod 2^32``, for all permutations and shingles in
+   one matrix. The result equals ``datasketch.MinHash.update_batch`` over the same
+   32-bit hashes (tested), so signatures interoperate with datasketch.
+
+Candidate generation needs containment, not just Jaccard, so besides the whole-document
+MinHash each document gets *passages*: windows of ``passage_words`` words anchored at
+each sentence start. Their MinHashes are the column-minima of the same permuted matrix
+over the window's shingles (``np.minimum.reduceat``), so passages cost almost nothing
+extra. Each passage MinHash is cut into ``bands`` bands of ``rows`` rows and every band
+becomes one 64-bit key (MMDS ch. 3.4): two documents sharing any key are candidates.
+
+>>> from dedup.clean import analyse
+>>> s = sign(analyse(["The quick brown fox jumps over the lazy dog. It ran away."]), num_perm=32)
+>>> s.minhash.shape, s.band_keys.shape[1] > 0
+((32,), True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .clean import Words
+from .settings import lsh_params
+
+_U64 = np.uint64
+_MAX32 = np.uint32(0xFFFFFFFF)
+# Polynomial base for word hashing (the 64-bit FNV prime: odd, well spread).
+_WORD_BASE = _U64(0x100000001B3)
+# Odd multipliers for the words of a shingle and the rows of a band (digits of pi and e,
+# forced odd): any distinct odd constants work, fixed so hashes never change.
+_POSITION = np.array(
+    [0x243F6A8885A308D3, 0x13198A2E03707345, 0xA4093822299F31D1, 0x082EFA98EC4E6C89,
+     0x452821E638D01377, 0xBE5466CF34E90C6D, 0xC0AC29B7C97C50DD, 0x3F84D5B5B5470917,
+     0x9216D5D98979FB1B, 0xD1310BA698DFB5AD, 0xB8E1AFED6A267E97, 0x2FFD72DBD01ADFB7,
+     0xB7E151628AED2A6B, 0x8AED2A6ABF715881, 0x5A827999FCEF3243, 0x6ED9EBA14A6F1D87],
+    dtype=_U64,
+)
+_BAND_SALT = _U64(0x9E3779B97F4A7C15)  # golden ratio: separates band i's keys from band j's
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, element-wise (multiplication wraps mod 2^64)."""
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> _U64(33))
+    h = h * _U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> _U64(33))
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, element-wise (the pre-mix datasketch applies)."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def word_hashes(words: np.ndarray) -> np.ndarray:
+    """Return a 64-bit hash per word, computed over the code-point matrix in one pass.
+
+    The hash of a word does not depend on the other words in the array.
+
+    >>> a = word_hashes(np.array(["peace", "treaty"]))
+    >>> b = word_hashes(np.array(["treaty", "x", "peace"]))
+    >>> bool(a[0] == b[2] and a[1] == b[0])
+    True
+    """
+    if words.size == 0:
+        return np.zeros(0, dtype=_U64)
+    if words.dtype.kind != "U":
+        words = words.astype(str)
+    codes = np.ascontiguousarray(words).view(np.uint32).reshape(len(words), -1).astype(_U64)
+    h = np.zeros(len(words), dtype=_U64)
+    for column in codes.T:
+        # padding code points are 0 and must not change the hash (arrays differ in width)
+        h = np.where(column != 0, h * _WORD_BASE + column, h)
+    return _fmix64(h)
+
+
+def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarray:
+    """Return the 64-bit hash of every run of ``shingle_size`` consecutive words.
+
+    A text shorter than one shingle gives a single shingle of all its words; an empty
+    text gives none.
+
+    >>> h = word_hashes(np.array("a b c d e f".split()))
+    >>> len(shingle_hashes(h, shingle_size=5)), len(shingle_hashes(h[:3], shingle_size=5))
+    (2, 1)
+    """
+    n = len(word_hash)
+    if n == 0:
+        return np.zeros(0, dtype=_U64)
+    k = min(shingle_size, n)
+    count = n - k + 1
+    acc = np.zeros(count, dtype=_U64)
+    for j in range(k):
+        acc = acc + word_hash[j : j + count] * _POSITION[j % len(_POSITION)]
+    return _fmix64(acc ^ _U64(k))
+
+
+@lru_cache(maxsize=16)
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return datasketch's affine32 permutation parameters (a, b) for (num_perm, seed).
+
+    >>> a, b = permutations(4, 1)
+    >>> a.dtype, len(b)
+    (dtype('uint32'), 4)
+    """
+    from datasketch import MinHash
+
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    a = np.ascontiguousarray(a, dtype=np.uint32)
+    b = np.ascontiguousarray(b, dtype=np.uint32)
+    a.setflags(write=False)
+    b.setflags(write=False)
+    return a, b
+
+
+def permuted(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """Return the (num_perm, n_shingles) matrix of permuted 32-bit shingle hashes."""
+    a, b = permutations(num_perm, seed)
+    hv = _fmix32((shingles >> _U64(32)).astype(np.uint32))
+    return a[:, None] * hv[None, :] + b[:, None]
+
+
+def minhash(shingles: np.ndarray, *, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """Return the MinHash signature (uint32, length num_perm) of a set of shingle hashes.
+
+    Equal to datasketch ``MinHash(num_perm, seed).update_batch`` over the upper 32 bits
+    of the shingle hashes. An empty set gives the all-max signature, as in datasketch.
+
+    >>> sig = minhash(np.array([1 << 40, 7 << 40], dtype=np.uint64), num_perm=8)
+    >>> sig.dtype, len(sig)
+    (dtype('uint32'), 8)
+    """
+    if len(shingles) == 0:
+        return np.full(num_perm, _MAX32, dtype=np.uint32)
+    return permuted(shingles, num_perm=num_perm, seed=seed).min(axis=1)
+
+
+def passage_windows(sentence_start: np.ndarray, n_shingles: int, *, passage_words: int = 30, shingle_size: int = 5) -> np.ndarray:
+    """Return (start, end) shingle ranges of the passage windows of a document.
+
+    A window starts at every sentence start and spans ``passage_words`` words; windows
+    that would run past the end are pulled back so each has full length (short windows
+    of a closing sentence would match too easily). A document shorter than one window
+    gives a single window over all of it.
+
+    >>> starts = np.zeros(40, dtype=bool); starts[[0, 12, 38]] = True
+    >>> passage_windows(starts, 36, passage_words=30, shingle_size=5).tolist()
+    [[0, 26], [10, 36]]
+    """
+    if n_shingles == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    width = max(1, passage_words - shingle_size + 1)
+    if n_shingles <= width:
+        return np.array([[0, n_shingles]], dtype=np.int64)
+    anchors = np.flatnonzero(sentence_start)
+    anchors = anchors[anchors < n_shingles]
+    starts = np.unique(np.minimum(np.concatenate(([0], anchors)), n_shingles - width))
+    return np.stack([starts, np.minimum(starts + width, n_shingles)], axis=1)
+
+
+def band_keys(signatures: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
+    """Return one 64-bit key per (signature, band): the LSH buckets of each signature.
+
+    >>> sig = np.arange(16, dtype=np.uint32).reshape(2, 8)
+    >>> band_keys(sig, bands=4, rows=2).shape
+    (2, 4)
+    """
+    n = signatures.shape[0]
+    cut = signatures[:, : bands * rows].astype(_U64).reshape(n, bands, rows)
+    acc = np.zeros((n, bands), dtype=_U64)
+    for r in range(rows):
+        acc = acc + cut[:, :, r] * _POSITION[r % len(_POSITION)]
+    salt = (np.arange(bands, dtype=_U64) + _U64(1)) * _BAND_SALT
+    return _fmix64(acc ^ salt[None, :])
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signatures of one document.
+
+    Attributes:
+        minhash: whole-document MinHash (uint32, num_perm values).
+        windows: (n, 2) shingle ranges [start, end) of the passage windows.
+        band_keys: (n, bands) uint64 LSH keys of each passage window.
+    """
+
+    minhash: np.ndarray
+    windows: np.ndarray
+    band_keys: np.ndarray
+
+    def to_datasketch(self, *, seed: int = 1):
+        """Return the document MinHash as a ``datasketch.MinHash`` (scheme affine32)."""
+        from datasketch import MinHash
+
+        return MinHash(seed=seed, hashvalues=self.minhash, scheme="affine32")
+
+
+def sign(
+    words: Words,
+    *,
+    shingles: np.ndarray | None = None,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    passage_words: int = 30,
+    passage_threshold: float = 0.5,
+) -> Signature:
+    """Compute a document's MinHash and the LSH band keys of its passage windows.
+
+    Args:
+        words: the analysed body (:func:`dedup.clean.analyse`).
+        shingles: the shingle hashes if already computed (from :func:`shingle_hashes`).
+    """
+    if shingles is None:
+        shingles = shingle_hashes(word_hashes(words.words), shingle_size=shingle_size)
+    bands, rows = lsh_params(passage_threshold, num_perm)
+    windows = passage_windows(words.sentence_start, len(shingles), passage_words=passage_words, shingle_size=shingle_size)
+    if len(shingles) == 0:
+        empty = np.full(num_perm, _MAX32, dtype=np.uint32)
+        return Signature(empty, windows, np.zeros((0, bands), dtype=_U64))
+    matrix = permuted(shingles, num_perm=num_perm, seed=seed)
+    doc = matrix.min(axis=1)
+    # reduceat over interleaved (start, end) indices: even slots hold min over [start, end)
+    padded = np.concatenate([matrix, np.full((num_perm, 1), _MAX32, dtype=np.uint32)], axis=1)
+    passages = np.minimum.reduceat(padded, windows.ravel(), axis=1)[:, ::2].T
+    return Signature(doc, windows, band_keys(np.ascontiguousarray(passages), bands=bands, rows=rows))

@@ -1,0 +1,300 @@
+"""Verify: exact scores and a verdict for a candidate pair.
+
+For two documents' words and shingle hashes this computes, exactly (no sketches):
+
+- Jaccard of the shingle sets and containment both ways;
+- the *shared passages*: maximal runs of at least ``min_run_words`` words found in
+  both texts, in any order (seeded by shared shingles, extended along diagonals), chosen
+  greedily longest-first without overlap, so each word is counted once on each side;
+- how many shared words lie inside quotation marks in either text;
+- *conflicts*: numbers that one text replaces by another within otherwise equal
+  wording (``1.5 billion`` vs ``2.5 billion``), the mark of a templated story.
+
+The verdict, from those scores (thresholds are settings):
+
+``duplicate``
+    both texts are almost wholly shared (``duplicate_threshold`` of each) and no
+    number conflicts: the same text up to formatting and tiny edits.
+``reprint``
+    at least ``partial_min_words`` of unquoted shared copy, and at least
+    ``reprint_threshold`` of one text's unquoted words are shared: one derives from
+    the other (or both from one source) with additions, cuts, moves or light edits.
+``partial``
+    at least ``partial_min_words`` of unquoted shared copy, but neither is mostly
+    derived from the other; also templated stories (shared wording, conflicting
+    numbers: at least one per 100 shared words).
+``none``
+    anything else. Shared quotations do not count as copy: two reports quoting the
+    same speaker at length are independent.
+
+>>> a = "The central bank raised its main rate on Tuesday to fight inflation, officials said. " * 3
+>>> m = compare_texts(a, a + " A local paragraph was added here by the outlet.")
+>>> m.verdict, m.containment_a_in_b
+('duplicate', 1.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .clean import Words, analyse, split_paragraphs
+from .sign import shingle_hashes, word_hashes
+
+VERDICTS = ("duplicate", "reprint", "partial", "none")
+#: A number conflict per this many shared words makes a pair a templated story.
+_CONFLICT_DENSITY = 100
+#: Repeats of one shingle considered per position: bounds the work on repetitive text.
+_MAX_REPEATS = 8
+
+
+@dataclass(frozen=True)
+class SharedPassage:
+    """A run of words found in both texts.
+
+    Attributes:
+        a_start, b_start: index of the run's first word in each text's body words.
+        words: length of the run in words.
+        quoted_words: how many of them are inside quotation marks in either text.
+        text: the run's normalised words, space-joined.
+    """
+
+    a_start: int
+    b_start: int
+    words: int
+    quoted_words: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """Exact comparison of two documents, and the verdict.
+
+    Attributes:
+        a, b: the two ``doc_id`` values.
+        verdict: one of ``duplicate``, ``reprint``, ``partial``, ``none``.
+        jaccard: Jaccard similarity of the shingle sets (0-1).
+        containment_a_in_b: share of a's shingles found in b (0-1); and the reverse.
+        shared_words: words in shared passages (counted once, same on both sides).
+        quoted_shared_words: shared words inside quotation marks in either text.
+        copy_share_a, copy_share_b: share of each text's unquoted words that are
+            unquoted shared copy (0-1): the basis of ``reprint``.
+        longest_passage: words in the longest shared passage.
+        conflicts: number substitutions, as ``"a→b"`` strings.
+        passages: the shared passages, in a's order.
+    """
+
+    a: str
+    b: str
+    verdict: str
+    jaccard: float
+    containment_a_in_b: float
+    containment_b_in_a: float
+    shared_words: int
+    quoted_shared_words: int
+    copy_share_a: float
+    copy_share_b: float
+    longest_passage: int
+    conflicts: tuple[str, ...]
+    passages: tuple[SharedPassage, ...]
+
+    @property
+    def copy_words(self) -> int:
+        """Shared words outside quotation marks."""
+        return self.shared_words - self.quoted_shared_words
+
+    @property
+    def is_copy(self) -> bool:
+        """Whether the verdict is ``duplicate`` or ``reprint`` (links a cluster)."""
+        return self.verdict in ("duplicate", "reprint")
+
+    def swapped(self) -> "Match":
+        """Return the same comparison seen from b's side."""
+        return Match(
+            a=self.b, b=self.a, verdict=self.verdict, jaccard=self.jaccard,
+            containment_a_in_b=self.containment_b_in_a, containment_b_in_a=self.containment_a_in_b,
+            shared_words=self.shared_words, quoted_shared_words=self.quoted_shared_words,
+            copy_share_a=self.copy_share_b, copy_share_b=self.copy_share_a,
+            longest_passage=self.longest_passage,
+            conflicts=tuple(f"{y}→{x}" for x, y in (c.split("→", 1) for c in self.conflicts)),
+            passages=tuple(
+                sorted((SharedPassage(p.b_start, p.a_start, p.words, p.quoted_words, p.text) for p in self.passages),
+                       key=lambda p: p.a_start)
+            ),
+        )
+
+
+def compare_words(
+    a_id: str,
+    a_words: Words,
+    a_shingles: np.ndarray,
+    b_id: str,
+    b_words: Words,
+    b_shingles: np.ndarray,
+    *,
+    shingle_size: int = 5,
+    min_run_words: int = 8,
+    partial_min_words: int = 30,
+    reprint_threshold: float = 0.5,
+    duplicate_threshold: float = 0.9,
+) -> Match:
+    """Compare two analysed documents exactly and return a :class:`Match` with the verdict.
+
+    ``a_shingles``/``b_shingles`` are the documents' shingle hashes
+    (:func:`dedup.sign.shingle_hashes` with the same ``shingle_size``).
+    """
+    ua, ub = np.unique(a_shingles), np.unique(b_shingles)
+    inter = int(np.intersect1d(ua, ub, assume_unique=True).size)
+    union = len(ua) + len(ub) - inter
+    jaccard = inter / union if union else 0.0
+    cont_ab = inter / len(ua) if len(ua) else 0.0
+    cont_ba = inter / len(ub) if len(ub) else 0.0
+
+    runs = _shared_runs(a_shingles, b_shingles, shingle_size=shingle_size)
+    runs = [r for r in runs if r[2] >= min(min_run_words, len(a_words), len(b_words))]
+    runs = _select(runs, len(a_words), len(b_words))
+    qa, qb = a_words.quoted, b_words.quoted
+    passages = []
+    for a0, b0, n in sorted(runs):
+        quoted = int(np.count_nonzero(qa[a0 : a0 + n] | qb[b0 : b0 + n]))
+        passages.append(SharedPassage(a0, b0, n, quoted, " ".join(a_words.words[a0 : a0 + n].tolist())))
+    shared = sum(p.words for p in passages)
+    quoted_shared = sum(p.quoted_words for p in passages)
+    copy = shared - quoted_shared
+    unquoted_a = int(np.count_nonzero(~qa)) or len(a_words)
+    unquoted_b = int(np.count_nonzero(~qb)) or len(b_words)
+    share_a = min(1.0, copy / unquoted_a) if unquoted_a else 0.0
+    share_b = min(1.0, copy / unquoted_b) if unquoted_b else 0.0
+
+    conflicts: tuple[str, ...] = ()
+    if copy >= min(partial_min_words, len(a_words), len(b_words)) and shared:
+        conflicts = _number_conflicts(a_words.words.tolist(), b_words.words.tolist())
+    verdict = _verdict(
+        shared=shared, copy=copy, n_a=len(a_words), n_b=len(b_words), share_a=share_a, share_b=share_b,
+        conflicts=len(conflicts), partial_min_words=partial_min_words,
+        reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
+    )
+    return Match(
+        a=a_id, b=b_id, verdict=verdict, jaccard=jaccard, containment_a_in_b=cont_ab,
+        containment_b_in_a=cont_ba, shared_words=shared, quoted_shared_words=quoted_shared,
+        copy_share_a=share_a, copy_share_b=share_b,
+        longest_passage=max((p.words for p in passages), default=0),
+        conflicts=conflicts, passages=tuple(passages),
+    )
+
+
+def _verdict(*, shared, copy, n_a, n_b, share_a, share_b, conflicts, partial_min_words, reprint_threshold, duplicate_threshold) -> str:
+    if not shared or not n_a or not n_b:
+        return "none"
+    templated = conflicts > 0 and conflicts * _CONFLICT_DENSITY >= shared
+    if not conflicts and shared / n_a >= duplicate_threshold and shared / n_b >= duplicate_threshold:
+        return "duplicate"
+    # a short text can hold less copy than partial_min_words and still be all copy
+    needed = min(partial_min_words, max(1, int(duplicate_threshold * min(n_a, n_b))))
+    if copy < needed:
+        return "none"
+    if not templated and max(share_a, share_b) >= reprint_threshold:
+        return "reprint"
+    return "partial"
+
+
+def _shared_runs(a: np.ndarray, b: np.ndarray, *, shingle_size: int) -> list[tuple[int, int, int]]:
+    """Return (a_start, b_start, words) of maximal diagonal runs of shared shingles."""
+    if len(a) == 0 or len(b) == 0:
+        return []
+    order = np.argsort(b, kind="stable")
+    b_sorted = b[order]
+    lo = np.searchsorted(b_sorted, a, "left")
+    hi = np.searchsorted(b_sorted, a, "right")
+    count = np.minimum(hi - lo, _MAX_REPEATS)
+    total = int(count.sum())
+    if total == 0:
+        return []
+    i = np.repeat(np.arange(len(a)), count)
+    offsets = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    j = order[np.repeat(lo, count) + offsets]
+    diag = i - j
+    sort = np.lexsort((i, diag))
+    i, diag = i[sort], diag[sort]
+    new_run = np.ones(total, dtype=bool)
+    new_run[1:] = (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
+    starts = np.flatnonzero(new_run)
+    lengths = np.diff(np.append(starts, total))
+    a_start = i[starts]
+    b_start = a_start - diag[starts]
+    words = lengths + shingle_size - 1
+    return list(zip(a_start.tolist(), b_start.tolist(), words.tolist()))
+
+
+def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[int, int, int]]:
+    """Keep runs longest first, trimming each to the words not yet used on either side."""
+    used_a = np.zeros(n_a + 1, dtype=bool)
+    used_b = np.zeros(n_b + 1, dtype=bool)
+    kept = []
+    for a0, b0, n in sorted(runs, key=lambda r: (-r[2], r[0], r[1])):
+        n = min(n, n_a - a0, n_b - b0)
+        free = ~(used_a[a0 : a0 + n] | used_b[b0 : b0 + n])
+        if free.all():
+            pieces = [(0, n)]
+        elif not free.any():
+            continue
+        else:  # keep the longest stretch still free on both sides
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], free.astype(np.int8), [0]))))
+            pieces = [max(zip(edges[::2], edges[1::2]), key=lambda e: e[1] - e[0])]
+        for s, e in pieces:
+            if e - s > 0:
+                used_a[a0 + s : a0 + e] = True
+                used_b[b0 + s : b0 + e] = True
+                kept.append((a0 + int(s), b0 + int(s), int(e - s)))
+    return kept
+
+
+def _number_conflicts(a: list[str], b: list[str]) -> tuple[str, ...]:
+    """Find short substitutions between the texts where a number changed."""
+    from rapidfuzz.distance import Levenshtein
+
+    ops = Levenshtein.opcodes(a, b)
+    found = []
+    blocks = list(ops)
+    for k, op in enumerate(blocks):
+        if op.tag != "replace":
+            continue
+        left, right = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
+        if len(left) > 3 or len(right) > 3:
+            continue
+        if not any(ch.isdigit() for w in left + right for ch in w):
+            continue
+        before = blocks[k - 1] if k else None
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        framed = (before is None or before.tag == "equal") and (after is None or after.tag == "equal")
+        if framed and (before is not None or after is not None):
+            found.append(f"{' '.join(left)}→{' '.join(right)}")
+    return tuple(found)
+
+
+def compare_texts(
+    text_a: str,
+    text_b: str,
+    *,
+    a_id: str = "a",
+    b_id: str = "b",
+    shingle_size: int = 5,
+    min_run_words: int = 8,
+    partial_min_words: int = 30,
+    reprint_threshold: float = 0.5,
+    duplicate_threshold: float = 0.9,
+) -> Match:
+    """Compare two plain texts (every paragraph treated as body).
+
+    >>> compare_texts("Prices rose sharply in May.", "Weather was fine all week.").verdict
+    'none'
+    """
+    wa, wb = analyse(split_paragraphs(text_a)), analyse(split_paragraphs(text_b))
+    sa = shingle_hashes(word_hashes(wa.words), shingle_size=shingle_size)
+    sb = shingle_hashes(word_hashes(wb.words), shingle_size=shingle_size)
+    return compare_words(
+        a_id, wa, sa, b_id, wb, sb, shingle_size=shingle_size, min_run_words=min_run_words,
+        partial_min_words=partial_min_words, reprint_threshold=reprint_threshold,
+        duplicate_threshold=duplicate_threshold,
+    )
