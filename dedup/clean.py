@@ -219,7 +219,7 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("source", re.compile(r"^\W*(original\s+url|source|original\s+article|originally\s+published(\s+(at|on|by))?|url|link)\s*:|^\W*<?https?://\S+>?\W*$", re.I)),
     ("related", re.compile(r"^\W*(related(\s+(articles?|stories|story|content|news|coverage|links?))?|read\s+more|see\s+also|more\s+on\s+this(\s+story)?|recommended|also\s+read|read\s+also|you\s+may\s+also\s+like|more\s+from|further\s+reading|most\s+read)\s*[:|>»\-–—]", re.I)),
     ("copyright", re.compile(r"©|\([cC]\)\s|\bcopyright\b|\ball rights reserved\b", re.I)),
-    ("caption", re.compile(r"\b(photos?|photograph|picture|pictured|image|file photo|credits?|illustration|video)\s*:|\((photo|file photo|reuters|ap|afp|getty images|epa)\)|/\s*(reuters|ap|afp|tass|getty images|epa|ria novosti|sputnik|xinhua|kyodo|bloomberg)\W*$", re.I)),
+    ("caption", re.compile(r"\b(photos?|photograph|picture|pictured|image|file photo|credits?|illustration|video)\s*:|\((photo|file photo|getty images|epa)\)|/\s*(reuters|ap|afp|tass|getty images|epa|ria novosti|sputnik|xinhua|kyodo|bloomberg)\W*$", re.I)),
     ("comment", re.compile(r"^\W*(\d+\s+comments?|comments?|login to (comment|leave a comment)|leave a comment|add (a|your) comment|post a comment|reply|report( abuse)?|show (more )?replies|comments are closed|join the (conversation|discussion))\W*$|^\d+\s*\(\s*\+\d+\s*/\s*-\d+\s*\)$", re.I)),
     ("prompt", re.compile(r"\b(newsletters?|sign[ -]?up|subscribe|subscription|register|log ?in|login|sign in|forgot (your )?password|create an account|follow us|share (this|on)|download (our|the) app|cookies?|privacy policy|terms of (use|service)|accessibility links|skip to (main )?content)\b", re.I)),
     ("ad", re.compile(r"^\W*(advertisement|advertising|sponsored( content)?|promoted|ad|ads by \w+|book now|shop now|learn more|call\s*:.*)\W*$", re.I)),
@@ -350,7 +350,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         elif kind in _END_KINDS and body_words >= 40:
             ended = True  # copyright lines, comment threads and source links close the article
         if kind == "body":
-            body_words += len(paragraph.split())
+            body_words += _word_count(paragraph)
         if kind != "caption":
             credits.update(_credits(paragraph))
         if published is None and kind != "body":
@@ -370,9 +370,13 @@ def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
     return max(before, key=lambda i: len(raw[i].split()), default=None)
 
 
+def _word_count(text: str) -> int:
+    """Words in a text, counting each CJK character as one (those scripts have no spaces)."""
+    return len(text.split()) + len(_CJK.findall(text))
+
+
 def _classify(paragraph: str, previous: str | None, following: str | None) -> str:
-    words = paragraph.split()
-    n = len(words)
+    n = _word_count(paragraph)
     if paragraph == previous or paragraph == following:
         return "caption"  # scrapers repeat image alt text and caption back to back
     for kind, pattern in _RULES:
@@ -396,8 +400,7 @@ def _classify(paragraph: str, previous: str | None, following: str | None) -> st
 
 
 def _looks_like_headline(paragraph: str) -> bool:
-    words = paragraph.split()
-    return 3 <= len(words) <= 30 and not paragraph.rstrip("*_ ").endswith(_TERMINAL)
+    return 3 <= _word_count(paragraph) <= 30 and not paragraph.rstrip("*_ ").endswith(_TERMINAL)
 
 
 _MARKUP = re.compile(r"[#*_\[\]]|\(#\)")
@@ -405,6 +408,18 @@ _MARKUP = re.compile(r"[#*_\[\]]|\(#\)")
 
 def _strip_markup(text: str) -> str:
     return _SPACES.sub(" ", _MARKUP.sub("", text)).strip()
+
+
+def agency(name: str | None) -> str | None:
+    """Return the canonical wire agency a source name denotes, or None.
+
+    >>> agency("Thomson Reuters"), agency("The Associated Press"), agency("Daily Planet")
+    ('Reuters', 'AP', None)
+    """
+    if not name:
+        return None
+    key = re.sub(r"^the\s+", "", name.strip().lower()).replace("-", " ")
+    return _AGENCIES.get(key)
 
 
 def _credits(paragraph: str) -> set[str]:

@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .candidates import candidate_pairs
-from .clean import Cleaned, Words, analyse, clean, find_template_lines
+from .clean import Cleaned, Words, agency, analyse, clean, find_template_lines
 from .cluster import Cluster, build_clusters
 from .errors import InputError
 from .ingest import Document, Skipped
@@ -59,6 +59,12 @@ class Prepared:
     def published(self) -> str | None:
         """The given publication date, else the one found in the text."""
         return self.document.published or self.cleaned.published
+
+    @property
+    def credits(self) -> tuple[str, ...]:
+        """Wire agencies credited in the text, or named as the document's ``source``."""
+        given = agency(self.document.source)
+        return tuple(sorted(set(self.cleaned.credits) | ({given} if given else set())))
 
     @property
     def title(self) -> str | None:
@@ -203,7 +209,7 @@ def scan(
     t0 = time.perf_counter()
     clusters = build_clusters(
         [p.doc_id for p in prepared], matches,
-        credits={p.doc_id: p.cleaned.credits for p in prepared},
+        credits={p.doc_id: p.credits for p in prepared},
         published={p.doc_id: p.published for p in prepared},
         lengths={p.doc_id: len(p.words) for p in prepared},
     )

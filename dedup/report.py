@@ -38,7 +38,7 @@ def document_to_dict(p: "Prepared") -> dict:
         "source": p.document.source,
         "url": p.document.url,
         "published": p.published,
-        "credits": list(p.cleaned.credits),
+        "credits": list(p.credits),
         "words": len(p.words),
         "paragraphs": {"body": kinds.pop("body", 0), "furniture": sum(kinds.values())},
     }

@@ -59,7 +59,7 @@ class Settings:
     passage_threshold: float = 0.5
     min_run_words: int = 8
     partial_min_words: int = 30
-    reprint_threshold: float = 0.5
+    reprint_threshold: float = 0.3
     duplicate_threshold: float = 0.9
     template_min_docs: int = 5
     template_max_words: int = 20

@@ -27,8 +27,8 @@ The verdict, from those scores (thresholds are settings):
     anything else. Shared quotations do not count as copy: two reports quoting the
     same speaker at length are independent.
 
->>> a = "The central bank raised its main rate on Tuesday to fight inflation, officials said. " * 3
->>> m = compare_texts(a, a + " A local paragraph was added here by the outlet.")
+>>> a = "The central bank raised its main rate on Tuesday to fight inflation that hit a ten-year high."
+>>> m = compare_texts(a, a.upper().replace(" ", "\\n"))
 >>> m.verdict, m.containment_a_in_b
 ('duplicate', 1.0)
 """
@@ -136,7 +136,7 @@ def compare_words(
     shingle_size: int = 5,
     min_run_words: int = 8,
     partial_min_words: int = 30,
-    reprint_threshold: float = 0.5,
+    reprint_threshold: float = 0.3,
     duplicate_threshold: float = 0.9,
 ) -> Match:
     """Compare two analysed documents exactly and return a :class:`Match` with the verdict.
@@ -282,7 +282,7 @@ def compare_texts(
     shingle_size: int = 5,
     min_run_words: int = 8,
     partial_min_words: int = 30,
-    reprint_threshold: float = 0.5,
+    reprint_threshold: float = 0.3,
     duplicate_threshold: float = 0.9,
 ) -> Match:
     """Compare two plain texts (every paragraph treated as body).

@@ -1,0 +1,139 @@
+"""The scan command end to end: the demo, exit codes, warnings, JSON format and determinism."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import stories
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_ORIGINAL = "000_8f553da63e8cdc0a.txt"
+SEED_REPRINT = "003_6e09906d83b566b2.txt"
+
+
+def run(*args, cwd=ROOT):
+    env = {**os.environ, "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "dedup.cli", *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def test_demo_finds_exactly_the_seed_pair():
+    out = run("scan", "seeds/")
+    assert out.returncode == 0, out.stderr
+    assert "1 clusters (2 articles)" in out.stdout
+    assert f"origin {SEED_ORIGINAL}" in out.stdout
+    assert SEED_REPRINT in out.stdout
+    for other in ("001_", "002_", "004_"):
+        assert other not in out.stdout
+
+
+def test_seed_json_cluster_and_origin():
+    out = run("scan", "seeds", "--format", "json")
+    data = json.loads(out.stdout)
+    assert [c["members"] for c in data["clusters"]] == [[SEED_ORIGINAL, SEED_REPRINT]]
+    assert data["clusters"][0]["origin"] == SEED_ORIGINAL
+    assert "Reuters" in data["clusters"][0]["origin_reason"]
+    (pair,) = data["pairs"]
+    assert pair["verdict"] == "reprint" and pair["cluster"] == "c1"
+    assert pair["jaccard"] < 0.35 and pair["containment_a_in_b"] > 0.6  # containment, not Jaccard, finds it
+
+
+def test_json_is_byte_identical_run_after_run():
+    first = run("scan", "seeds", "--format", "json").stdout
+    second = run("scan", "seeds", "--format", "json").stdout
+    assert first and first == second
+
+
+def test_json_schema(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    rows = [
+        {"id": "wire", "text": stories.WIRE, "source": "Reuters", "published": "2023-03-14"},
+        {"id": "pad", "text": stories.padded(3)},
+        {"id": "cut", "text": stories.cut_tail(4)},
+        {"id": "quote-a", "text": stories.QUOTE_STORY_A},
+        {"id": "quote-b", "text": stories.QUOTE_STORY_B},
+        {"id": "t1", "text": stories.TEMPLATE_1},
+        {"id": "t2", "text": stories.TEMPLATE_2},
+    ]
+    corpus.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    out = run("scan", corpus, "-f", "json", "-o", tmp_path / "r.json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert list(data) == ["format_version", "settings", "documents", "clusters", "pairs", "skipped"]
+    assert [d["id"] for d in data["documents"]] == sorted(r["id"] for r in rows)
+    doc = next(d for d in data["documents"] if d["id"] == "wire")
+    assert set(doc) == {"id", "title", "source", "url", "published", "credits", "words", "paragraphs"}
+    assert doc["credits"] == ["Reuters"] and doc["published"] == "2023-03-14"
+    (cluster,) = data["clusters"]
+    assert set(cluster) == {"id", "origin", "origin_reason", "members"}
+    assert cluster["members"] == ["cut", "pad", "wire"] and cluster["origin"] == "wire"
+    pair_keys = {"a", "b", "verdict", "cluster", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared_words",
+                 "quoted_shared_words", "copy_share_a", "copy_share_b", "longest_passage", "conflicts", "passages"}
+    for pair in data["pairs"]:
+        assert set(pair) == pair_keys
+        assert pair["a"] < pair["b"]
+        assert pair["verdict"] in ("duplicate", "reprint", "partial")
+        for key in ("jaccard", "containment_a_in_b", "containment_b_in_a", "copy_share_a", "copy_share_b"):
+            assert 0.0 <= pair[key] <= 1.0
+        for passage in pair["passages"]:
+            assert set(passage) == {"a_start", "b_start", "words", "quoted_words", "text"}
+    verdicts = {(p["a"], p["b"]): p["verdict"] for p in data["pairs"]}
+    assert verdicts[("t1", "t2")] == "partial"  # templated: reported, not merged
+    assert ("quote-a", "quote-b") not in verdicts  # shared quotation: not copy
+    assert data["skipped"] == []
+
+
+def test_missing_path_exits_2_with_one_line():
+    out = run("scan", "no/such/dir")
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "no/such/dir" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_no_documents_exits_2(tmp_path):
+    (tmp_path / "notes.csv").write_text("a,b")
+    out = run("scan", tmp_path)
+    assert out.returncode == 2 and "no documents" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_only_furniture_exits_2(tmp_path):
+    (tmp_path / "menu.txt").write_text("Home\n\nNews\n\nSport\n\nLogin")
+    out = run("scan", tmp_path)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "menu.txt" in out.stderr  # the warning names it
+
+
+def test_bad_inputs_warn_and_the_rest_is_scanned(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x00\x00")
+    (tmp_path / "latin.txt").write_bytes(b"caf\xe9")
+    (tmp_path / "c.jsonl").write_text('{"id": "w", "text": ' + json.dumps(stories.WIRE) + '}\n{oops\n{"id": "w", "text": "dup"}\n')
+    (tmp_path / "r.txt").write_text(stories.cut_tail(4))
+    out = run("scan", tmp_path, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    warnings = [line for line in out.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 4
+    assert any("c.jsonl:2" in w and "malformed JSON" in w for w in warnings)
+    assert any("c.jsonl:3" in w and "duplicate id" in w for w in warnings)
+    data = json.loads(out.stdout)
+    assert [c["members"] for c in data["clusters"]] == [["r.txt", "w"]]
+
+
+@pytest.mark.parametrize("flag, value", [("--num-perm", "0"), ("--reprint-threshold", "1.5"), ("--shingle-size", "x")])
+def test_bad_setting_exits_2(flag, value):
+    out = run("scan", "seeds", flag, value)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_bad_format_exits_2():
+    out = run("scan", "seeds", "--format", "yaml")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_text_report_to_file(tmp_path):
+    out = run("scan", "seeds", "-o", tmp_path / "r.txt")
+    assert out.returncode == 0 and out.stdout == ""
+    assert "origin " + SEED_ORIGINAL in (tmp_path / "r.txt").read_text()

@@ -1,0 +1,122 @@
+"""Every bad input has a defined outcome: a warning naming file and line, that document skipped."""
+
+import json
+
+import pytest
+
+from dedup import InputError, iter_documents
+
+GOOD = "The harbour authority said on Monday that the new quay would open in the spring of next year."
+
+
+def _load(*paths):
+    skipped = []
+    docs = list(iter_documents(paths, on_skip=skipped.append))
+    return docs, skipped
+
+
+def test_folder_ids_are_relative_paths(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(GOOD)
+    (tmp_path / "sub" / "b.md").write_text(GOOD)
+    (tmp_path / "ignored.csv").write_text("x,y")
+    (tmp_path / ".hidden.txt").write_text(GOOD)
+    docs, skipped = _load(tmp_path)
+    assert [d.doc_id for d in docs] == ["a.txt", "sub/b.md"]
+    assert skipped == []
+
+
+def test_file_argument_id_is_its_name(tmp_path):
+    f = tmp_path / "story.txt"
+    f.write_text(GOOD)
+    docs, _ = _load(f)
+    assert docs[0].doc_id == "story.txt" and docs[0].text == GOOD
+
+
+def test_jsonl_records_and_metadata(tmp_path):
+    f = tmp_path / "corpus.jsonl"
+    rows = [
+        {"id": "x1", "text": GOOD, "title": "Quay", "url": "https://example.com/q", "source": "Harbour Times", "published": "2024-03-01"},
+        {"id": 7, "text": GOOD + " More."},
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n\n")
+    docs, skipped = _load(f)
+    assert [d.doc_id for d in docs] == ["x1", "7"]
+    assert docs[0].title == "Quay" and docs[0].source == "Harbour Times" and docs[0].published == "2024-03-01"
+    assert skipped == []
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("{not json", "malformed JSON"),
+        ('["a", "list"]', "expected a JSON object"),
+        ('{"text": "no id here"}', "'id'"),
+        ('{"id": "n1"}', "'text'"),
+        ('{"id": "n2", "text": 5}', "'text'"),
+        ('{"id": "n3", "text": "   "}', "empty document"),
+        ('{"id": "n4", "text": "ok text", "title": {"a": 1}}', "'title'"),
+        ('{"id": true, "text": "ok text"}', "'id'"),
+    ],
+)
+def test_bad_jsonl_line_is_skipped_with_file_and_line(tmp_path, line, reason):
+    f = tmp_path / "c.jsonl"
+    f.write_text(json.dumps({"id": "good1", "text": GOOD}) + "\n" + line + "\n" + json.dumps({"id": "good2", "text": GOOD}) + "\n")
+    docs, skipped = _load(f)
+    assert [d.doc_id for d in docs] == ["good1", "good2"]  # no other document lost
+    assert len(skipped) == 1
+    assert skipped[0].location == f"{f}:2"
+    assert reason in skipped[0].reason
+
+
+def test_duplicate_id_keeps_the_first(tmp_path):
+    f = tmp_path / "c.jsonl"
+    f.write_text(json.dumps({"id": "d", "text": GOOD}) + "\n" + json.dumps({"id": "d", "text": "other"}) + "\n")
+    docs, skipped = _load(f)
+    assert [d.text for d in docs] == [GOOD]
+    assert "duplicate id 'd'" in skipped[0].reason and skipped[0].location.endswith(":2")
+
+
+def test_duplicate_id_across_arguments(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    (tmp_path / "x" / "s.txt").write_text(GOOD)
+    (tmp_path / "y" / "s.txt").write_text(GOOD + " Second.")
+    docs, skipped = _load(tmp_path / "x", tmp_path / "y")
+    assert len(docs) == 1 and "duplicate id" in skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"\x00\x01\x02binary\x00", "binary"),
+        (b"caf\xe9 latin-1 text", "not valid UTF-8"),
+        (b"   \n\n  \t", "empty document"),
+    ],
+)
+def test_bad_files_are_skipped(tmp_path, content, reason):
+    (tmp_path / "bad.txt").write_bytes(content)
+    (tmp_path / "good.txt").write_text(GOOD)
+    docs, skipped = _load(tmp_path)
+    assert [d.doc_id for d in docs] == ["good.txt"]
+    assert len(skipped) == 1 and reason in skipped[0].reason and skipped[0].location.endswith("bad.txt")
+
+
+def test_unreadable_file_is_skipped(tmp_path):
+    # a dangling link cannot be read whoever runs the test (root reads mode-000 files)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "good.txt").write_text(GOOD)
+    docs, skipped = _load(tmp_path)
+    assert [d.doc_id for d in docs] == ["good.txt"]
+    assert len(skipped) == 1 and "cannot read" in skipped[0].reason and "dangling.txt" in skipped[0].location
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    (tmp_path / "bom.txt").write_bytes("\ufeff".encode() + GOOD.encode())
+    docs, _ = _load(tmp_path)
+    assert docs[0].text == GOOD
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        _load(tmp_path / "missing")

@@ -1,0 +1,97 @@
+"""Verdicts on synthetic wire stories with known edits (see tests/stories.py)."""
+
+import pytest
+
+import stories
+from dedup import Settings, compare
+
+
+@pytest.mark.parametrize(
+    "variant, expected",
+    [
+        (stories.exact_copy, "duplicate"),
+        (stories.reordered, "duplicate"),
+        (stories.localised, "duplicate"),
+        (lambda: stories.cut_tail(4), "reprint"),
+        (lambda: stories.cut_tail(2), "reprint"),
+        (lambda: stories.padded(3), "reprint"),
+    ],
+    ids=["exact-copy-with-furniture", "reordered", "localised-spelling", "cut-tail", "cut-to-two", "padded-local"],
+)
+def test_reprint_variants(variant, expected):
+    match = compare(stories.WIRE, variant())
+    assert match.verdict == expected, match
+
+
+def test_padded_reprint_keeps_its_scores():
+    match = compare(stories.WIRE, stories.padded(3))
+    # three of eight wire paragraphs kept, four local ones added: containment, not Jaccard, shows it
+    assert match.jaccard < 0.3
+    assert match.containment_a_in_b < match.containment_b_in_a
+    assert match.copy_share_b > match.copy_share_a
+    assert match.conflicts == ()
+
+
+def test_cut_tail_is_contained_in_the_original():
+    match = compare(stories.WIRE, stories.cut_tail(4))
+    assert match.containment_b_in_a == pytest.approx(1.0)
+    assert 0.3 < match.containment_a_in_b < 0.6
+
+
+def test_lead_plus_local_reaction_is_reprint():
+    # the wire lead and one more paragraph, then four local paragraphs: a localised reprint
+    assert compare(stories.WIRE, stories.padded(2)).verdict == "reprint"
+
+
+def test_one_borrowed_paragraph_is_partial():
+    # a story of its own that lifts one background paragraph: shares copy, mostly independent
+    match = compare(stories.WIRE, stories.borrowed())
+    assert match.verdict == "partial"
+    assert match.copy_words >= 30 and match.quoted_shared_words == 0
+
+
+def test_shared_quotation_is_not_copy():
+    match = compare(stories.QUOTE_STORY_A, stories.QUOTE_STORY_B)
+    assert match.verdict == "none"
+    assert match.shared_words >= 40  # they do share the whole statement...
+    assert match.quoted_shared_words >= 0.8 * match.shared_words  # ...inside quotation marks
+
+
+def test_templated_stories_with_different_numbers_are_not_copies():
+    match = compare(stories.TEMPLATE_1, stories.TEMPLATE_2)
+    assert match.verdict not in ("duplicate", "reprint")
+    assert match.conflicts  # the numbers that differ are reported
+    assert any("1" in c and "2" in c for c in match.conflicts)
+
+
+def test_template_identical_numbers_is_duplicate():
+    assert compare(stories.TEMPLATE_1, stories.TEMPLATE_1).verdict == "duplicate"
+
+
+def test_cyrillic_reprint_and_unrelated():
+    assert compare(stories.CYRILLIC_WIRE, stories.CYRILLIC_REPRINT).verdict == "reprint"
+    assert compare(stories.CYRILLIC_WIRE, stories.CYRILLIC_OTHER).verdict == "none"
+
+
+def test_cjk_copy_and_unrelated():
+    extended = stories.CJK_WIRE + "另外，地方运输公司表示已经接到客户的电话。"
+    assert compare(stories.CJK_WIRE, extended).verdict in ("duplicate", "reprint")
+    assert compare(stories.CJK_WIRE, stories.CJK_OTHER).verdict == "none"
+
+
+def test_unrelated_stories_are_none():
+    assert compare(stories.WIRE, stories.QUOTE_STORY_B).verdict == "none"
+
+
+def test_compare_is_symmetric():
+    for variant in (stories.padded(3), stories.cut_tail(3), stories.QUOTE_STORY_A):
+        ab, ba = compare(stories.WIRE, variant), compare(variant, stories.WIRE)
+        assert ab.verdict == ba.verdict
+        assert ab.jaccard == pytest.approx(ba.jaccard)
+        assert ab.containment_a_in_b == pytest.approx(ba.containment_b_in_a)
+        assert ab.shared_words == ba.shared_words
+
+
+def test_thresholds_are_settings():
+    strict = Settings(reprint_threshold=0.9, duplicate_threshold=0.95)
+    assert compare(stories.WIRE, stories.padded(3), strict).verdict == "partial"
