@@ -144,7 +144,7 @@ def analyse(paragraphs: Iterable[str]) -> Words:
 # --- paragraphs --------------------------------------------------------------------------
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u3000]*\n")
-_INDENTED = re.compile(r"^(?:[ \t]{2,}|\t)\S")
+_INDENTED = re.compile(r"^[ \t]+\S")
 _TERMINAL = tuple(".!?:;\"'”’)»。！？")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 

@@ -8,9 +8,10 @@ The origin is the member most likely to be the wire original, ranked by, in orde
 
 1. a wire credit in the text (``By Reuters``, ``(AP) —``, ``© Thomson Reuters``, a
    lone ``Reuter`` sign-off; photo credits do not count);
-2. the earliest publication date, where known (ISO ``YYYY-MM-DD`` prefix);
-3. completeness: the most copy shared with the other members (the original holds
-   every passage any reprint kept; a reprint shares only what it kept);
+2. the earliest publication date or time, where known (ISO 8601, compared as text);
+3. completeness: the largest sum, over the other members, of the share of that
+   member's shingles found in it (wire copy is cut from the bottom, so the original
+   holds what each reprint kept, while a reprint holds only part of the original);
 4. the longer body, then the smaller ``doc_id`` (so the choice is always defined).
 
 >>> from dedup.verify import Match
@@ -71,7 +72,8 @@ def components(doc_ids: Sequence[str], links: Iterable[tuple[str, str]]) -> list
 
 
 def _iso(date: str | None) -> str | None:
-    return date[:10] if date and _ISO_DATE.match(date) else None
+    """An ISO 8601 date or timestamp as given (they sort as strings), else None."""
+    return date if date and _ISO_DATE.match(date) else None
 
 
 def choose_origin(
@@ -83,15 +85,15 @@ def choose_origin(
     lengths: Mapping[str, int],
 ) -> tuple[str, str]:
     """Return (origin doc_id, reason) for a group of members."""
-    shared = {m: 0 for m in members}
+    holds = {m: 0.0 for m in members}
     for match in matches:
-        if match.is_copy and match.a in shared and match.b in shared:
-            shared[match.a] += match.shared_words
-            shared[match.b] += match.shared_words
+        if match.is_copy and match.a in holds and match.b in holds:
+            holds[match.a] += match.containment_b_in_a
+            holds[match.b] += match.containment_a_in_b
     criteria = (
         ("wire credit", lambda m: 0 if credits.get(m) else 1),
-        ("earliest published", lambda m: _iso(published.get(m)) or "9999-99-99"),
-        ("most copy shared with the other members", lambda m: -shared[m]),
+        ("earliest published", lambda m: _iso(published.get(m)) or "9999"),
+        ("most complete", lambda m: -round(holds[m], 6)),
         ("longest body", lambda m: -lengths.get(m, 0)),
         ("smallest id", lambda m: m),
     )

@@ -59,9 +59,18 @@ def padded(keep: int = 3) -> str:
     return "\n\n".join(WIRE_PARAGRAPHS[:keep] + LOCAL_PARAGRAPHS[:4])
 
 
+ANTWERP_PARAGRAPHS = [
+    "Antwerp's terminal operators said on Wednesday they were preparing for a surge of diverted cargo, adding night shifts and reopening an older quay that had been closed for repairs.",
+    "The Belgian port, Europe's second largest, handled a record number of containers last year and has been investing heavily in rail links to the German industrial heartland.",
+    "Its chief executive told a conference in Brussels that the port had spare capacity for about ten extra large ships a week, but that customs checks could become a bottleneck.",
+    "Truck drivers' associations in Flanders asked the regional government to relax weekend driving bans temporarily so that the additional boxes could be moved inland quickly.",
+    "Belgian unions said they would not handle cargo that had been diverted from Rotterdam because of the strike, although it was unclear how such a boycott could be enforced.",
+]
+
+
 def borrowed() -> str:
-    """A local story of its own that lifts one background paragraph from the wire."""
-    return "\n\n".join(LOCAL_PARAGRAPHS[:3] + [WIRE_PARAGRAPHS[5]] + LOCAL_PARAGRAPHS[3:])
+    """A story of its own (Antwerp) that lifts one background paragraph from the wire."""
+    return "\n\n".join(ANTWERP_PARAGRAPHS[:3] + [WIRE_PARAGRAPHS[5]] + ANTWERP_PARAGRAPHS[3:])
 
 
 def reordered() -> str:

@@ -1,0 +1,114 @@
+"""Cleaning: body versus furniture on the seeds and synthetic pages; normalisation."""
+
+import pytest
+
+import stories
+from dedup.clean import analyse, clean, find_template_lines, normalize, split_paragraphs, tokenize
+from dedup.settings import lsh_params
+
+
+def _kinds(text):
+    return [(p.kind, p.text[:40]) for p in clean(text).paragraphs]
+
+
+def test_seed_000_furniture(seeds):
+    c = clean((seeds / "000_8f553da63e8cdc0a.txt").read_text())
+    kinds = {p.text[:20]: p.kind for p in c.paragraphs}
+    assert kinds["By [Reuters](#)"] == "byline"
+    assert kinds["Related article: [Ru"] == "related"
+    assert kinds["Original url:"] == "source"
+    assert c.credits == ("Reuters",) and c.published == "2019-09-05"
+    assert c.headline.startswith("Putin Rebuffs Call")
+    assert len(c.body) == 9 and c.body[0].startswith("Russian President Vladimir Putin told")
+
+
+def test_seed_001_comments_and_ads_are_not_body(seeds):
+    c = clean((seeds / "001_1fb5d3839d0df120.txt").read_text())
+    body = " ".join(c.body)
+    assert "Fukushima" not in body  # a reader's comment
+    assert "24/7 English-speaking" not in body  # an advert
+    assert "Facebook" not in body
+    assert len(c.body) == 5 and c.credits == ("Reuters",)
+
+
+def test_seed_003_caption_credit_is_not_a_wire_credit(seeds):
+    c = clean((seeds / "003_6e09906d83b566b2.txt").read_text())
+    assert c.credits == ()  # "Photo: AP" credits a picture, not the text
+    captions = [p.text for p in c.paragraphs if p.kind == "caption"]
+    assert any("Photo: AP" in t for t in captions)
+    assert not any("Photo: AP" in t for t in c.body)
+    assert c.paragraphs[0].kind == "source"
+
+
+def test_synthetic_page_furniture():
+    c = clean(stories.exact_copy())
+    assert len(c.body) == len(stories.WIRE_PARAGRAPHS)
+    assert tokenize(c.body[0]) == tokenize(stories.WIRE_PARAGRAPHS[0])
+    kinds = [p.kind for p in c.paragraphs if p.kind != "body"]
+    assert {"headline", "byline", "date", "related", "source", "copyright", "comment", "prompt"} <= set(kinds)
+    assert "mark my words" not in " ".join(c.body)  # the comment after the copyright line
+    assert c.credits == ("Reuters",)
+
+
+def test_dateline_credit_in_body_counts():
+    assert clean(stories.WIRE).credits == ("Reuters",)
+    assert clean("WASHINGTON (AP) — The Senate passed the bill late on Friday after a long debate.").credits == ("AP",)
+
+
+def test_hard_wrapped_wire_copy_is_rejoined():
+    text = ("The Federal Reserve entered the U.S.\nGovernment securities market to arrange 1.5 billion dlrs of\n"
+            "customer repurchase agreements, a Fed spokesman said.\n    Dealers said Federal funds were trading at\n"
+            "6-3/16 pct when the Fed began its temporary and indirect\nsupply of reserves to the banking system.\n Reuter\n")
+    paragraphs = split_paragraphs(text)
+    assert len(paragraphs) == 3
+    assert paragraphs[0].endswith("a Fed spokesman said.") and paragraphs[2] == "Reuter"
+    c = clean(text)
+    assert c.credits == ("Reuters",) and len(c.body) == 2
+
+
+def test_template_lines_recur_across_documents():
+    docs = [f"Subscribe to the Morning Brief for daily updates\n\nStory number {i} says something long enough to be body text here." for i in range(6)]
+    templates = find_template_lines(docs, template_min_docs=5)
+    assert "subscribe to the morning brief for daily updates" in templates
+    c = clean(docs[0], template_lines=templates)
+    assert [p.kind for p in c.paragraphs][0] in ("template", "prompt")
+    # long recurring paragraphs are syndicated copy, never template
+    assert not find_template_lines([stories.WIRE] * 6, template_min_docs=5) & {" ".join(tokenize(p)) for p in stories.WIRE_PARAGRAPHS}
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("the U.S. military", "the US military"),
+        ("“quoted” — text", '"quoted" - text'),
+        ("Japan’s", "Japan's"),
+        ("ＦＵＬＬ　ｗｉｄｔｈ", "full width"),
+        ("1,500 people", "1500 people"),
+        ("ÉCOLE", "école"),
+    ],
+)
+def test_normalisation_folds_formatting(a, b):
+    assert tokenize(a) == tokenize(b)
+
+
+def test_tokens_for_any_script():
+    assert tokenize("Путин заявил: «Мы готовы».") == ["путин", "заявил", "мы", "готовы"]
+    assert tokenize("港口工人罢工") == ["港", "口", "工", "人", "罢", "工"]
+    assert tokenize("ストライキ") == list("ストライキ")
+    assert normalize("«Мы»") == '"мы"'
+
+
+def test_quotes_reset_at_each_paragraph():
+    w = analyse(['"An unclosed quote runs on', "a new paragraph is not quoted"])
+    assert w.quoted.tolist() == [True] * 5 + [False] * 6
+
+
+def test_cyrillic_guillemets_are_quotes():
+    w = analyse(["Он сказал «мы готовы» вчера"])
+    assert w.quoted.tolist() == [False, False, True, True, False]
+
+
+def test_lsh_params_match_datasketch():
+    from datasketch.lsh import _optimal_param
+
+    assert lsh_params(0.5, 128) == tuple(_optimal_param(0.5, 128, 0.25, 0.75))

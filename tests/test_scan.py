@@ -1,0 +1,87 @@
+"""The scan API: candidates catch containment, clusters and origins, partial links kept apart."""
+
+import pytest
+
+import stories
+from dedup import Document, InputError, Settings, scan
+from dedup.report import dumps, scan_to_dict
+
+
+def corpus():
+    return [
+        Document("outlet-pad", stories.padded(3)),
+        Document("outlet-cut", stories.cut_tail(4)),
+        Document("wire", stories.WIRE, source="Reuters"),
+        Document("outlet-local", stories.localised()),
+        Document("borrowed", stories.borrowed()),
+        Document("quote-a", stories.QUOTE_STORY_A),
+        Document("quote-b", stories.QUOTE_STORY_B),
+        Document("t1", stories.TEMPLATE_1),
+        Document("t2", stories.TEMPLATE_2),
+        Document("ru-wire", stories.CYRILLIC_WIRE, published="2023-03-14T09:00:00Z"),
+        Document("ru-reprint", stories.CYRILLIC_REPRINT, published="2023-03-14T11:30:00Z"),
+        Document("ru-other", stories.CYRILLIC_OTHER),
+    ]
+
+
+def test_clusters_and_origins():
+    result = scan(corpus())
+    groups = {c.members: c.origin for c in result.clusters}
+    assert groups == {
+        ("outlet-cut", "outlet-local", "outlet-pad", "wire"): "wire",
+        ("ru-reprint", "ru-wire"): "ru-wire",
+    }
+    verdicts = {(m.a, m.b): m.verdict for m in result.pairs}
+    assert verdicts[("borrowed", "wire")] == "partial"  # reported...
+    assert all("borrowed" not in c.members for c in result.clusters)  # ...never merged
+    assert verdicts[("t1", "t2")] == "partial"
+    assert ("quote-a", "quote-b") not in verdicts
+
+
+def test_origin_by_credit_then_date_then_completeness():
+    result = scan([
+        Document("late", stories.cut_tail(5), published="2023-03-15"),
+        Document("early", stories.padded(4), published="2023-03-14"),
+    ])
+    (cluster,) = result.clusters
+    assert cluster.origin == "early" and cluster.origin_reason.startswith("earliest published")
+    # no credit, no date: the member holding most of the others wins (wire is cut from the bottom)
+    no_credit = [p.replace("(Reuters) ", "") for p in stories.WIRE_PARAGRAPHS]
+    result = scan([Document("cut", "\n\n".join(no_credit[:4])), Document("full", "\n\n".join(no_credit))])
+    assert result.clusters[0].origin == "full" and result.clusters[0].origin_reason == "most complete"
+    # a credit beats completeness
+    result = scan([Document("cut", stories.cut_tail(4)), Document("full", "\n\n".join(no_credit))])
+    assert result.clusters[0].origin == "cut" and result.clusters[0].origin_reason == "wire credit: Reuters"
+
+
+def test_candidates_find_low_jaccard_reprints():
+    """The padded reprint has Jaccard well under any document-level LSH threshold."""
+    result = scan([Document("wire", stories.WIRE), Document("pad", stories.padded(2))])
+    (pair,) = result.pairs
+    assert pair.jaccard < 0.2 and pair.verdict == "reprint"
+
+
+def test_scan_is_deterministic_and_order_independent():
+    docs = corpus()
+    first = dumps(scan_to_dict(scan(docs)))
+    assert dumps(scan_to_dict(scan(docs))) == first
+    reordered = dumps(scan_to_dict(scan(list(reversed(docs)))))
+    assert reordered == first
+
+
+def test_strings_get_positional_ids_and_empty_bodies_are_skipped():
+    skipped = []
+    result = scan([stories.WIRE, "Home\n\nNews\n\nLogin", stories.cut_tail(3)], on_skip=skipped.append)
+    assert [p.doc_id for p in result.documents] == ["0", "2"]
+    assert [s.location for s in skipped] == ["1"]
+    assert result.clusters[0].members == ("0", "2")
+
+
+def test_bad_item_type_is_an_input_error():
+    with pytest.raises(InputError, match="position 1"):
+        scan([stories.WIRE, 42])
+
+
+def test_settings_change_results():
+    loose = scan(corpus(), Settings(partial_min_words=500))
+    assert not any(m.verdict == "partial" for m in loose.pairs)
