@@ -39,49 +39,40 @@ KINDS = (
 
 # --- normalisation ---------------------------------------------------------------------
 
-_DOUBLE_QUOTES = "\"“”„‟«»「」『』〝〞〟＂"
-_APOSTROPHES = "'‘’‚‛′`´ʼ"
-_DASHES = "‐‑‒–—―−﹘﹣－"
-_FOLD = {ord(c): '"' for c in _DOUBLE_QUOTES}
-_FOLD.update({ord(c): "'" for c in _APOSTROPHES})
-_FOLD.update({ord(c): "-" for c in _DASHES})
-_FOLD.update({ord("…"): "..."})
-_FOLD.update({cp: " " for cp in range(0xE000, 0xE004)})  # our private markers never come from input
-
-_APOS_IN_WORD = re.compile(r"(?<=\w)'(?=\w)")
+# After NFKC (which already maps the full-width quote to ASCII), fold the typographic
+# double quotes of every language to '"', and drop apostrophes inside words.
+_QUOTE_CHARS = re.compile("[“”„‟«»「」『』〝〞〟]")
+_APOS_IN_WORD = re.compile(r"(?<=\w)['‘’‛′`´ʼ](?=\w)")
 _ABBREV = re.compile(r"(?<!\w)[^\W\d_](?:\.[^\W\d_])+\.?(?!\w)")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def normalize(text: str) -> str:
-    """Return text folded for comparison: NFKC, casefold, quotes/dashes/abbreviations unified.
+    """Return text folded for comparison: NFKC, casefold, quotes/apostrophes/abbreviations unified.
 
-    Punctuation stays (it marks sentences and quotations); :func:`tokenize` drops it.
+    Punctuation stays (it marks sentences and quotations); :func:`tokenize` drops it,
+    dashes and all.
 
     >>> normalize("“U.S.” — Japan’s 1,500")
-    '"us" - japans 1500'
+    '"us" — japans 1500'
     """
-    s = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    s = _APOS_IN_WORD.sub("", s)
-    s = _ABBREV.sub(lambda m: m.group().replace(".", ""), s)
-    return _THOUSANDS.sub("", s)
+    s = unicodedata.normalize("NFKC", text).casefold()
+    s = _APOS_IN_WORD.sub("", _QUOTE_CHARS.sub('"', s))
+    if "." in s:
+        s = _ABBREV.sub(lambda m: m.group().replace(".", ""), s)
+    return _THOUSANDS.sub("", s) if "," in s else s
 
 
-_PARA, _SENT, _QUOTE = "\ue000", "\ue001", "\ue002"
-_SENT_END = re.compile(r"[.!?]+(?=[\s\"')\]]|$)|[。！？]")
-_NONWORD = re.compile(r"[^\w\ue000-\ue002]+|_")
-_LONG_WORD = re.compile(r"(\w{40})\w+")
 # Scripts written without spaces between words: each character is a token.
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-
-
-def _marked_words(paragraphs: Iterable[str]) -> list[str]:
-    """Tokenise paragraphs into words interleaved with paragraph/sentence/quote markers."""
-    s = f" {_PARA} ".join(normalize(p) for p in paragraphs)
-    s = _SENT_END.sub(f" {_SENT} ", s).replace('"', f" {_QUOTE} ")
-    s = _LONG_WORD.sub(r"\1", _NONWORD.sub(" ", s))
-    s = _CJK.sub(r" \g<0> ", s)
-    return s.split()
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_WORD = f"[{_CJK}]|[^\\W_{_CJK}]+"
+_WORD_TOKEN = re.compile(_WORD)
+# One pass yields words and the marks analyse() needs: paragraph breaks (newline),
+# quotation marks and sentence ends.
+_MARKED_TOKEN = re.compile(f'\n|"|[.!?。！？]|{_WORD}')
+_SENTENCE_MARKS = [".", "!", "?", "。", "！", "？"]
+_MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evidence
 
 
 def tokenize(text: str) -> list[str]:
@@ -90,7 +81,7 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize('He said: "We will win." Then left.')
     ['he', 'said', 'we', 'will', 'win', 'then', 'left']
     """
-    return [w for w in _marked_words([text]) if w not in (_PARA, _SENT, _QUOTE)]
+    return [w[:_MAX_WORD] for w in _WORD_TOKEN.findall(normalize(text))]
 
 
 @dataclass(frozen=True)
@@ -123,12 +114,16 @@ def analyse(paragraphs: Iterable[str]) -> Words:
     >>> w.words.tolist(), w.quoted.tolist(), w.paragraph.tolist(), w.sentence_start.tolist()
     (['he', 'said', 'we', 'will', 'win', 'today', 'next', 'one'], [False, False, True, True, True, False, False, False], [0, 0, 0, 0, 0, 0, 1, 1], [True, False, False, False, False, False, True, False])
     """
-    parts = _marked_words(paragraphs)
+    body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
+    parts = _MARKED_TOKEN.findall(body)
     if not parts:
         empty = np.zeros(0, dtype=bool)
         return Words(np.zeros(0, dtype="<U1"), np.zeros(0, dtype=np.int32), empty, empty)
     arr = np.array(parts)
-    is_para, is_sent, is_quote = arr == _PARA, arr == _SENT, arr == _QUOTE
+    if arr.dtype.itemsize > 4 * _MAX_WORD:
+        arr = arr.astype(f"<U{_MAX_WORD}")
+    is_para, is_quote = arr == "\n", arr == '"'
+    is_sent = np.isin(arr, _SENTENCE_MARKS)
     is_word = ~(is_para | is_sent | is_quote)
     quotes = np.cumsum(is_quote)
     # quote count at the latest paragraph marker: parity is counted from there
@@ -175,7 +170,7 @@ def split_paragraphs(text: str) -> list[str]:
             out.append(" ".join(current))
         else:
             out.extend(line.strip() for line in lines)
-    return [p for p in (_SPACES.sub(" ", p).strip() for p in out) if p]
+    return [p for p in (" ".join(p.split()) for p in out) if p]
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
@@ -233,6 +228,11 @@ _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(,\s*[A-Z][\w .'\-]*|\s*\(\w[\w ]*\))\s*([-–—:]|$)")
 _BULLET = re.compile(r"^[•·▪►■●◦*\-]\s")
 _END_KINDS = frozenset({"copyright", "comment", "source"})
+# No furniture rule describes a paragraph this long: captions, links, prompts and
+# credits are short. (Long comments come after an end marker and become trailer.)
+_LONG_PROSE = 60
+# Template lines are short by definition (Settings.template_max_words is at most this).
+TEMPLATE_MAX_WORDS = _LONG_PROSE
 
 
 @dataclass(frozen=True)
@@ -285,10 +285,11 @@ def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
     ['advertisement']
     """
     keys = set()
-    for paragraph in split_paragraphs(text):
-        key = line_key(paragraph)
-        if key and key.count(" ") < template_max_words:
-            keys.add(key)
+    for line in text.splitlines():  # raw lines: template is laid out line by line
+        if line and _word_count(line) <= template_max_words:
+            key = line_key(line)
+            if key:
+                keys.add(key)
     return keys
 
 
@@ -331,7 +332,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     ]
     if template_lines:
         kinds = [
-            "template" if k == "body" and line_key(p) in template_lines else k
+            "template" if k == "body" and _word_count(p) <= TEMPLATE_MAX_WORDS and line_key(p) in template_lines else k
             for p, k in zip(raw, kinds)
         ]
     headline_at = _headline_index(raw, kinds)
@@ -352,7 +353,8 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         if kind == "body":
             body_words += _word_count(paragraph)
         if kind != "caption":
-            credits.update(_credits(paragraph))
+            # credits stand at the start of a long paragraph ("MOSCOW (Reuters) -")
+            credits.update(_credits(paragraph if len(paragraph) < 400 else paragraph[:200]))
         if published is None and kind != "body":
             published = _find_date(paragraph)
         kinds[index] = kind
@@ -372,13 +374,15 @@ def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
 
 def _word_count(text: str) -> int:
     """Words in a text, counting each CJK character as one (those scripts have no spaces)."""
-    return len(text.split()) + len(_CJK.findall(text))
+    return len(text.split()) + len(_CJK_CHAR.findall(text))
 
 
 def _classify(paragraph: str, previous: str | None, following: str | None) -> str:
     n = _word_count(paragraph)
     if paragraph == previous or paragraph == following:
         return "caption"  # scrapers repeat image alt text and caption back to back
+    if n > _LONG_PROSE:
+        return "body"
     for kind, pattern in _RULES:
         if kind in ("comment", "ad", "byline", "prompt") and n > 12:
             continue  # these rules describe short lines; long prose that mentions "register" is body

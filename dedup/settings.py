@@ -72,7 +72,7 @@ class Settings:
         _check_int("min_run_words", self.min_run_words, self.shingle_size, 1000, 8)
         _check_int("partial_min_words", self.partial_min_words, 1, 100000, 30)
         _check_int("template_min_docs", self.template_min_docs, 2, 10**9, 5)
-        _check_int("template_max_words", self.template_max_words, 0, 1000, 20)
+        _check_int("template_max_words", self.template_max_words, 0, 60, 20)  # clean.TEMPLATE_MAX_WORDS
         for name in ("passage_threshold", "reprint_threshold", "duplicate_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:

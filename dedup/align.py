@@ -1,0 +1,512 @@
+"""Align: show paragraph by paragraph what a reprint kept, edited, added, cut or moved.
+
+Given the body paragraphs of article A (say the wire original) and of article B (an
+outlet's reprint), :func:`align` tiles both texts with :class:`Block` s:
+
+* ``same``   -- the paragraphs read the same once normalised (:func:`dedup.clean.tokenize`
+  folds case, quotes, dashes and ``U.S.`` -> ``us``);
+* ``edited`` -- the same paragraph lightly changed, with the word-level :class:`Change` s;
+* ``added``  -- in B only; ``cut`` -- in A only.
+
+A block may join up to three consecutive paragraphs on one side (a paragraph one outlet
+broke in two, or two paragraphs merged and rewritten). Matching ignores order, so a
+paragraph that moved is still found; it is then flagged ``moved``.
+
+How it works:
+
+1. Every paragraph becomes a list of word tokens. Similarity of two word lists is
+   ``2 * LCS / (len(a) + len(b))`` (rapidfuzz's Indel similarity over words, i.e.
+   ``fuzz.ratio`` on words): 1.0 for identical text, 0.5 when half the words survive in
+   order. One :func:`rapidfuzz.process.cdist` call gives the LCS of every A x B pair.
+2. Candidates are the 1:1 pairs with similarity >= ``edited_threshold``, plus joins: a
+   run of 2-3 consecutive paragraphs on one side whose members are each mostly
+   contained (LCS / own length >= ``edited_threshold``) in one paragraph of the other
+   side, kept only if the joined text matches better than any member alone.
+3. Candidates are taken best-first (highest similarity) while none of their
+   paragraphs is taken yet. Ties are broken by a key that reads the same with A and B
+   swapped (distance between positions, then indices, then content), so
+   ``align(b, a)`` is ``align(a, b).mirror()``.
+4. Paragraphs left over form ``added`` / ``cut`` blocks (one per run of consecutive
+   paragraphs).
+5. ``moved``: among matched blocks, the heaviest order-preserving chain (a longest
+   increasing subsequence of B positions taken in A order, weighted by paragraphs and
+   then words, so the fewest are called moved; then by nearness to the old index and a
+   checksum of the words, both symmetric) stays in place; every other matched block
+   moved.
+6. Word changes of an edited block: Levenshtein opcodes over its tokens (always
+   computed from the smaller token list, then inverted if need be, for symmetry),
+   adjacent edits merged, shown in the words as written in each article.
+
+>>> result = align(["The U.S. defense budget rose.", "Talks went on."],
+...                ["Talks went on.", "The US defence budget rose sharply."])
+>>> for block in result.blocks:
+...     print(block.op, block.a, block.b, block.moved, round(block.similarity, 2), block.changes)
+same (1,) (0,) True 1.0 ()
+edited (0,) (1,) False 0.73 (Change(op='replace', a='defense', b='defence'), Change(op='insert', a='', b='sharply.'))
+>>> result.summary()
+{'same': 1, 'edited': 1, 'added': 0, 'cut': 0, 'moved': 1, 'words_added': 2, 'words_cut': 1}
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import zlib
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Indel, Levenshtein
+
+from .clean import tokenize
+from .errors import ConfigError, InputError
+
+#: Block kinds, in the order :meth:`Alignment.summary` reports them.
+BLOCK_OPS = ("same", "edited", "added", "cut")
+#: Word-level change kinds inside an edited block.
+CHANGE_OPS = ("insert", "delete", "replace")
+
+# Longest run of paragraphs one block may join on one side. News desks split or merge a
+# wire paragraph into two, rarely three; longer runs only add candidates (their number
+# grows linearly with this) and chances of a spurious join.
+MAX_JOIN = 3
+
+_MIRROR_BLOCK = {"same": "same", "edited": "edited", "added": "cut", "cut": "added"}
+_MIRROR_CHANGE = {"insert": "delete", "delete": "insert", "replace": "replace"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One word-level edit inside an edited block.
+
+    Attributes:
+        op: ``insert``, ``delete`` or ``replace``.
+        a: the words removed from A, as written (space-joined); ``""`` for an insert.
+        b: the words added in B, as written; ``""`` for a delete.
+    """
+
+    op: str
+    a: str
+    b: str
+
+    def __post_init__(self) -> None:
+        if self.op not in CHANGE_OPS:
+            raise InputError(f"Change.op must be one of {', '.join(CHANGE_OPS)}; got {self.op!r}.")
+
+    def mirror(self) -> Change:
+        """Return the same edit seen from B to A (insert and delete swap).
+
+        >>> Change("insert", "", "in Vladivostok,").mirror()
+        Change(op='delete', a='in Vladivostok,', b='')
+        """
+        return Change(_MIRROR_CHANGE[self.op], self.b, self.a)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of paragraphs of A and/or B that an editor reads as one unit.
+
+    Attributes:
+        op: ``same``, ``edited``, ``added`` (B only) or ``cut`` (A only).
+        a: indices of the A paragraphs, consecutive and sorted; ``()`` for ``added``.
+        b: indices of the B paragraphs, consecutive and sorted; ``()`` for ``cut``.
+        moved: for ``same``/``edited``, whether the block left its place relative to the
+            other matched blocks; always False for ``added``/``cut``.
+        similarity: word similarity of the two sides in 0-1 (1.0 for ``same``, 0.0 for
+            ``added``/``cut``).
+        changes: the word-level edits of an ``edited`` block, in reading order; ``()``
+            otherwise.
+    """
+
+    op: str
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    moved: bool = False
+    similarity: float = 0.0
+    changes: tuple[Change, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.op not in BLOCK_OPS:
+            raise InputError(f"Block.op must be one of {', '.join(BLOCK_OPS)}; got {self.op!r}.")
+
+    def mirror(self) -> Block:
+        """Return the block seen from B to A: sides swapped, added and cut swapped.
+
+        >>> Block("cut", (4,), ()).mirror()
+        Block(op='added', a=(), b=(4,), moved=False, similarity=0.0, changes=())
+        """
+        return Block(
+            _MIRROR_BLOCK[self.op], self.b, self.a, self.moved, self.similarity,
+            tuple(change.mirror() for change in self.changes),
+        )
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The paragraph alignment of article A with article B.
+
+    Attributes:
+        blocks: blocks tiling both texts, ordered by position in B; a ``cut`` block
+            comes right after the block holding the nearest A paragraph before it that
+            did not move (first of all when there is none).
+        words_a: word tokens in each paragraph of A (what ``words_cut`` counts for cut
+            paragraphs); ``()`` when unknown, and then cut paragraphs count no words.
+        words_b: the same for B (``words_added``).
+    """
+
+    blocks: tuple[Block, ...]
+    words_a: tuple[int, ...] = ()
+    words_b: tuple[int, ...] = ()
+
+    @property
+    def kept(self) -> int:
+        """Paragraphs of A in ``same`` blocks."""
+        return sum(len(block.a) for block in self.blocks if block.op == "same")
+
+    @property
+    def edited(self) -> int:
+        """Paragraphs of A in ``edited`` blocks."""
+        return sum(len(block.a) for block in self.blocks if block.op == "edited")
+
+    @property
+    def added(self) -> int:
+        """Paragraphs of B found only in B."""
+        return sum(len(block.b) for block in self.blocks if block.op == "added")
+
+    @property
+    def cut(self) -> int:
+        """Paragraphs of A found only in A."""
+        return sum(len(block.a) for block in self.blocks if block.op == "cut")
+
+    @property
+    def moved(self) -> int:
+        """Matched blocks that changed place."""
+        return sum(1 for block in self.blocks if block.moved)
+
+    @property
+    def words_added(self) -> int:
+        """Words only in B: added paragraphs plus inserted/replacing words of edits."""
+        return self._words("added", self.words_b, lambda change: change.b)
+
+    @property
+    def words_cut(self) -> int:
+        """Words only in A: cut paragraphs plus deleted/replaced words of edits."""
+        return self._words("cut", self.words_a, lambda change: change.a)
+
+    def _words(self, op: str, counts: tuple[int, ...], side) -> int:
+        total = 0
+        for block in self.blocks:
+            if block.op == op and counts:
+                total += sum(counts[i] for i in (block.b if op == "added" else block.a))
+            for change in block.changes:
+                # tokens, not spaces, so that "long-running" counts as the tokens compared
+                total += len(tokenize(side(change)))
+        return total
+
+    def summary(self) -> dict[str, int]:
+        """Return the counts an editor reads first, as a plain dict (for JSON reports).
+
+        >>> align(["One two three four."], ["Five six seven."]).summary()
+        {'same': 0, 'edited': 0, 'added': 1, 'cut': 1, 'moved': 0, 'words_added': 3, 'words_cut': 4}
+        """
+        return {
+            "same": self.kept, "edited": self.edited, "added": self.added, "cut": self.cut,
+            "moved": self.moved, "words_added": self.words_added, "words_cut": self.words_cut,
+        }
+
+    def mirror(self) -> Alignment:
+        """Return the alignment of B with A: sides swapped, added/cut and insert/delete swapped.
+
+        Blocks are put back in the documented order (now by position in A).
+
+        >>> a, b = ["Kept paragraph here."], ["Kept paragraph here.", "New one."]
+        >>> align(a, b).mirror() == align(b, a)
+        True
+        """
+        return Alignment(
+            _in_b_order([block.mirror() for block in self.blocks]), self.words_b, self.words_a
+        )
+
+
+def align(
+    paragraphs_a: Sequence[str], paragraphs_b: Sequence[str], *, edited_threshold: float = 0.5
+) -> Alignment:
+    """Align the paragraphs of article A with those of article B.
+
+    Args:
+        paragraphs_a: body paragraphs of A (e.g. ``clean(text).body`` of the original).
+        paragraphs_b: body paragraphs of B (the reprint).
+        edited_threshold: lowest word similarity (``2 * LCS / total words``, in (0, 1])
+            at which two paragraphs count as one edited paragraph; also the share of a
+            paragraph that must be found inside a longer one for the two to be joined.
+
+    Returns:
+        An :class:`Alignment` whose blocks tile both texts.
+
+    Raises:
+        InputError: a side is a single string instead of a sequence of paragraphs.
+        ConfigError: ``edited_threshold`` is outside (0, 1].
+
+    >>> wire = ["Officials said the talks would resume on Monday.",
+    ...         "The minister declined to comment."]
+    >>> reprint = ["Officials said the talks would resume next week, on Monday.",
+    ...            "Markets were calm.", "The minister declined to comment."]
+    >>> [(b.op, b.a, b.b) for b in align(wire, reprint).blocks]
+    [('edited', (0,), (0,)), ('added', (), (1,)), ('same', (1,), (2,))]
+    """
+    for name, value in (("paragraphs_a", paragraphs_a), ("paragraphs_b", paragraphs_b)):
+        if isinstance(value, str):
+            raise InputError(
+                f"{name} must be a sequence of paragraphs, got one string of {len(value)} "
+                "characters; split it first, e.g. with dedup.clean.clean(text).body."
+            )
+    if isinstance(edited_threshold, bool) or not isinstance(edited_threshold, (int, float)) \
+            or not 0.0 < edited_threshold <= 1.0:
+        raise ConfigError(
+            f"edited_threshold must be a number in (0, 1], got {edited_threshold!r}; "
+            "0.5 (the default) asks that half the words survive in order."
+        )
+    paragraphs_a, paragraphs_b = list(paragraphs_a), list(paragraphs_b)
+    tokens_a = [tokenize(p) for p in paragraphs_a]
+    tokens_b = [tokenize(p) for p in paragraphs_b]
+    matches = _match(tokens_a, tokens_b, float(edited_threshold))
+
+    blocks: list[Block] = []
+    taken_a = [False] * len(tokens_a)
+    taken_b = [False] * len(tokens_b)
+    for a0, a1, b0, b1, similarity in matches:
+        taken_a[a0:a1] = [True] * (a1 - a0)
+        taken_b[b0:b1] = [True] * (b1 - b0)
+        joined_a = [t for i in range(a0, a1) for t in tokens_a[i]]
+        joined_b = [t for j in range(b0, b1) for t in tokens_b[j]]
+        if joined_a == joined_b:
+            blocks.append(Block("same", tuple(range(a0, a1)), tuple(range(b0, b1)), False, 1.0, ()))
+        else:
+            changes = _changes(paragraphs_a[a0:a1], paragraphs_b[b0:b1])
+            blocks.append(Block("edited", tuple(range(a0, a1)), tuple(range(b0, b1)), False, similarity, changes))
+    moved = _moved(blocks, tokens_a, tokens_b)
+    blocks = [Block(b.op, b.a, b.b, True, b.similarity, b.changes) if i in moved else b
+              for i, b in enumerate(blocks)]
+    blocks += [Block("cut", run, ()) for run in _runs(taken_a)]
+    blocks += [Block("added", (), run) for run in _runs(taken_b)]
+    return Alignment(
+        _in_b_order(blocks), tuple(len(t) for t in tokens_a), tuple(len(t) for t in tokens_b)
+    )
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def _similarity(lcs: int, total: int) -> float:
+    # Two empty paragraphs (punctuation only) read the same: tokenize() gives [] for both.
+    return 2 * lcs / total if total else 1.0
+
+
+def _lcs(x: list[int], y: list[int]) -> int:
+    # Indel distance counts insertions + deletions, so len(x) + len(y) - distance = 2 * LCS.
+    return (len(x) + len(y) - Indel.distance(x, y)) // 2
+
+
+def _match(
+    tokens_a: list[list[str]], tokens_b: list[list[str]], threshold: float
+) -> list[tuple[int, int, int, int, float]]:
+    """Pick the matched blocks as (a_start, a_end, b_start, b_end, similarity), best first."""
+    na, nb = len(tokens_a), len(tokens_b)
+    if not na or not nb:
+        return []
+    # Integer ids make rapidfuzz compare words by equality without rehashing strings.
+    vocabulary: dict[str, int] = {}
+    ids_a = [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens] for tokens in tokens_a]
+    ids_b = [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens] for tokens in tokens_b]
+    len_a = np.array([len(x) for x in ids_a], dtype=np.int64)
+    len_b = np.array([len(y) for y in ids_b], dtype=np.int64)
+    total = len_a[:, None] + len_b[None, :]
+    distance = process.cdist(ids_a, ids_b, scorer=Indel.distance, dtype=np.int64)
+    lcs = (total - distance) // 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        similarity = np.where(total > 0, 2 * lcs / total, 1.0)
+        # share of each A paragraph found (in order) inside each B paragraph, and back
+        inside_b = np.where(len_a[:, None] > 0, lcs / len_a[:, None], 0.0) >= threshold
+        inside_a = np.where(len_b[None, :] > 0, lcs / len_b[None, :], 0.0) >= threshold
+
+    # (a_start, a_end, b_start, b_end, similarity)
+    candidates = [(int(i), int(i) + 1, int(j), int(j) + 1, float(similarity[i, j]))
+                  for i, j in zip(*np.nonzero(similarity >= threshold))]
+    candidates += _joins(ids_a, ids_b, inside_b, similarity, threshold, a_side=True)
+    candidates += _joins(ids_b, ids_a, inside_a.T, similarity.T, threshold, a_side=False)
+
+    def key(c):
+        a0, a1, b0, b1, s = c
+        ra, rb = (a0, a1), (b0, b1)
+        ca, cb = tokens_a[a0:a1], tokens_b[b0:b1]
+        # Every element reads the same with A and B swapped, so align(b, a) takes the
+        # same candidates in the same order: that is what makes mirror() exact.
+        return (-s, abs(a0 - b0), min(ra, rb), max(ra, rb), min(ca, cb), max(ca, cb))
+
+    candidates.sort(key=key)
+    taken_a = [False] * na
+    taken_b = [False] * nb
+    chosen = []
+    for a0, a1, b0, b1, s in candidates:
+        if any(taken_a[a0:a1]) or any(taken_b[b0:b1]):
+            continue
+        taken_a[a0:a1] = [True] * (a1 - a0)
+        taken_b[b0:b1] = [True] * (b1 - b0)
+        chosen.append((a0, a1, b0, b1, s))
+    return chosen
+
+
+def _joins(ids_x, ids_y, inside, similarity, threshold, *, a_side: bool):
+    """Candidates joining 2..MAX_JOIN consecutive paragraphs of x against one of y.
+
+    ``inside[i, j]`` says paragraph i of x is mostly contained in paragraph j of y; a
+    run qualifies when all its members are, and its joined text beats each member.
+    """
+    out = []
+    n = len(ids_x)
+    for k in range(2, MAX_JOIN + 1):
+        if n < k:
+            break
+        ok = inside[: n - k + 1].copy()
+        for d in range(1, k):
+            ok &= inside[d: n - k + 1 + d]
+        for i, j in zip(*np.nonzero(ok)):
+            i, j = int(i), int(j)
+            joined = [t for x in ids_x[i:i + k] for t in x]
+            s = _similarity(_lcs(joined, ids_y[j]), len(joined) + len(ids_y[j]))
+            if s >= threshold and s > float(similarity[i:i + k, j].max()):
+                out.append((i, i + k, j, j + 1, s) if a_side else (j, j + 1, i, i + k, s))
+    return out
+
+
+def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
+    """Indices (into ``blocks``) of matched blocks outside the heaviest in-order chain.
+
+    A chain is a set of blocks increasing in both A and B position (a longest increasing
+    subsequence of B positions in A order). Its weight is, in order of precedence: the
+    paragraphs it holds and their words (so the fewest are reported as moved), then
+    blocks that stayed nearer their old index, then a checksum of the blocks' words. Each
+    reads the same with A and B swapped, so ``align(b, a)`` marks the same blocks.
+    """
+    order = sorted(range(len(blocks)), key=lambda k: blocks[k].a[0])
+    weight = []
+    for k in order:
+        block = blocks[k]
+        side_a = " ".join(t for i in block.a for t in tokens_a[i])
+        side_b = " ".join(t for j in block.b for t in tokens_b[j])
+        weight.append((
+            len(block.a) + len(block.b),
+            len(side_a.split()) + len(side_b.split()),
+            -abs(block.a[0] - block.b[0]),
+            zlib.crc32(f"{min(side_a, side_b)}\n{max(side_a, side_b)}".encode()),
+        ))
+    best: list[tuple[int, ...]] = []
+    back: list[int] = []
+    for n, k in enumerate(order):
+        score, previous = (0, 0, 0, 0), -1
+        for m in range(n):
+            if blocks[order[m]].b[-1] < blocks[k].b[0] and best[m] > score:
+                score, previous = best[m], m
+        best.append(tuple(x + y for x, y in zip(score, weight[n])))
+        back.append(previous)
+    chain = set()
+    n = max(range(len(order)), key=lambda m: best[m], default=-1)  # first of the maxima
+    while n >= 0:
+        chain.add(order[n])
+        n = back[n]
+    return set(range(len(blocks))) - chain
+
+
+def _runs(taken: list[bool]) -> list[tuple[int, ...]]:
+    """Maximal runs of consecutive indices not taken."""
+    runs, current = [], []
+    for i, t in enumerate(taken):
+        if t:
+            if current:
+                runs.append(tuple(current))
+            current = []
+        else:
+            current.append(i)
+    if current:
+        runs.append(tuple(current))
+    return runs
+
+
+def _in_b_order(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """Order blocks by B position, each cut block right after its anchor.
+
+    A cut block's anchor is the block holding the nearest A paragraph before it that is
+    in place (not moved): anchoring on a moved block would show a cut tail next to
+    wherever that block went. Cut blocks with no such paragraph come first; cut blocks
+    sharing an anchor keep A order.
+    """
+    placed = sorted((b for b in blocks if b.b), key=lambda b: b.b[0])
+    anchors = sorted((i, n) for n, b in enumerate(placed) if not b.moved for i in b.a)
+    anchor_a = [i for i, _ in anchors]
+    after: dict[int, list[Block]] = {}  # position in placed (-1: before all) -> cut blocks
+    for block in sorted((b for b in blocks if not b.b), key=lambda b: b.a[0]):
+        at = bisect.bisect_left(anchor_a, block.a[0]) - 1
+        after.setdefault(anchors[at][1] if at >= 0 else -1, []).append(block)
+    out = list(after.get(-1, ()))
+    for n, block in enumerate(placed):
+        out.append(block)
+        out.extend(after.get(n, ()))
+    return tuple(out)
+
+
+# --- word-level changes --------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    # Tokenising word by word is most of the cost of an edited block, and news reuses
+    # its words; 65,536 entries bound the cache at a few MB.
+    return tuple(tokenize(word))
+
+
+def _words(paragraphs: Sequence[str]) -> tuple[list[str], list[str], list[int]]:
+    """Split paragraphs into written words and their tokens, each token owned by a word."""
+    words: list[str] = []
+    tokens: list[str] = []
+    owner: list[int] = []
+    for paragraph in paragraphs:
+        for word in paragraph.split():
+            found = _word_tokens(word)
+            if found:  # a lone dash or ellipsis carries no token and is never a change
+                tokens.extend(found)
+                owner.extend([len(words)] * len(found))
+                words.append(word)
+    return words, tokens, owner
+
+
+def _changes(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[Change, ...]:
+    """Word-level edits from A's paragraphs to B's, in the words as written.
+
+    Adjacent non-equal opcodes are merged into one change, so a replaced word followed
+    by an inserted one reads as one edit ("Two" -> "II, said").
+    """
+    words_a, tokens_a, owner_a = _words(paragraphs_a)
+    words_b, tokens_b, owner_b = _words(paragraphs_b)
+    # Several edit scripts can have the same cost; computing one in a fixed direction
+    # (smaller token list first) and inverting it keeps align(b, a) the mirror of align(a, b).
+    if tokens_a <= tokens_b:
+        opcodes = Levenshtein.opcodes(tokens_a, tokens_b)
+    else:
+        opcodes = Levenshtein.opcodes(tokens_b, tokens_a).inverse()
+    spans: list[list[int]] = []
+    open_span = False
+    for op in opcodes:
+        if op.tag == "equal":
+            open_span = False
+        elif open_span:
+            spans[-1][1], spans[-1][3] = op.src_end, op.dest_end
+        else:
+            spans.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+            open_span = True
+    changes = []
+    for i1, i2, j1, j2 in spans:
+        a = " ".join(words_a[owner_a[i1]: owner_a[i2 - 1] + 1]) if i2 > i1 else ""
+        b = " ".join(words_b[owner_b[j1]: owner_b[j2 - 1] + 1]) if j2 > j1 else ""
+        changes.append(Change("replace" if a and b else "delete" if a else "insert", a, b))
+    return tuple(changes)
