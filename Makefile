@@ -14,6 +14,10 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	@# the HTML report is checked in a real browser: Debian's chromium (root on CI machines)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "warning: could not install chromium; the browser test is skipped outside CI"
 
 demo: install
 	$(BIN)/dedup scan seeds/

@@ -5,11 +5,12 @@
 'none'
 """
 
+from .align import Alignment, Block, Change, align
 from .clean import Cleaned, Paragraph, Words, clean, tokenize
 from .cluster import Cluster
 from .errors import ConfigError, DedupError, IndexFormatError, InputError, MissingDependencyError
 from .ingest import Document, Skipped, iter_documents
-from .pipeline import Prepared, ScanResult, compare, prepare, scan
+from .pipeline import Diff, Prepared, ScanResult, compare, diff, prepare, scan
 from .settings import Settings
 from .sign import Signature
 from .verify import Match, SharedPassage
@@ -17,10 +18,14 @@ from .verify import Match, SharedPassage
 __version__ = "0.1.0"
 
 __all__ = [
+    "Alignment",
+    "Block",
+    "Change",
     "Cleaned",
     "Cluster",
     "ConfigError",
     "DedupError",
+    "Diff",
     "Document",
     "IndexFormatError",
     "InputError",
@@ -35,8 +40,10 @@ __all__ = [
     "Skipped",
     "Words",
     "__version__",
+    "align",
     "clean",
     "compare",
+    "diff",
     "iter_documents",
     "prepare",
     "scan",

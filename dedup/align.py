@@ -480,11 +480,17 @@ def _words(paragraphs: Sequence[str]) -> tuple[list[str], list[str], list[int]]:
     return words, tokens, owner
 
 
-def _changes(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[Change, ...]:
-    """Word-level edits from A's paragraphs to B's, in the words as written.
+def word_diff(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+    """Return the word-level diff of A's paragraphs to B's, in the words as written.
 
-    Adjacent non-equal opcodes are merged into one change, so a replaced word followed
-    by an inserted one reads as one edit ("Two" -> "II, said").
+    A sequence of ``(op, a, b)`` with ``op`` one of ``equal``, ``insert``, ``delete``,
+    ``replace``; concatenating the ``a`` parts gives A's words, the ``b`` parts B's.
+    Words compare by their normalised tokens, so ``U.S.`` equals ``US``. Adjacent
+    edits are merged into one, so a replaced word followed by an inserted one reads as
+    one edit ("Two" -> "II, said").
+
+    >>> word_diff(["The U.S. defense budget rose."], ["The US defence budget rose sharply."])
+    (('equal', 'The U.S.', 'The US'), ('replace', 'defense', 'defence'), ('equal', 'budget rose.', 'budget rose'), ('insert', '', 'sharply.'))
     """
     words_a, tokens_a, owner_a = _words(paragraphs_a)
     words_b, tokens_b, owner_b = _words(paragraphs_b)
@@ -494,19 +500,28 @@ def _changes(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[
         opcodes = Levenshtein.opcodes(tokens_a, tokens_b)
     else:
         opcodes = Levenshtein.opcodes(tokens_b, tokens_a).inverse()
-    spans: list[list[int]] = []
-    open_span = False
+    spans: list[list] = []
     for op in opcodes:
-        if op.tag == "equal":
-            open_span = False
-        elif open_span:
-            spans[-1][1], spans[-1][3] = op.src_end, op.dest_end
+        tag = "equal" if op.tag == "equal" else "edit"
+        if spans and spans[-1][0] == tag:
+            spans[-1][2], spans[-1][4] = op.src_end, op.dest_end
         else:
-            spans.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
-            open_span = True
-    changes = []
-    for i1, i2, j1, j2 in spans:
-        a = " ".join(words_a[owner_a[i1]: owner_a[i2 - 1] + 1]) if i2 > i1 else ""
-        b = " ".join(words_b[owner_b[j1]: owner_b[j2 - 1] + 1]) if j2 > j1 else ""
-        changes.append(Change("replace" if a and b else "delete" if a else "insert", a, b))
-    return tuple(changes)
+            spans.append([tag, op.src_start, op.src_end, op.dest_start, op.dest_end])
+    out = []
+    used_a = used_b = 0  # words already shown: a word owning several tokens is shown once
+    for tag, i1, i2, j1, j2 in spans:
+        end_a = owner_a[i2 - 1] + 1 if i2 > i1 else used_a
+        end_b = owner_b[j2 - 1] + 1 if j2 > j1 else used_b
+        a = " ".join(words_a[used_a:max(used_a, end_a)])
+        b = " ".join(words_b[used_b:max(used_b, end_b)])
+        used_a, used_b = max(used_a, end_a), max(used_b, end_b)
+        if tag == "equal":
+            out.append(("equal", a, b))
+        elif a or b:
+            out.append(("replace" if a and b else "delete" if a else "insert", a, b))
+    return tuple(out)
+
+
+def _changes(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[Change, ...]:
+    """Word-level edits from A's paragraphs to B's (the non-equal parts of :func:`word_diff`)."""
+    return tuple(Change(op, a, b) for op, a, b in word_diff(paragraphs_a, paragraphs_b) if op != "equal")

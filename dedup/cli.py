@@ -30,9 +30,11 @@ def _root() -> None:
     """Find reprinted wire stories in a news corpus, name the original, show what changed."""
 
 
-class ScanFormat(str, Enum):
+class Format(str, Enum):
     text = "text"
     json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 def _warn(message: str) -> None:
@@ -95,7 +97,7 @@ def _write(text: str, output: Optional[Path]) -> None:
 @app.command()
 def scan(
     paths: List[Path] = typer.Argument(..., help="Files (.txt, .md), folders, or JSONL corpora (one {id, text} per line)."),
-    format: ScanFormat = typer.Option(ScanFormat.text, "--format", "-f", help="text (tables) or json."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     shingle_size: int = ShingleSize,
@@ -126,16 +128,85 @@ def scan(
         stop()
     if not result.documents:
         raise InputError("no document has article text left after cleaning; nothing to compare.")
-    if format is ScanFormat.json:
-        _write(report.dumps(report.scan_to_dict(result)), output)
+    _emit(format, output,
+          json=lambda: report.dumps(report.scan_to_dict(result)),
+          markdown=lambda: report.scan_markdown(result),
+          html=lambda: report.scan_html(result),
+          text=lambda out, **kw: report.render_scan(result, out, **kw))
+
+
+def _emit(format: Format, output: Optional[Path], *, json, markdown, html, text) -> None:
+    """Write a report in the chosen format to stdout or ``output``."""
+    if format is Format.json:
+        _write(json(), output)
+    elif format is Format.markdown:
+        _write(markdown(), output)
+    elif format is Format.html:
+        _write(html(), output)
     elif output is not None:
         import io
 
         buffer = io.StringIO()
-        report.render_scan(result, buffer, color=False, width=120)
+        text(buffer, color=False, width=120)
         _write(buffer.getvalue(), output)
     else:
-        report.render_scan(result, sys.stdout)
+        text(sys.stdout)
+
+
+@app.command()
+def diff(
+    a: str = typer.Argument(..., help="The reference article (e.g. the wire original): a file, or an id with --corpus."),
+    b: str = typer.Argument(..., help="The article to compare with it: a file, or an id with --corpus."),
+    corpus: Optional[List[Path]] = typer.Option(None, "--corpus", "-c", help="Look A and B up by id in this corpus (JSONL or folder); repeatable."),
+    format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    shingle_size: int = ShingleSize,
+    num_perm: int = NumPerm,
+    seed: int = Seed,
+    min_run_words: int = MinRunWords,
+    partial_min_words: int = PartialMinWords,
+    reprint_threshold: float = ReprintThreshold,
+    duplicate_threshold: float = DuplicateThreshold,
+) -> None:
+    """Align two articles paragraph by paragraph: what B kept, edited, added, cut or moved."""
+    from . import pipeline, report
+    from .ingest import iter_documents
+
+    settings = Settings(
+        shingle_size=shingle_size, num_perm=num_perm, seed=seed, min_run_words=min_run_words,
+        partial_min_words=partial_min_words, reprint_threshold=reprint_threshold,
+        duplicate_threshold=duplicate_threshold,
+    )
+    if corpus:
+        wanted = {a, b}
+        found = {d.doc_id: d for d in iter_documents(corpus, on_skip=lambda s: _warn(str(s))) if d.doc_id in wanted}
+        missing = [x for x in (a, b) if x not in found]
+        if missing:
+            raise InputError(f"id {missing[0]!r} is not in {', '.join(map(str, corpus))}; check the id (dedup scan -f json lists them).")
+        doc_a, doc_b = found[a], found[b]
+    else:
+        doc_a, doc_b = (_one_document(Path(x)) for x in (a, b))
+    result = pipeline.diff(doc_a, doc_b, settings)
+    _emit(format, output,
+          json=lambda: report.dumps(report.diff_to_dict(result)),
+          markdown=lambda: report.diff_markdown(result),
+          html=lambda: report.diff_html(result),
+          text=lambda out, **kw: report.render_diff(result, out, **kw))
+
+
+def _one_document(path: Path):
+    """Read one article file for diff; any problem with it is an error, not a skip."""
+    from .ingest import iter_documents
+
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; diff takes two files, or two ids with --corpus.")
+    problems = []
+    docs = list(iter_documents([path], on_skip=problems.append))
+    if problems:
+        raise InputError(str(problems[0]).replace("; skipped", ""))
+    if len(docs) != 1:
+        raise InputError(f"{path} holds {len(docs)} documents; give two ids with --corpus {path}.")
+    return docs[0]
 
 
 def main() -> None:

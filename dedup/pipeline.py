@@ -23,6 +23,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .align import Alignment, align
 from .candidates import candidate_pairs
 from .clean import Cleaned, Words, agency, analyse, clean, find_template_lines
 from .cluster import Cluster, build_clusters
@@ -115,6 +116,8 @@ class ScanResult:
         settings: the settings used.
         timings: seconds spent per stage (not part of the deterministic report).
         candidates: number of candidate pairs verified.
+        alignments: for each cluster member other than the origin, the paragraph
+            alignment of the origin (A) with that member (B).
     """
 
     documents: tuple[Prepared, ...]
@@ -124,6 +127,7 @@ class ScanResult:
     settings: Settings = field(default_factory=Settings)
     timings: dict = field(default_factory=dict, compare=False)
     candidates: int = 0
+    alignments: dict = field(default_factory=dict)
 
 
 def _as_document(item: Document | str, index: int) -> Document:
@@ -214,7 +218,38 @@ def scan(
         lengths={p.doc_id: len(p.words) for p in prepared},
     )
     timings["cluster"] = time.perf_counter() - t0
-    return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs))
+
+    t0 = time.perf_counter()
+    by_id = {p.doc_id: p for p in prepared}
+    alignments = {
+        member: align(by_id[c.origin].cleaned.body, by_id[member].cleaned.body)
+        for c in clusters for member in c.members if member != c.origin
+    }
+    timings["align"] = time.perf_counter() - t0
+    return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs), alignments)
+
+
+@dataclass(frozen=True)
+class Diff:
+    """Two articles compared and aligned: the verdict, the scores and the blocks."""
+
+    a: Prepared
+    b: Prepared
+    match: Match
+    alignment: Alignment
+
+
+def diff(document_a: Document, document_b: Document, settings: Settings | None = None) -> Diff:
+    """Compare two documents and align their body paragraphs (A is the reference).
+
+    >>> d = diff(Document("a", "Talks resumed on Monday in the capital, officials said today."),
+    ...          Document("b", "Talks resumed on Monday in the capital, officials said today.\\n\\nLocal traders expect the market to open as usual on Tuesday."))
+    >>> d.match.verdict, [blk.op for blk in d.alignment.blocks]
+    ('reprint', ['same', 'added'])
+    """
+    settings = settings or Settings()
+    a, b = _prepare_with(document_a, settings), _prepare_with(document_b, settings)
+    return Diff(a, b, verify(a, b, settings), align(a.cleaned.body, b.cleaned.body))
 
 
 def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Match:

@@ -1,8 +1,9 @@
-"""Report: render scan results as JSON (machine-readable) or a rich terminal view.
+"""Report: render scans and diffs as JSON, terminal text (rich), Markdown or HTML.
 
-The JSON is deterministic: keys in fixed order, lists sorted, floats rounded to 4
-decimals, no timings or paths of the machine. Its format, version
-:data:`FORMAT_VERSION`, is documented field by field in the README.
+Every format is deterministic: keys in fixed order, lists sorted, floats rounded to
+4 decimals, no timings or paths of the machine. The JSON formats, version
+:data:`FORMAT_VERSION`, are documented field by field in the README. The HTML page is
+self-contained (inline CSS, no script, no network).
 
 >>> from dedup.pipeline import scan
 >>> data = scan_to_dict(scan(["One short article about the harbour."]))
@@ -15,10 +16,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from .align import Alignment, Block, word_diff
 from .verify import Match
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import Prepared, ScanResult
+    from .pipeline import Diff, Prepared, ScanResult
 
 FORMAT_VERSION = 1
 
@@ -75,7 +77,12 @@ def scan_to_dict(result: "ScanResult") -> dict:
         "settings": result.settings.as_dict(),
         "documents": [document_to_dict(p) for p in sorted(result.documents, key=lambda p: p.doc_id)],
         "clusters": [
-            {"id": c.cluster_id, "origin": c.origin, "origin_reason": c.origin_reason, "members": list(c.members)}
+            {
+                "id": c.cluster_id, "origin": c.origin, "origin_reason": c.origin_reason, "members": list(c.members),
+                "alignments": [
+                    {"id": m, **result.alignments[m].summary()} for m in c.members if m in result.alignments
+                ],
+            }
             for c in result.clusters
         ],
         "pairs": [
@@ -98,7 +105,7 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
 
     console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
     if width is None and not console.is_terminal:
-        console.width = 120  # piped output: wide enough for ids and scores on one line
+        console.width = 160  # piped output: wide enough for ids, scores and titles on one line
     by_pair = {(m.a, m.b): m for m in result.pairs}
     docs = {p.doc_id: p for p in result.documents}
 
@@ -118,19 +125,24 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
         table.add_column("document", no_wrap=True, min_width=max(len(m) for m in c.members))
         for name in ("verdict", "origin kept", "from origin", "jaccard", "words"):
             table.add_column(name, no_wrap=True, min_width=len(name), justify="left" if name == "verdict" else "right")
-        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=50)
-        table.add_row(c.origin, "[bold]origin[/]", "", "", "", str(len(origin.words)), origin.title or "")
+        table.add_column("¶ same/edit/add/cut/move", no_wrap=True, justify="right", min_width=24)
+        table.add_column("words +/-", no_wrap=True, justify="right", min_width=9)
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
+        table.add_row(c.origin, "[bold]origin[/]", "", "", "", str(len(origin.words)), "", "", origin.title or "")
         for member in c.members:
             if member == c.origin:
                 continue
             m = pair(c.origin, member)
             title = docs[member].title or ""
+            al = result.alignments.get(member)
+            paras = f"{al.kept}/{al.edited}/{al.added}/{al.cut}/{al.moved}" if al else ""
+            words = f"+{al.words_added}/-{al.words_cut}" if al else ""
             if m is None:  # linked to the origin through another member only
-                table.add_row(member, "[dim]via cluster[/]", "", "", "", str(len(docs[member].words)), title)
+                table.add_row(member, "[dim]via cluster[/]", "", "", "", str(len(docs[member].words)), paras, words, title)
                 continue
             table.add_row(
                 member, _verdict_style(m.verdict), f"{m.containment_a_in_b:.0%}", f"{m.containment_b_in_a:.0%}",
-                f"{m.jaccard:.2f}", str(len(docs[member].words)), title,
+                f"{m.jaccard:.2f}", str(len(docs[member].words)), paras, words, title,
             )
         console.print(table)
         console.print()
@@ -153,3 +165,345 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
 
 def _verdict_style(verdict: str) -> str:
     return {"duplicate": "[bold red]duplicate[/]", "reprint": "[yellow]reprint[/]", "partial": "[cyan]partial[/]"}.get(verdict, verdict)
+
+
+# --- diffs ------------------------------------------------------------------------------
+
+
+def _scores(m: Match) -> dict:
+    return {
+        "jaccard": _r(m.jaccard),
+        "containment_a_in_b": _r(m.containment_a_in_b),
+        "containment_b_in_a": _r(m.containment_b_in_a),
+        "shared_words": m.shared_words,
+        "quoted_shared_words": m.quoted_shared_words,
+        "copy_share_a": _r(m.copy_share_a),
+        "copy_share_b": _r(m.copy_share_b),
+        "longest_passage": m.longest_passage,
+        "conflicts": list(m.conflicts),
+    }
+
+
+def block_to_dict(block: Block) -> dict:
+    """Describe one alignment block (paragraph indices are 0-based body paragraphs)."""
+    return {
+        "op": block.op,
+        "a": list(block.a),
+        "b": list(block.b),
+        "moved": block.moved,
+        "similarity": _r(block.similarity),
+        "changes": [{"op": c.op, "a": c.a, "b": c.b} for c in block.changes],
+    }
+
+
+def diff_to_dict(d: "Diff") -> dict:
+    """Return a diff as a JSON-ready dict (see the README for the format)."""
+
+    def side(p: "Prepared") -> dict:
+        return {
+            "id": p.doc_id,
+            "title": p.title,
+            "paragraphs": list(p.cleaned.body),
+            "furniture": [{"kind": q.kind, "text": q.text} for q in p.cleaned.paragraphs if q.kind != "body"],
+        }
+
+    return {
+        "format_version": FORMAT_VERSION,
+        "a": side(d.a),
+        "b": side(d.b),
+        "verdict": d.match.verdict,
+        "scores": _scores(d.match),
+        "summary": d.alignment.summary(),
+        "blocks": [block_to_dict(b) for b in d.alignment.blocks],
+    }
+
+
+def _label(block: Block) -> str:
+    a = "A¶" + ",".join(str(i + 1) for i in block.a) if block.a else ""
+    b = "B¶" + ",".join(str(i + 1) for i in block.b) if block.b else ""
+    where = f"{a} → {b}" if a and b else a or b
+    return f"{block.op}{' (moved)' if block.moved else ''}: {where}"
+
+
+def _block_texts(block: Block, body_a, body_b) -> tuple[list[str], list[str]]:
+    return [body_a[i] for i in block.a], [body_b[i] for i in block.b]
+
+
+def render_diff(d: "Diff", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+    """Print a diff to a terminal: verdict, summary, then each block with inline word changes.
+
+    Side by side when the terminal is at least 140 columns wide, one above the other
+    otherwise.
+    """
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
+    if width is None and not console.is_terminal:
+        console.width = 100
+    m, al = d.match, d.alignment
+    console.print(f"[bold]{escape(d.a.doc_id)}[/] → [bold]{escape(d.b.doc_id)}[/]: {_verdict_style(m.verdict)}  "
+                  f"jaccard {m.jaccard:.2f}, A in B {m.containment_a_in_b:.0%}, B in A {m.containment_b_in_a:.0%}")
+    console.print(_summary_line(al))
+    body_a, body_b = d.a.cleaned.body, d.b.cleaned.body
+    wide = console.width >= 140
+    plain = console.no_color or not console.is_terminal  # no colour: mark edits as [-cut-] {+added+}
+    colours = {"same": "dim", "edited": "yellow", "added": "green", "cut": "red"}
+    for block in al.blocks:
+        console.print(f"\n[{colours[block.op]}]{escape(_label(block))}[/]")
+        texts_a, texts_b = _block_texts(block, body_a, body_b)
+        if block.op == "edited":
+            left, right = _inline_markup(texts_a, texts_b, escape, plain)
+        else:
+            style = colours[block.op]
+            left = f"[{style}]{escape(' / '.join(texts_a))}[/]" if texts_a else ""
+            right = f"[{style}]{escape(' / '.join(texts_b))}[/]" if texts_b else ""
+        if wide:
+            grid = Table.grid(padding=(0, 2), expand=True)
+            grid.add_column(ratio=1)
+            grid.add_column(ratio=1)
+            grid.add_row(left, right)
+            console.print(grid)
+        elif block.op == "edited":
+            console.print(_inline_merged(texts_a, texts_b, escape, plain))
+        else:
+            console.print(left or right)
+
+
+def _marks(escape, plain: bool):
+    if plain:
+        return (lambda t: escape(f"[-{t}-]")), (lambda t: escape(f"{{+{t}+}}"))
+    return (lambda t: f"[red strike]{escape(t)}[/]"), (lambda t: f"[green underline]{escape(t)}[/]")
+
+
+def _inline_markup(texts_a, texts_b, escape, plain: bool) -> tuple[str, str]:
+    cut, add = _marks(escape, plain)
+    left, right = [], []
+    for op, a, b in word_diff(texts_a, texts_b):
+        if op == "equal":
+            left.append(escape(a))
+            right.append(escape(b))
+        else:
+            if a:
+                left.append(cut(a))
+            if b:
+                right.append(add(b))
+    return " ".join(left), " ".join(right)
+
+
+def _inline_merged(texts_a, texts_b, escape, plain: bool) -> str:
+    cut, add = _marks(escape, plain)
+    parts = []
+    for op, a, b in word_diff(texts_a, texts_b):
+        if op == "equal":
+            parts.append(escape(b))
+        else:
+            parts.extend(x for x in (cut(a) if a else "", add(b) if b else "") if x)
+    return " ".join(parts)
+
+
+def _summary_line(al: Alignment) -> str:
+    s = al.summary()
+    return (f"paragraphs: {s['same']} kept, {s['edited']} edited, {s['added']} added, {s['cut']} cut, "
+            f"{s['moved']} moved; words: +{s['words_added']} -{s['words_cut']}")
+
+
+def _md(text: str) -> str:
+    """Escape text for Markdown (the characters that would start markup)."""
+    out = text
+    for ch in "\\`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def diff_markdown(d: "Diff") -> str:
+    """Return a diff as Markdown: verdict, summary table, then the blocks with ~~cuts~~ and **additions**."""
+    m, al = d.match, d.alignment
+    lines = [
+        f"# {_md(d.a.doc_id)} → {_md(d.b.doc_id)}",
+        "",
+        f"**Verdict:** {m.verdict} · Jaccard {m.jaccard:.2f} · A in B {m.containment_a_in_b:.0%} · "
+        f"B in A {m.containment_b_in_a:.0%} · shared words {m.shared_words} ({m.quoted_shared_words} quoted)",
+        "",
+        "| kept | edited | added | cut | moved | words added | words cut |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| {same} | {edited} | {added} | {cut} | {moved} | {words_added} | {words_cut} |".format(**al.summary()),
+        "",
+    ]
+    body_a, body_b = d.a.cleaned.body, d.b.cleaned.body
+    for n, block in enumerate(al.blocks, 1):
+        lines.append(f"## {n}. {_md(_label(block))}")
+        lines.append("")
+        texts_a, texts_b = _block_texts(block, body_a, body_b)
+        if block.op == "edited":
+            parts = []
+            for op, a, b in word_diff(texts_a, texts_b):
+                if op == "equal":
+                    parts.append(_md(b))
+                else:
+                    parts.extend(x for x in (f"~~{_md(a)}~~" if a else "", f"**{_md(b)}**" if b else "") if x)
+            lines.append("> " + " ".join(parts))
+        else:
+            for text in texts_a + texts_b:
+                lines.append("> " + (f"~~{_md(text)}~~" if block.op == "cut" else _md(text)))
+                lines.append(">")
+            lines.pop()
+        lines.append("")
+    return "\n".join(lines)
+
+
+_CSS = """
+body{font:15px/1.5 Georgia,serif;margin:0;background:#fafafa;color:#222}
+header,section{max-width:1300px;margin:0 auto;padding:12px 24px}
+h1{font-size:22px;margin:8px 0} h2{font-size:19px;margin:18px 0 6px} h3{font-size:16px;margin:10px 0 4px}
+.meta{font:13px/1.4 system-ui,sans-serif;color:#555}
+.verdict{display:inline-block;padding:1px 8px;border-radius:9px;font:bold 13px system-ui,sans-serif;color:#fff;background:#777}
+.v-duplicate{background:#b3261e}.v-reprint{background:#c77700}.v-partial{background:#1a73a8}
+table.sum{border-collapse:collapse;font:13px system-ui,sans-serif;margin:6px 0}
+table.sum td,table.sum th{border:1px solid #ccc;padding:2px 8px;text-align:right}
+.diff{display:grid;grid-template-columns:1fr 1fr;gap:6px 18px;margin-top:10px}
+.colhead{font:bold 13px system-ui,sans-serif;color:#444;border-bottom:2px solid #999;padding-bottom:3px}
+.cell{padding:6px 10px;border-left:4px solid #ccc;background:#fff;min-height:1em}
+.same{border-color:#bbb;color:#666}.edited{border-color:#e0a100}.added{border-color:#2e8b3a;background:#eefbea}
+.cut{border-color:#c62828;background:#fdecea}.empty{background:transparent;border-color:transparent}
+.tag{font:11px system-ui,sans-serif;color:#777;display:block}
+.moved{color:#6a1b9a;font-weight:bold}
+del{background:#f8c6c2;text-decoration:line-through}ins{background:#c4ecc0;text-decoration:none}
+details{margin:6px 0 14px} summary{cursor:pointer;font:14px system-ui,sans-serif}
+.furniture{font:12px system-ui,sans-serif;color:#777}
+"""
+
+
+def _h(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _diff_grid(d: "Diff") -> str:
+    """The side-by-side body of a diff: one grid row per block."""
+    body_a, body_b = d.a.cleaned.body, d.b.cleaned.body
+    rows = [f'<div class="colhead">A: {_h(d.a.doc_id)}</div><div class="colhead">B: {_h(d.b.doc_id)}</div>']
+    for block in d.alignment.blocks:
+        texts_a, texts_b = _block_texts(block, body_a, body_b)
+        moved = ' <span class="moved">moved</span>' if block.moved else ""
+        tag = f'<span class="tag">{_h(block.op)}{moved}</span>'
+        if block.op == "edited":
+            left, right = [], []
+            for op, a, b in word_diff(texts_a, texts_b):
+                if op == "equal":
+                    left.append(_h(a))
+                    right.append(_h(b))
+                else:
+                    if a:
+                        left.append(f"<del>{_h(a)}</del>")
+                    if b:
+                        right.append(f"<ins>{_h(b)}</ins>")
+            cells = (" ".join(left), " ".join(right))
+        else:
+            cells = ("<br><br>".join(map(_h, texts_a)), "<br><br>".join(map(_h, texts_b)))
+        for text in cells:
+            cls = block.op if text else "empty"
+            rows.append(f'<div class="cell {cls}">{tag if text else ""}{text}</div>')
+    return '<div class="diff">' + "".join(rows) + "</div>"
+
+
+def _summary_table(al: Alignment) -> str:
+    s = al.summary()
+    head = "".join(f"<th>{k.replace('_', ' ')}</th>" for k in s)
+    cells = "".join(f"<td>{v}</td>" for v in s.values())
+    return f'<table class="sum"><tr>{head}</tr><tr>{cells}</tr></table>'
+
+
+def _furniture(p: "Prepared") -> str:
+    items = [f"{_h(q.kind)}: {_h(q.text[:120])}" for q in p.cleaned.paragraphs if q.kind != "body"]
+    if not items:
+        return ""
+    return (f'<details class="furniture"><summary>furniture of {_h(p.doc_id)} ({len(items)} lines, not compared)</summary>'
+            + "<br>".join(items) + "</details>")
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_h(title)}</title>'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1"><style>{_CSS}</style></head>\n'
+            f"<body>\n{body}\n</body></html>\n")
+
+
+def diff_html(d: "Diff") -> str:
+    """Return one self-contained HTML page showing the two texts side by side."""
+    m = d.match
+    header = (
+        f"<header><h1>{_h(d.a.title or d.a.doc_id)} → {_h(d.b.title or d.b.doc_id)}</h1>"
+        f'<div class="meta"><span class="verdict v-{m.verdict}">{m.verdict}</span> '
+        f"Jaccard {m.jaccard:.2f} · A in B {m.containment_a_in_b:.0%} · B in A {m.containment_b_in_a:.0%} · "
+        f"shared words {m.shared_words} ({m.quoted_shared_words} quoted)</div>{_summary_table(d.alignment)}</header>"
+    )
+    section = f"<section>{_diff_grid(d)}{_furniture(d.a)}{_furniture(d.b)}</section>"
+    return _page(f"dedup diff: {d.a.doc_id} → {d.b.doc_id}", header + section)
+
+
+# --- per-cluster views --------------------------------------------------------------------
+
+
+def _cluster_diffs(result: "ScanResult"):
+    """Yield (cluster, [Diff of origin → member, ...]) for every cluster."""
+    from .pipeline import Diff
+
+    docs = {p.doc_id: p for p in result.documents}
+    matches = {(m.a, m.b): m for m in result.pairs}
+    for c in result.clusters:
+        diffs = []
+        for member in c.members:
+            if member == c.origin:
+                continue
+            m = matches.get((c.origin, member)) or (matches[(member, c.origin)].swapped() if (member, c.origin) in matches else None)
+            diffs.append((member, m, Diff(docs[c.origin], docs[member], m, result.alignments[member]) if m else None))
+        yield c, diffs
+
+
+def scan_markdown(result: "ScanResult") -> str:
+    """Return the scan as Markdown: one section per cluster with each outlet's changes."""
+    lines = ["# dedup scan", "", f"{len(result.documents)} documents, {len(result.clusters)} clusters.", ""]
+    docs = {p.doc_id: p for p in result.documents}
+    for c, diffs in _cluster_diffs(result):
+        lines += [f"## Cluster {c.cluster_id}: origin {_md(c.origin)}", "",
+                  f"Origin chosen by {c.origin_reason}. Title: {_md(docs[c.origin].title or '')}", "",
+                  "| member | verdict | jaccard | kept | edited | added | cut | moved | words added | words cut |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for member, m, _ in diffs:
+            s = result.alignments[member].summary()
+            verdict, jac = (m.verdict, f"{m.jaccard:.2f}") if m else ("via cluster", "")
+            lines.append(f"| {_md(member)} | {verdict} | {jac} | {s['same']} | {s['edited']} | {s['added']} | "
+                         f"{s['cut']} | {s['moved']} | {s['words_added']} | {s['words_cut']} |")
+        lines.append("")
+    partial = [m for m in result.pairs if m.verdict == "partial"]
+    if partial:
+        lines += ["## Partial links", "", "| a | b | shared words | longest passage | numbers differ |", "|---|---|---:|---:|---|"]
+        lines += [f"| {_md(m.a)} | {_md(m.b)} | {m.copy_words} | {m.longest_passage} | {_md(', '.join(m.conflicts))} |" for m in partial]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def scan_html(result: "ScanResult") -> str:
+    """Return the whole scan as one self-contained HTML page, one section per cluster."""
+    docs = {p.doc_id: p for p in result.documents}
+    parts = [f"<header><h1>dedup scan</h1><div class=\"meta\">{len(result.documents)} documents, "
+             f"{len(result.clusters)} clusters, {sum(1 for m in result.pairs if m.verdict == 'partial')} partial links</div></header>"]
+    for c, diffs in _cluster_diffs(result):
+        parts.append(f'<section id="{_h(c.cluster_id)}"><h2>Cluster {_h(c.cluster_id)}: {_h(docs[c.origin].title or c.origin)}</h2>'
+                     f'<div class="meta">origin <b>{_h(c.origin)}</b> ({_h(c.origin_reason)}); {len(c.members)} articles</div>')
+        for member, m, d in diffs:
+            if d is None:
+                parts.append(f"<h3>{_h(member)}: linked through another member</h3>")
+                continue
+            parts.append(f'<details open><summary><span class="verdict v-{m.verdict}">{m.verdict}</span> '
+                         f"<b>{_h(member)}</b> ({_h(docs[member].title or '')}) · {_h(_summary_line(d.alignment))}</summary>"
+                         f"{_diff_grid(d)}</details>")
+        parts.append("</section>")
+    partial = [m for m in result.pairs if m.verdict == "partial"]
+    if partial:
+        rows = "".join(f"<tr><td>{_h(m.a)}</td><td>{_h(m.b)}</td><td>{m.copy_words}</td><td>{_h(', '.join(m.conflicts))}</td></tr>" for m in partial)
+        parts.append(f'<section><h2>Partial links</h2><table class="sum"><tr><th>a</th><th>b</th><th>shared words</th>'
+                     f"<th>numbers differ</th></tr>{rows}</table></section>")
+    return _page("dedup scan", "\n".join(parts))

@@ -68,7 +68,8 @@ def test_json_schema(tmp_path):
     assert set(doc) == {"id", "title", "source", "url", "published", "credits", "words", "paragraphs"}
     assert doc["credits"] == ["Reuters"] and doc["published"] == "2023-03-14"
     (cluster,) = data["clusters"]
-    assert set(cluster) == {"id", "origin", "origin_reason", "members"}
+    assert set(cluster) == {"id", "origin", "origin_reason", "members", "alignments"}
+    assert [a["id"] for a in cluster["alignments"]] == ["cut", "pad"]
     assert cluster["members"] == ["cut", "pad", "wire"] and cluster["origin"] == "wire"
     pair_keys = {"a", "b", "verdict", "cluster", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared_words",
                  "quoted_shared_words", "copy_share_a", "copy_share_b", "longest_passage", "conflicts", "passages"}
@@ -137,3 +138,45 @@ def test_text_report_to_file(tmp_path):
     out = run("scan", "seeds", "-o", tmp_path / "r.txt")
     assert out.returncode == 0 and out.stdout == ""
     assert "origin " + SEED_ORIGINAL in (tmp_path / "r.txt").read_text()
+
+
+def test_diff_two_files_every_format(tmp_path):
+    a, b = f"seeds/{SEED_ORIGINAL}", f"seeds/{SEED_REPRINT}"
+    out = run("diff", a, b, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["verdict"] == "reprint" and data["summary"]["cut"] == 0
+    for fmt, marker in (("markdown", "## 1. edited"), ("html", "<!DOCTYPE html>"), ("text", "edited: A¶1 → B¶1")):
+        out = run("diff", a, b, "-f", fmt, "-o", tmp_path / f"d.{fmt}")
+        assert out.returncode == 0, out.stderr
+        assert marker in (tmp_path / f"d.{fmt}").read_text()
+
+
+def test_diff_by_id_in_a_corpus(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "w", "text": stories.WIRE}) + "\n" + json.dumps({"id": "l", "text": stories.localised()}) + "\n")
+    out = run("diff", "w", "l", "--corpus", corpus, "-f", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    changes = [c for blk in data["blocks"] for c in blk["changes"]]
+    assert {"op": "replace", "a": "defense", "b": "defence"} in changes
+    assert data["verdict"] == "duplicate"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["diff", "seeds/" + SEED_ORIGINAL, "missing.txt"], "no such file"),
+        (["diff", "nope1", "nope2", "--corpus", "seeds"], "not in seeds"),
+        (["diff", "seeds", "seeds/" + SEED_ORIGINAL], "is a folder"),
+    ],
+)
+def test_diff_errors_exit_2(args, message):
+    out = run(*args)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_diff_binary_file_exits_2(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01")
+    out = run("diff", f"seeds/{SEED_ORIGINAL}", tmp_path / "bin.txt")
+    assert out.returncode == 2 and "binary" in out.stderr and "Traceback" not in out.stderr

@@ -1,0 +1,134 @@
+"""Report formats: golden files for every diff and scan format, and a real browser render.
+
+Golden files are regenerated only on purpose: DEDUP_REGEN_GOLDEN=1 python -m pytest tests/test_report.py
+"""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dedup.ingest import iter_documents
+from dedup.pipeline import diff, scan
+from dedup import report
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGEN = os.environ.get("DEDUP_REGEN_GOLDEN") == "1"
+
+
+def _seed_diff():
+    a, b = (next(iter_documents([ROOT / "seeds" / name])) for name in ("000_8f553da63e8cdc0a.txt", "003_6e09906d83b566b2.txt"))
+    return diff(a, b)
+
+
+def _seed_scan():
+    return scan(list(iter_documents([ROOT / "seeds"])))
+
+
+def _text(render, result, width):
+    buffer = io.StringIO()
+    render(result, buffer, color=False, width=width)
+    return buffer.getvalue()
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if REGEN:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"missing golden file {name}; run with DEDUP_REGEN_GOLDEN=1 once"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed; regenerate on purpose if intended"
+
+
+@pytest.mark.parametrize(
+    "name, make",
+    [
+        ("diff_seed.json", lambda: report.dumps(report.diff_to_dict(_seed_diff()))),
+        ("diff_seed.md", lambda: report.diff_markdown(_seed_diff())),
+        ("diff_seed.html", lambda: report.diff_html(_seed_diff())),
+        ("diff_seed_narrow.txt", lambda: _text(report.render_diff, _seed_diff(), 100)),
+        ("diff_seed_wide.txt", lambda: _text(report.render_diff, _seed_diff(), 180)),
+        ("scan_seed.json", lambda: report.dumps(report.scan_to_dict(_seed_scan()))),
+        ("scan_seed.md", lambda: report.scan_markdown(_seed_scan())),
+        ("scan_seed.html", lambda: report.scan_html(_seed_scan())),
+        ("scan_seed.txt", lambda: _text(report.render_scan, _seed_scan(), 160)),
+    ],
+)
+def test_golden(name, make):
+    check_golden(name, make())
+
+
+def test_diff_json_follows_the_documented_shape():
+    data = report.diff_to_dict(_seed_diff())
+    assert list(data) == ["format_version", "a", "b", "verdict", "scores", "summary", "blocks"]
+    assert set(data["a"]) == {"id", "title", "paragraphs", "furniture"}
+    tiles_a = sorted(i for blk in data["blocks"] for i in blk["a"])
+    tiles_b = sorted(i for blk in data["blocks"] for i in blk["b"])
+    assert tiles_a == list(range(len(data["a"]["paragraphs"])))
+    assert tiles_b == list(range(len(data["b"]["paragraphs"])))
+    for blk in data["blocks"]:
+        assert set(blk) == {"op", "a", "b", "moved", "similarity", "changes"}
+        assert blk["op"] in ("same", "edited", "added", "cut")
+    assert data["summary"]["cut"] == 0 and data["summary"]["added"] == 13
+
+
+def test_seed_alignment_in_scan_json():
+    data = report.scan_to_dict(_seed_scan())
+    (cluster,) = data["clusters"]
+    (member,) = cluster["alignments"]
+    assert member["id"] == "003_6e09906d83b566b2.txt"
+    assert member["cut"] == 0 and member["added"] == 13 and member["moved"] == 1
+    assert member["same"] + member["edited"] == 9  # every wire paragraph kept or edited (two merged into one)
+
+
+def test_html_is_self_contained():
+    page = report.scan_html(_seed_scan())
+    for forbidden in ("http://", "https://", "<script", "<link", "@import", "src="):
+        assert forbidden not in page
+    assert "<del>" in page and "<ins>" in page
+
+
+def _chromium():
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(not _chromium() and not os.environ.get("CI"), reason="chromium not installed (make test installs it)")
+def test_html_renders_in_a_real_browser(tmp_path):
+    """Screenshot the scan page in headless Chromium: not blank, and the diff colours show."""
+    from PIL import Image
+
+    assert _chromium(), "CI must have chromium: make install-test installs Debian's package"
+    page = tmp_path / "scan.html"
+    page.write_text(report.scan_html(_seed_scan()), encoding="utf-8")
+    shot = tmp_path / "scan.png"
+    subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1300,1400", f"--screenshot={shot}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    import numpy as np
+
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1300, 1400)
+    pixels = [tuple(p) for p in np.asarray(image).reshape(-1, 3).tolist()]
+    colours = set(pixels)
+    assert len(colours) > 200, "the page rendered (nearly) blank"
+    dark = sum(1 for r, g, b in pixels if r + g + b < 200)
+    assert dark > 5000, "no text drawn"
+
+    def near(rgb, target, tol=12):
+        return all(abs(x - y) <= tol for x, y in zip(rgb, target))
+
+    inserted = sum(1 for p in pixels if near(p, (0xC4, 0xEC, 0xC0)))  # <ins> background
+    deleted = sum(1 for p in pixels if near(p, (0xF8, 0xC6, 0xC2)))  # <del> background
+    added = sum(1 for p in pixels if near(p, (0xEE, 0xFB, 0xEA)))  # added paragraph background
+    assert inserted > 200 and deleted > 200 and added > 5000
+    # the two columns are laid side by side: text on both halves
+    left = sum(1 for i, (r, g, b) in enumerate(pixels) if r + g + b < 200 and (i % 1300) < 640)
+    right = sum(1 for i, (r, g, b) in enumerate(pixels) if r + g + b < 200 and (i % 1300) > 660)
+    assert left > 2000 and right > 2000
