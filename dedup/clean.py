@@ -70,9 +70,49 @@ _WORD = f"[{_CJK}]|[^\\W_{_CJK}]+"
 _WORD_TOKEN = re.compile(_WORD)
 # One pass yields words and the marks analyse() needs: paragraph breaks (newline),
 # quotation marks and sentence ends.
-_MARKED_TOKEN = re.compile(f'\n|"|[.!?。！？]|{_WORD}')
+_MARKED_TOKEN = re.compile(f'\\n|["\u201c\u201d]|[.!?。！？]|{_WORD}')
 _SENTENCE_MARKS = [".", "!", "?", "。", "！", "？"]
 _MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evidence
+
+
+# Quotation marks get a direction from their surroundings (after folding every style
+# to '"'): an opening mark follows a space or bracket and precedes text, a closing mark
+# follows text and precedes a space or punctuation. Marks with text on both sides, or
+# spaces on both sides (French « spaced »), toggle; a mark that can be neither (a space
+# before it and nothing after, as in scraped "railways. ") is ignored, so one stray
+# mark cannot turn the rest of a paragraph into a quotation.
+_QUOTE_MARK = re.compile('"')
+_OPEN, _CLOSE, _TOGGLE = "\u201c", "\u201d", '"'
+_QUOTE_MARKS = [_OPEN, _CLOSE, _TOGGLE]
+_BEFORE_OPEN = set(" \t\n([{/—–-")
+_AFTER_CLOSE = set(" \t\n.,;:!?)]}/—–-")
+
+
+def _quote_direction(match: re.Match) -> str:
+    text, i = match.string, match.start()
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    can_open = before in _BEFORE_OPEN and not after.isspace()
+    can_close = not before.isspace() and after in _AFTER_CLOSE
+    if can_open != can_close:
+        return _OPEN if can_open else _CLOSE
+    if can_open or (before.isspace() and after.isspace() and i + 1 < len(text) and text[i + 1] != "\n"):
+        return _TOGGLE
+    return " "
+
+
+def _quote_state(arr: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Whether each token is inside quotation marks; state resets at each paragraph."""
+    positions = np.flatnonzero(marks)
+    state = np.zeros(len(arr), dtype=bool)
+    inside = False
+    for k, pos in enumerate(positions.tolist()):
+        mark = arr[pos]
+        inside = False if mark == "\n" else True if mark == _OPEN else False if mark == _CLOSE else not inside
+        end = positions[k + 1] if k + 1 < len(positions) else len(arr)
+        if inside:
+            state[pos + 1 : end] = True
+    return state
 
 
 def tokenize(text: str) -> list[str]:
@@ -115,6 +155,8 @@ def analyse(paragraphs: Iterable[str]) -> Words:
     (['he', 'said', 'we', 'will', 'win', 'today', 'next', 'one'], [False, False, True, True, True, False, False, False], [0, 0, 0, 0, 0, 0, 1, 1], [True, False, False, False, False, False, True, False])
     """
     body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
+    if '"' in body:
+        body = _QUOTE_MARK.sub(_quote_direction, body)
     parts = _MARKED_TOKEN.findall(body)
     if not parts:
         empty = np.zeros(0, dtype=bool)
@@ -122,13 +164,11 @@ def analyse(paragraphs: Iterable[str]) -> Words:
     arr = np.array(parts)
     if arr.dtype.itemsize > 4 * _MAX_WORD:
         arr = arr.astype(f"<U{_MAX_WORD}")
-    is_para, is_quote = arr == "\n", arr == '"'
+    is_para = arr == "\n"
+    is_quote = np.isin(arr, _QUOTE_MARKS)
     is_sent = np.isin(arr, _SENTENCE_MARKS)
     is_word = ~(is_para | is_sent | is_quote)
-    quotes = np.cumsum(is_quote)
-    # quote count at the latest paragraph marker: parity is counted from there
-    base = np.maximum.accumulate(np.where(is_para, quotes, 0))
-    quoted = ((quotes - base) % 2 == 1)[is_word]
+    quoted = _quote_state(arr, is_para | is_quote)[is_word]
     paragraph = np.cumsum(is_para)[is_word].astype(np.int32)
     breaks = np.cumsum(is_para | is_sent)[is_word]
     start = np.ones(len(breaks), dtype=bool)
@@ -228,6 +268,9 @@ _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun",
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(,\s*[A-Z][\w .'\-]*|\s*\(\w[\w ]*\))\s*([-–—:]|$)")
 _BULLET = re.compile(r"^[•·▪►■●◦*\-]\s")
 _END_KINDS = frozenset({"copyright", "comment", "source"})
+_PLAIN_SHORT = frozenset({"nav", "date", "dateline"})
+_MIN_PLAIN_WORDS = 8  # less than this in short lines is a menu, not an article
+_MIN_PROSE_WORDS = 20  # a scraped article has more prose than this; a results table has less
 # No furniture rule describes a paragraph this long: captions, links, prompts and
 # credits are short. (Long comments come after an end marker and become trailer.)
 _LONG_PROSE = 60
@@ -335,9 +378,18 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
             "template" if k == "body" and _word_count(p) <= TEMPLATE_MAX_WORDS and line_key(p) in template_lines else k
             for p, k in zip(raw, kinds)
         ]
-    headline_at = _headline_index(raw, kinds)
-    if headline_at is not None:
-        kinds[headline_at] = "headline"
+    headline_at = None
+    plain = [i for i, k in enumerate(kinds) if k in _PLAIN_SHORT]
+    prose = sum(_word_count(raw[i]) for i, k in enumerate(kinds) if k == "body")
+    if prose < _MIN_PROSE_WORDS and sum(_word_count(raw[i]) for i in plain) >= _MIN_PLAIN_WORDS:
+        # Next to no prose (tables of figures, one-line wire flashes): the short lines
+        # are the article. Only lines that a furniture rule named stay furniture.
+        for i in plain:
+            kinds[i] = "body"
+    else:
+        headline_at = _headline_index(raw, kinds)
+        if headline_at is not None:
+            kinds[headline_at] = "headline"
     credits: set[str] = set()
     published: str | None = None
     body_words = 0
@@ -365,9 +417,10 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
 
 def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
     """Find the headline: an unpunctuated line before the body, the longest such."""
-    first_body = next((i for i, k in enumerate(kinds) if k == "body"), len(raw))
-    if first_body < len(raw) and _looks_like_headline(raw[first_body]):
-        return first_body
+    bodies = [i for i, k in enumerate(kinds) if k == "body"]
+    first_body = bodies[0] if bodies else len(raw)
+    if len(bodies) > 1 and _looks_like_headline(raw[first_body]):
+        return first_body  # never the only body paragraph: that is the article
     before = [i for i in range(first_body) if kinds[i] == "nav" and _looks_like_headline(raw[i])]
     return max(before, key=lambda i: len(raw[i].split()), default=None)
 

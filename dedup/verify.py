@@ -6,7 +6,7 @@ For two documents' words and shingle hashes this computes, exactly (no sketches)
 - the *shared passages*: maximal runs of at least ``min_run_words`` words found in
   both texts, in any order (seeded by shared shingles, extended along diagonals), chosen
   greedily longest-first without overlap, so each word is counted once on each side;
-- how many shared words lie inside quotation marks in either text;
+- how many shared words lie inside quotation marks in both texts;
 - *conflicts*: numbers that one text replaces by another within otherwise equal
   wording (``1.5 billion`` vs ``2.5 billion``), the mark of a templated story.
 
@@ -56,7 +56,8 @@ class SharedPassage:
     Attributes:
         a_start, b_start: index of the run's first word in each text's body words.
         words: length of the run in words.
-        quoted_words: how many of them are inside quotation marks in either text.
+        quoted_words: how many of them are inside quotation marks in both texts (a true
+            quotation is quoted by both; a stray mark in one text should not hide copy).
         text: the run's normalised words, space-joined.
     """
 
@@ -77,7 +78,7 @@ class Match:
         jaccard: Jaccard similarity of the shingle sets (0-1).
         containment_a_in_b: share of a's shingles found in b (0-1); and the reverse.
         shared_words: words in shared passages (counted once, same on both sides).
-        quoted_shared_words: shared words inside quotation marks in either text.
+        quoted_shared_words: shared words inside quotation marks in both texts.
         copy_share_a, copy_share_b: share of each text's unquoted words that are
             unquoted shared copy (0-1): the basis of ``reprint``.
         longest_passage: words in the longest shared passage.
@@ -157,7 +158,7 @@ def compare_words(
     qa, qb = a_words.quoted, b_words.quoted
     passages = []
     for a0, b0, n in sorted(runs):
-        quoted = int(np.count_nonzero(qa[a0 : a0 + n] | qb[b0 : b0 + n]))
+        quoted = int(np.count_nonzero(qa[a0 : a0 + n] & qb[b0 : b0 + n]))
         passages.append(SharedPassage(a0, b0, n, quoted, " ".join(a_words.words[a0 : a0 + n].tolist())))
     shared = sum(p.words for p in passages)
     quoted_shared = sum(p.quoted_words for p in passages)
