@@ -406,19 +406,20 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     (['headline', 'byline', 'date', 'body'], ('Reuters',), '2019-09-05', 'Putin Rebuffs Abe')
     """
     raw = split_paragraphs(text)
+    sizes = [_word_count(p) for p in raw]
     kinds = [
-        _classify(p, raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
+        _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
         for i, p in enumerate(raw)
     ]
     if template_lines:
         kinds = [
-            "template" if k == "body" and _word_count(p) <= TEMPLATE_MAX_WORDS and line_key(p) in template_lines else k
-            for p, k in zip(raw, kinds)
+            "template" if k == "body" and n <= TEMPLATE_MAX_WORDS and line_key(p) in template_lines else k
+            for p, k, n in zip(raw, kinds, sizes)
         ]
     headline_at = None
     plain = [i for i, k in enumerate(kinds) if k in _PLAIN_SHORT]
-    prose = sum(_word_count(raw[i]) for i, k in enumerate(kinds) if k == "body")
-    if prose < _MIN_PROSE_WORDS and sum(_word_count(raw[i]) for i in plain) >= _MIN_PLAIN_WORDS:
+    prose = sum(sizes[i] for i, k in enumerate(kinds) if k == "body")
+    if prose < _MIN_PROSE_WORDS and sum(sizes[i] for i in plain) >= _MIN_PLAIN_WORDS:
         # Next to no prose (tables of figures, one-line wire flashes): the short lines
         # are the article. Only lines that a furniture rule named stay furniture.
         for i in plain:
@@ -440,8 +441,8 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         elif kind in _END_KINDS and body_words >= 40:
             ended = True  # copyright lines, comment threads and source links close the article
         if kind == "body":
-            body_words += _word_count(paragraph)
-        if kind != "caption":
+            body_words += sizes[index]
+        if kind != "caption" and _AGENCY_NAME.search(paragraph, 0, 400):
             # credits stand at the start of a long paragraph ("MOSCOW (Reuters) -")
             credits.update(_credits(paragraph if len(paragraph) < 400 else paragraph[:200]))
         if published is None and kind != "body":
@@ -468,8 +469,7 @@ def _word_count(text: str) -> int:
     return n if text.isascii() else n + len(_CJK_CHAR.findall(text))
 
 
-def _classify(paragraph: str, previous: str | None, following: str | None) -> str:
-    n = _word_count(paragraph)
+def _classify(paragraph: str, n: int, previous: str | None, following: str | None) -> str:
     if paragraph == previous or paragraph == following:
         return "caption"  # scrapers repeat image alt text and caption back to back
     if n > _LONG_PROSE:

@@ -17,20 +17,22 @@ grouping, components) are small and are re-done by each engine in its own way.
 
 from __future__ import annotations
 
+import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
-from .clean import Cleaned, Words, agency, analyse, clean, find_template_lines
+from .clean import Cleaned, Words, agency, analyse, clean, template_candidates
 from .cluster import Cluster, build_clusters
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
 from .settings import Settings
-from .sign import Signature, shingle_hashes, sign, word_hashes
+from .sign import Signature, sign_many
 from .verify import Match, compare_words
 
 
@@ -41,16 +43,27 @@ class Prepared:
     Attributes:
         document: the input record.
         cleaned: paragraphs with their kinds, credits, date and headline.
-        words: the body as normalised words.
         shingles: the body's shingle hashes (uint64), in word order.
         signature: MinHash and passage LSH keys.
+        word_count: words in the body.
+        words: the body as normalised words (:class:`~dedup.clean.Words`); engines that
+            ship prepared documents between processes leave it out, and it is computed
+            again on first use (only candidates ever need it).
     """
 
     document: Document
     cleaned: Cleaned
-    words: Words
     shingles: np.ndarray
     signature: Signature
+    word_count: int
+    _words: Words | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def words(self) -> Words:
+        """The body as normalised words."""
+        if self._words is None:
+            object.__setattr__(self, "_words", analyse(self.cleaned.body))
+        return self._words
 
     @property
     def doc_id(self) -> str:
@@ -84,14 +97,30 @@ def prepare(
     passage_threshold: float = 0.5,
 ) -> Prepared:
     """Clean, tokenise, shingle and sign one document (pure; engine-independent)."""
-    cleaned = clean(document.text, template_lines=template_lines)
-    words = analyse(cleaned.body)
-    shingles = shingle_hashes(word_hashes(words.words), shingle_size=shingle_size)
-    signature = sign(
-        words, shingles=shingles, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+    return prepare_many(
+        [document], template_lines=template_lines, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+        passage_words=passage_words, passage_threshold=passage_threshold,
+    )[0]
+
+
+def prepare_many(
+    documents: Sequence[Document],
+    *,
+    template_lines: frozenset[str] = frozenset(),
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    passage_words: int = 30,
+    passage_threshold: float = 0.5,
+) -> list[Prepared]:
+    """:func:`prepare` for a batch: the same result, with the signing vectorised over the batch."""
+    cleaned = [clean(d.text, template_lines=template_lines) for d in documents]
+    words = [analyse(c.body) for c in cleaned]
+    signed = sign_many(
+        words, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
         passage_words=passage_words, passage_threshold=passage_threshold,
     )
-    return Prepared(document, cleaned, words, shingles, signature)
+    return [Prepared(d, c, sh, sig, len(w), w) for d, c, w, (sh, sig) in zip(documents, cleaned, words, signed)]
 
 
 def verify(a: Prepared, b: Prepared, settings: Settings) -> Match:
@@ -144,6 +173,7 @@ def scan(
     *,
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    workers: int = 1,
 ) -> ScanResult:
     """Find reprints in a corpus: clusters with origins, and every copy/partial pair.
 
@@ -153,8 +183,12 @@ def scan(
         settings: the knobs; defaults when None.
         on_skip: called for each document left out (no article text after cleaning).
         progress: called as ``progress(stage, done, total)`` while working.
+        workers: processes for the per-document work (0: one per CPU). The result is
+            identical whatever the number.
     """
     settings = settings or Settings()
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
+        raise ConfigError(f"workers must be 0 (one per CPU) or a positive number of processes, got {workers!r}.")
     skipped: list[Skipped] = []
 
     def skip(s: Skipped) -> None:
@@ -177,19 +211,24 @@ def scan(
     timings["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    templates = find_template_lines(
-        (d.text for d in unique), template_min_docs=settings.template_min_docs,
-        template_max_words=settings.template_max_words,
-    )
-    prepared: list[Prepared] = []
-    for i, d in enumerate(unique):
-        p = _prepare_with(d, settings, templates)
-        if len(p.words) == 0:
-            skip(Skipped(d.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
-        else:
-            prepared.append(p)
-        if i % 256 == 0 or i + 1 == len(unique):
-            report("prepare", i + 1, len(unique))
+    chunks = [unique[i : i + _CHUNK] for i in range(0, len(unique), _CHUNK)]
+    with _Pool(workers if len(chunks) > 1 else 1) as pool:
+        counts: Counter[str] = Counter()
+        for chunk_counts in pool.map(_template_counts, chunks, [settings.template_max_words] * len(chunks)):
+            counts.update(chunk_counts)
+        templates = frozenset(k for k, n in counts.items() if n >= settings.template_min_docs)
+        timings["templates"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        prepared: list[Prepared] = []
+        done = 0
+        for chunk, parts in zip(chunks, pool.map(_prepare_chunk, chunks, [settings] * len(chunks), [templates] * len(chunks), [pool.workers == 1] * len(chunks))):
+            for d, (c, sh, sig, n, w) in zip(chunk, parts):
+                if n == 0:
+                    skip(Skipped(d.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
+                else:
+                    prepared.append(Prepared(d, c, sh, sig, n, w))
+            done += len(chunk)
+            report("prepare", done, len(unique))
     timings["clean+sign"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -215,7 +254,7 @@ def scan(
         [p.doc_id for p in prepared], matches,
         credits={p.doc_id: p.credits for p in prepared},
         published={p.doc_id: p.published for p in prepared},
-        lengths={p.doc_id: len(p.words) for p in prepared},
+        lengths={p.doc_id: p.word_count for p in prepared},
     )
     timings["cluster"] = time.perf_counter() - t0
 
@@ -260,6 +299,56 @@ def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Match
     """
     settings = settings or Settings()
     return verify(_prepare_with(Document("a", text_a), settings), _prepare_with(Document("b", text_b), settings), settings)
+
+
+_CHUNK = 256  # documents per batch: big enough to amortise numpy calls, small for memory (~30 MB)
+
+
+def _template_counts(documents: Sequence[Document], template_max_words: int) -> Counter:
+    """Count, per short-line key, the documents of a chunk holding it (one engine task)."""
+    counts: Counter[str] = Counter()
+    for d in documents:
+        counts.update(template_candidates(d.text, template_max_words=template_max_words))
+    return counts
+
+
+def _prepare_chunk(documents: Sequence[Document], settings: Settings, templates: frozenset[str], ship_words: bool):
+    """Prepare a chunk; return it without the documents (the caller has them) and, from a
+    worker process, without the words (the bulk of the payload; recomputed for candidates)."""
+    return [
+        (p.cleaned, p.shingles, p.signature, p.word_count, p.words if ship_words else None)
+        for p in prepare_many(
+            documents, template_lines=templates, shingle_size=settings.shingle_size, num_perm=settings.num_perm,
+            seed=settings.seed, passage_words=settings.passage_words, passage_threshold=settings.passage_threshold,
+        )
+    ]
+
+
+class _Pool:
+    """A process pool when ``workers`` != 1, else plain in-process ``map`` (same results, in order)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = (os.cpu_count() or 1) if workers == 0 else workers
+        self._executor = None
+
+    def __enter__(self) -> "_Pool":
+        if self.workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork shares the parent's imports: workers start in milliseconds
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+    def map(self, fn, *iterables):
+        if self._executor is None:
+            return map(fn, *iterables)
+        return self._executor.map(fn, *iterables)
 
 
 def _prepare_with(document: Document, settings: Settings, templates: frozenset[str] = frozenset()) -> Prepared:

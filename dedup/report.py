@@ -41,7 +41,7 @@ def document_to_dict(p: "Prepared") -> dict:
         "url": p.document.url,
         "published": p.published,
         "credits": list(p.credits),
-        "words": len(p.words),
+        "words": p.word_count,
         "paragraphs": {"body": kinds.pop("body", 0), "furniture": sum(kinds.values())},
     }
 
@@ -128,7 +128,7 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
         table.add_column("¶ same/edit/add/cut/move", no_wrap=True, justify="right", min_width=24)
         table.add_column("words +/-", no_wrap=True, justify="right", min_width=9)
         table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
-        table.add_row(c.origin, "[bold]origin[/]", "", "", "", str(len(origin.words)), "", "", origin.title or "")
+        table.add_row(c.origin, "[bold]origin[/]", "", "", "", str(origin.word_count), "", "", origin.title or "")
         for member in c.members:
             if member == c.origin:
                 continue
@@ -138,11 +138,11 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
             paras = f"{al.kept}/{al.edited}/{al.added}/{al.cut}/{al.moved}" if al else ""
             words = f"+{al.words_added}/-{al.words_cut}" if al else ""
             if m is None:  # linked to the origin through another member only
-                table.add_row(member, "[dim]via cluster[/]", "", "", "", str(len(docs[member].words)), paras, words, title)
+                table.add_row(member, "[dim]via cluster[/]", "", "", "", str(docs[member].word_count), paras, words, title)
                 continue
             table.add_row(
                 member, _verdict_style(m.verdict), f"{m.containment_a_in_b:.0%}", f"{m.containment_b_in_a:.0%}",
-                f"{m.jaccard:.2f}", str(len(docs[member].words)), paras, words, title,
+                f"{m.jaccard:.2f}", str(docs[member].word_count), paras, words, title,
             )
         console.print(table)
         console.print()

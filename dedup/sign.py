@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 import numpy as np
 
@@ -119,15 +120,19 @@ def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarra
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Return datasketch's affine32 permutation parameters (a, b) for (num_perm, seed).
 
-    >>> a, b = permutations(4, 1)
-    >>> a.dtype, len(b)
-    (dtype('uint32'), 4)
-    """
-    from datasketch import MinHash
+    Drawn exactly as datasketch 2 draws them (numpy ``RandomState(seed)``: odd ``a``
+    below 2^32, then ``b`` below 2^32), so signatures interoperate with
+    ``datasketch.MinHash(scheme="affine32")``; a test compares them. Computed here
+    rather than read from a datasketch object because importing datasketch costs
+    most of a second, paid again by every worker process.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
-    a = np.ascontiguousarray(a, dtype=np.uint32)
-    b = np.ascontiguousarray(b, dtype=np.uint32)
+    >>> a, b = permutations(4, 1)
+    >>> a.dtype, len(b), bool((a % 2 == 1).all())
+    (dtype('uint32'), 4, True)
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
     a.setflags(write=False)
     b.setflags(write=False)
     return a, b
@@ -233,14 +238,81 @@ def sign(
     """
     if shingles is None:
         shingles = shingle_hashes(word_hashes(words.words), shingle_size=shingle_size)
-    bands, rows = lsh_params(passage_threshold, num_perm)
     windows = passage_windows(words.sentence_start, len(shingles), passage_words=passage_words, shingle_size=shingle_size)
-    if len(shingles) == 0:
-        empty = np.full(num_perm, _MAX32, dtype=np.uint32)
-        return Signature(empty, windows, np.zeros((0, bands), dtype=_U64))
-    matrix = permuted(shingles, num_perm=num_perm, seed=seed)
-    doc = matrix.min(axis=1)
-    # reduceat over interleaved (start, end) indices: even slots hold min over [start, end)
-    padded = np.concatenate([matrix, np.full((num_perm, 1), _MAX32, dtype=np.uint32)], axis=1)
-    passages = np.minimum.reduceat(padded, windows.ravel(), axis=1)[:, ::2].T
-    return Signature(doc, windows, band_keys(np.ascontiguousarray(passages), bands=bands, rows=rows))
+    return _signatures([shingles], [windows], num_perm=num_perm, seed=seed, passage_threshold=passage_threshold)[0]
+
+
+def sign_many(
+    words_list: Sequence[Words],
+    *,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    passage_words: int = 30,
+    passage_threshold: float = 0.5,
+) -> list[tuple[np.ndarray, Signature]]:
+    """Shingle and sign many documents at once: (shingle hashes, signature) per document.
+
+    The same bits as :func:`shingle_hashes` and :func:`sign` document by document (tested),
+    but every step is one numpy operation over the whole batch, so the per-call overhead
+    of numpy is paid once per batch instead of once per document.
+
+    >>> from dedup.clean import analyse
+    >>> docs = [analyse(["One two three four five six. Seven eight nine."]), analyse(["Ten."])]
+    >>> [(len(sh), s.band_keys.shape[0]) for sh, s in sign_many(docs)]
+    [(5, 1), (1, 1)]
+    """
+    if not words_list:
+        return []
+    lengths = np.array([len(w) for w in words_list], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    hashes = word_hashes(np.concatenate([w.words for w in words_list])) if offsets[-1] else np.zeros(0, dtype=_U64)
+    every = shingle_hashes(hashes, shingle_size=shingle_size) if offsets[-1] >= shingle_size else np.zeros(0, dtype=_U64)
+    shingles_list = []
+    for d, n in enumerate(lengths.tolist()):
+        start = int(offsets[d])
+        if n >= shingle_size:
+            shingles_list.append(every[start : start + n - shingle_size + 1])
+        else:  # shorter than one shingle: one shingle of all its words (or none)
+            shingles_list.append(shingle_hashes(hashes[start : start + n], shingle_size=shingle_size))
+    windows_list = [
+        passage_windows(w.sentence_start, len(sh), passage_words=passage_words, shingle_size=shingle_size)
+        for w, sh in zip(words_list, shingles_list)
+    ]
+    signatures = _signatures(shingles_list, windows_list, num_perm=num_perm, seed=seed, passage_threshold=passage_threshold)
+    return list(zip(shingles_list, signatures))
+
+
+def _signatures(shingles_list, windows_list, *, num_perm: int, seed: int, passage_threshold: float) -> list[Signature]:
+    """MinHash and passage band keys of many documents from one permuted matrix."""
+    bands, rows = lsh_params(passage_threshold, num_perm)
+    counts = np.array([len(sh) for sh in shingles_list], dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    total = int(starts[-1])
+    a, b = permutations(num_perm, seed)
+    # one spare column of max values: reduceat indices may point one past the last shingle
+    matrix = np.empty((num_perm, total + 1), dtype=np.uint32)
+    if total:
+        hv = _fmix32((np.concatenate(shingles_list) >> _U64(32)).astype(np.uint32))
+        np.multiply(a[:, None], hv[None, :], out=matrix[:, :total])
+        matrix[:, :total] += b[:, None]
+    matrix[:, total] = _MAX32
+    docs = np.full((len(shingles_list), num_perm), _MAX32, dtype=np.uint32)
+    present = np.flatnonzero(counts)
+    if len(present):
+        docs[present] = np.minimum.reduceat(matrix, starts[present], axis=1).T[: len(present)]
+        # reduceat runs each segment to the next index: a doc is followed by the next non-empty one
+        # (empty docs have no columns), and the last by the spare column of max values.
+    window_counts = [len(w) for w in windows_list]
+    if sum(window_counts):
+        bounds = np.concatenate([w + starts[d] for d, w in enumerate(windows_list) if len(w)])
+        passages = np.minimum.reduceat(matrix, bounds.ravel(), axis=1)[:, ::2].T
+        keys = band_keys(np.ascontiguousarray(passages), bands=bands, rows=rows)
+    else:
+        keys = np.zeros((0, bands), dtype=_U64)
+    out, k = [], 0
+    for d, windows in enumerate(windows_list):
+        n = window_counts[d]
+        out.append(Signature(docs[d], windows, keys[k : k + n]))
+        k += n
+    return out

@@ -85,3 +85,20 @@ def test_bad_item_type_is_an_input_error():
 def test_settings_change_results():
     loose = scan(corpus(), Settings(partial_min_words=500))
     assert not any(m.verdict == "partial" for m in loose.pairs)
+
+
+def test_output_identical_whatever_the_number_of_processes(monkeypatch):
+    import dedup.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "_CHUNK", 3)  # many chunks, so the pool really splits the work
+    docs = corpus()
+    one = dumps(scan_to_dict(scan(docs, workers=1)))
+    assert dumps(scan_to_dict(scan(docs, workers=2))) == one
+    assert dumps(scan_to_dict(scan(docs, workers=0))) == one
+
+
+def test_bad_workers_is_a_config_error():
+    from dedup import ConfigError
+
+    with pytest.raises(ConfigError, match="workers"):
+        scan(corpus(), workers=-1)

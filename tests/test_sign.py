@@ -80,3 +80,29 @@ def test_band_keys_shape_follows_lsh_params():
     bands, rows = lsh_params(0.5, 128)
     sig = np.arange(128 * 3, dtype=np.uint32).reshape(3, 128)
     assert band_keys(sig, bands=bands, rows=rows).shape == (3, bands)
+
+
+def test_permutations_are_datasketchs():
+    from dedup.sign import permutations
+
+    for num_perm, seed in ((128, 1), (64, 7), (256, 2**20)):
+        a, b = permutations(num_perm, seed)
+        ref_a, ref_b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(words_lists, min_size=1, max_size=6))
+def test_sign_many_equals_sign_one_by_one(docs):
+    from dedup.sign import sign_many
+
+    analysed = [analyse([" ".join(words[:3]) + ". " + " ".join(words[3:])]) for words in docs]
+    analysed.append(analyse([]))  # an empty document in the batch
+    analysed.append(analyse(["Two words."]))  # shorter than one shingle
+    batch = sign_many(analysed)
+    for words, (shingles, signature) in zip(analysed, batch):
+        alone = sign(words)
+        assert np.array_equal(shingles, shingle_hashes(word_hashes(words.words)))
+        assert np.array_equal(signature.minhash, alone.minhash)
+        assert np.array_equal(signature.windows, alone.windows)
+        assert np.array_equal(signature.band_keys, alone.band_keys)
