@@ -100,6 +100,7 @@ def scan(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Processes for per-document work (0: one per CPU); the output is the same."),
     shingle_size: int = ShingleSize,
     num_perm: int = NumPerm,
     seed: int = Seed,
@@ -123,7 +124,7 @@ def scan(
     docs = _load(paths)
     progress, stop = _progress_bar(quiet)
     try:
-        result = pipeline.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress)
+        result = pipeline.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers)
     finally:
         stop()
     if not result.documents:
