@@ -206,10 +206,31 @@ def _copy_words(p: SharedPassage) -> int:
     return p.words if unquoted >= _QUOTE_CONTEXT else unquoted
 
 
+def _templated(conflicts: int, shared: int) -> bool:
+    """At least one number conflict per hundred shared words: a templated story."""
+    return conflicts > 0 and conflicts * _CONFLICT_DENSITY >= shared
+
+
+def copy_score(match: Match) -> float:
+    """The score the copy decision thresholds: what ``reprint_threshold`` is compared with.
+
+    1.0 for a duplicate; the larger copy share for a reprint, or for a partial that is
+    not a templated story (it would become a reprint at a lower threshold); else 0.
+
+    >>> copy_score(Match("a", "b", "partial", 0.1, 0.2, 0.2, 40, 0, 0.25, 0.2, 40, (), ()))
+    0.25
+    """
+    if match.verdict == "duplicate":
+        return 1.0
+    if match.verdict == "reprint" or (match.verdict == "partial" and not _templated(len(match.conflicts), match.shared_words)):
+        return max(match.copy_share_a, match.copy_share_b)
+    return 0.0
+
+
 def _verdict(*, shared, copy, n_a, n_b, share_a, share_b, conflicts, partial_min_words, reprint_threshold, duplicate_threshold) -> str:
     if not shared or not n_a or not n_b:
         return "none"
-    templated = conflicts > 0 and conflicts * _CONFLICT_DENSITY >= shared
+    templated = _templated(conflicts, shared)
     if not conflicts and shared / n_a >= duplicate_threshold and shared / n_b >= duplicate_threshold:
         return "duplicate"
     # a short text can hold less copy than partial_min_words and still be all copy
