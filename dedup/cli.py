@@ -210,6 +210,53 @@ def _one_document(path: Path):
     return docs[0]
 
 
+class EvalFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("eval")
+def evaluate_command(
+    pairs: Path = typer.Argument(..., help='JSONL of labelled pairs: {"a": text, "b": text, "label": ...} or {"a_id", "b_id", "label"}.'),
+    corpus: Optional[List[Path]] = typer.Option(None, "--corpus", "-c", help="Resolve a_id/b_id in this corpus (JSONL or folder); repeatable."),
+    sweep: bool = typer.Option(False, "--sweep", help="Also trace precision/recall of copy vs not over the reprint threshold."),
+    plot: Optional[Path] = typer.Option(None, "--plot", help="With --sweep: draw the curve to this PNG (needs matplotlib)."),
+    format: EvalFormat = typer.Option(EvalFormat.text, "--format", "-f", help="text or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    min_run_words: int = MinRunWords,
+    partial_min_words: int = PartialMinWords,
+    reprint_threshold: float = ReprintThreshold,
+    duplicate_threshold: float = DuplicateThreshold,
+) -> None:
+    """Measure the verdicts on your own labelled pairs: precision, recall, F1, confusion matrix."""
+    from . import evaluate, report
+    from .ingest import iter_documents
+
+    if plot is not None and not sweep:
+        raise InputError("--plot draws the --sweep curve; add --sweep.")
+    settings = Settings(min_run_words=min_run_words, partial_min_words=partial_min_words,
+                        reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+    if not pairs.is_file():
+        raise InputError(f"{pairs}: no such file; give a JSONL file of labelled pairs.")
+    docs = {d.doc_id: d for d in iter_documents(corpus, on_skip=lambda s: _warn(str(s)))} if corpus else None
+    labelled = evaluate.read_pairs(pairs, corpus=docs, on_skip=lambda s: _warn(str(s)))
+    result = evaluate.evaluate(labelled, settings)
+    points = evaluate.sweep(result) if sweep else None
+    if plot is not None:
+        evaluate.plot_sweep(points, plot)
+    data = result.to_dict()
+    if points is not None:
+        data["sweep"] = points
+    if format is EvalFormat.json:
+        _write(report.dumps(data), output)
+    else:
+        import io
+
+        buffer = io.StringIO()
+        report.render_evaluation(data, buffer, color=False if output else None)
+        _write(buffer.getvalue(), output)
+
+
 def main() -> None:
     """Console entry point: run the app, turning dedup errors into one line and exit 2."""
     try:

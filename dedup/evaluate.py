@@ -67,6 +67,7 @@ class Evaluation:
     def to_dict(self) -> dict:
         """Return the evaluation as a JSON-ready dict (floats rounded to 4 places)."""
         return {
+            "format_version": 1,
             "pairs": self.pairs,
             "labels": list(VERDICTS),
             "per_class": {k: _rounded(v) for k, v in self.per_class.items()},

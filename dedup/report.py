@@ -167,6 +167,40 @@ def _verdict_style(verdict: str) -> str:
     return {"duplicate": "[bold red]duplicate[/]", "reprint": "[yellow]reprint[/]", "partial": "[cyan]partial[/]"}.get(verdict, verdict)
 
 
+# --- evaluation ---------------------------------------------------------------------------
+
+
+def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> None:
+    """Print an evaluation (``Evaluation.to_dict()``, optionally with ``sweep``) as tables."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, force_terminal=color, no_color=color is False, width=100, highlight=False)
+    table = Table(title=f"{data['pairs']} labelled pairs", title_justify="left")
+    for col in ("class", "precision", "recall", "f1", "support"):
+        table.add_column(col, justify="left" if col == "class" else "right")
+    rows = list(data["per_class"].items()) + [("copy vs not", data["copy"])]
+    for name, m in rows:
+        table.add_row(name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]))
+    console.print(table)
+    matrix = Table(title="confusion (rows: label, columns: verdict)", title_justify="left")
+    matrix.add_column("label")
+    for label in data["labels"]:
+        matrix.add_column(label, justify="right")
+    for label, row in zip(data["labels"], data["confusion"]):
+        matrix.add_row(label, *map(str, row))
+    console.print(matrix)
+    if "sweep" in data:
+        sweep = Table(title="copy vs not by threshold on the copy score", title_justify="left")
+        for col in ("threshold", "precision", "recall"):
+            sweep.add_column(col, justify="right")
+        points = data["sweep"]
+        step = max(1, len(points) // 15)  # a readable sample; the JSON has every point
+        for p in points[::step]:
+            sweep.add_row(f"{p['threshold']:.3f}", f"{p['precision']:.3f}", f"{p['recall']:.3f}")
+        console.print(sweep)
+
+
 # --- diffs ------------------------------------------------------------------------------
 
 

@@ -180,3 +180,24 @@ def test_diff_binary_file_exits_2(tmp_path):
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01")
     out = run("diff", f"seeds/{SEED_ORIGINAL}", tmp_path / "bin.txt")
     assert out.returncode == 2 and "binary" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_eval_command(tmp_path):
+    rows = [("duplicate", stories.WIRE, stories.exact_copy()), ("reprint", stories.WIRE, stories.padded(3)),
+            ("none", stories.QUOTE_STORY_A, stories.QUOTE_STORY_B), ("partial", stories.WIRE, stories.borrowed())]
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps({"a": a, "b": b, "label": label}) + "\n" for label, a, b in rows) + "{bad\n")
+    out = run("eval", pairs, "--sweep", "-f", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["copy"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2}
+    assert data["confusion"] == [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    assert data["sweep"] and "pairs.jsonl:5" in out.stderr
+    text = run("eval", pairs)
+    assert text.returncode == 0 and "copy vs not" in text.stdout
+
+
+@pytest.mark.parametrize("args", [["eval", "missing.jsonl"], ["eval", "seeds/000_8f553da63e8cdc0a.txt"]])
+def test_eval_errors_exit_2(args):
+    out = run(*args)
+    assert out.returncode == 2 and "Traceback" not in out.stderr
