@@ -46,6 +46,9 @@ from .sign import shingle_hashes, word_hashes
 VERDICTS = ("duplicate", "reprint", "partial", "none")
 #: A number conflict per this many shared words makes a pair a templated story.
 _CONFLICT_DENSITY = 100
+#: Number conflicts need a word alignment (O(n*m/64) bit-parallel); beyond this many
+#: word pairs (two 6,000-word texts) it is skipped: templated stories are short.
+_MAX_CONFLICT_CELLS = 36_000_000
 #: Repeats of one shingle considered per position: bounds the work on repetitive text.
 _MAX_REPEATS = 8
 
@@ -173,7 +176,7 @@ def compare_words(
     share_b = min(1.0, copy / base_b) if base_b else 0.0
 
     conflicts: tuple[str, ...] = ()
-    if copy >= min(partial_min_words, len(a_words), len(b_words)) and shared:
+    if copy >= min(partial_min_words, len(a_words), len(b_words)) and shared and len(a_words) * len(b_words) <= _MAX_CONFLICT_CELLS:
         conflicts = _number_conflicts(a_words.words.tolist(), b_words.words.tolist())
     verdict = _verdict(
         shared=shared, copy=copy, n_a=len(a_words), n_b=len(b_words), share_a=share_a, share_b=share_b,
@@ -251,6 +254,14 @@ def _shared_runs(a: np.ndarray, b: np.ndarray, *, shingle_size: int) -> list[tup
     lo = np.searchsorted(b_sorted, a, "left")
     hi = np.searchsorted(b_sorted, a, "right")
     count = np.minimum(hi - lo, _MAX_REPEATS)
+    crowded = np.flatnonzero(hi - lo > _MAX_REPEATS)
+    if len(crowded):
+        # a shingle repeated many times in b: keep the occurrences nearest the same
+        # position, where the diagonal of a long shared run would pass
+        lo = lo.copy()
+        for i in crowded.tolist():
+            near = lo[i] + int(np.searchsorted(order[lo[i] : hi[i]], i))
+            lo[i] = min(max(lo[i], near - _MAX_REPEATS // 2), hi[i] - _MAX_REPEATS)
     total = int(count.sum())
     if total == 0:
         return []
