@@ -442,9 +442,13 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
             ended = True  # copyright lines, comment threads and source links close the article
         if kind == "body":
             body_words += sizes[index]
-        if kind != "caption" and _AGENCY_NAME.search(paragraph, 0, 400):
-            # credits stand at the start of a long paragraph ("MOSCOW (Reuters) -")
-            credits.update(_credits(paragraph if len(paragraph) < 400 else paragraph[:200]))
+        # Credits stand in furniture (bylines, sign-offs, copyright lines) or at the start
+        # of the first body paragraph ("MOSCOW (Reuters) -"); never in a photo caption.
+        first_body = kind == "body" and body_words == sizes[index]
+        if (kind != "body" and kind != "caption") or first_body:
+            head = paragraph if len(paragraph) < 400 else paragraph[:200]
+            if _AGENCY_NAME.search(head):
+                credits.update(_credits(head))
         if published is None and kind != "body":
             published = _find_date(paragraph)
         kinds[index] = kind
