@@ -6,9 +6,11 @@
 """
 
 from .align import Alignment, Block, Change, align
+from .check import CheckedArticle, CheckMatch, CheckResult, check
 from .clean import Cleaned, Paragraph, Words, clean, tokenize
 from .cluster import Cluster
 from .errors import ConfigError, DedupError, IndexFormatError, InputError, MissingDependencyError
+from .index import Index
 from .ingest import Document, Skipped, iter_documents
 from .pipeline import Diff, Prepared, ScanResult, compare, diff, prepare, scan
 from .settings import Settings
@@ -21,12 +23,16 @@ __all__ = [
     "Alignment",
     "Block",
     "Change",
+    "CheckMatch",
+    "CheckResult",
+    "CheckedArticle",
     "Cleaned",
     "Cluster",
     "ConfigError",
     "DedupError",
     "Diff",
     "Document",
+    "Index",
     "IndexFormatError",
     "InputError",
     "Match",
@@ -41,6 +47,7 @@ __all__ = [
     "Words",
     "__version__",
     "align",
+    "check",
     "clean",
     "compare",
     "diff",

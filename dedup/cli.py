@@ -257,6 +257,211 @@ def evaluate_command(
         _write(buffer.getvalue(), output)
 
 
+# --- the persistent index and the CI gate -------------------------------------------------
+
+index_app = typer.Typer(
+    no_args_is_help=True,
+    help="Keep a corpus between runs in one index file: add, remove, stats.",
+    pretty_exceptions_enable=False,
+)
+app.add_typer(index_app, name="index")
+
+IndexFile = typer.Option(..., "--index", "-i", envvar="DEDUP_INDEX", help="The index file (one SQLite file).")
+# Build settings default to the index's: a flag given is compared with what the index was
+# built with (a new index takes the flags, or the defaults).
+_IDX = " Default: the index's ({default} for a new one)."
+IShingleSize = typer.Option(None, "--shingle-size", help="Words per shingle." + _IDX.format(default=_D.shingle_size))
+INumPerm = typer.Option(None, "--num-perm", help="MinHash permutations." + _IDX.format(default=_D.num_perm))
+ISeed = typer.Option(None, "--seed", help="MinHash permutation seed." + _IDX.format(default=_D.seed))
+IPassageWords = typer.Option(None, "--passage-words", help="Words per passage window." + _IDX.format(default=_D.passage_words))
+IPassageThreshold = typer.Option(None, "--passage-threshold", help="Passage Jaccard the LSH is tuned for." + _IDX.format(default=_D.passage_threshold))
+ITemplateMinDocs = typer.Option(None, "--template-min-docs", help="A short line in this many documents is template." + _IDX.format(default=_D.template_min_docs))
+# Verdict settings: any value may be used at check time.
+_VER = " Default: the index's ({default} unless built otherwise)."
+CMinRunWords = typer.Option(None, "--min-run-words", help="Shortest shared word run counted as copy." + _VER.format(default=_D.min_run_words))
+CPartialMinWords = typer.Option(None, "--partial-min-words", help="Unquoted shared words for 'partial'." + _VER.format(default=_D.partial_min_words))
+CReprintThreshold = typer.Option(None, "--reprint-threshold", help="Share of one article's words shared for 'reprint'." + _VER.format(default=_D.reprint_threshold))
+CDuplicateThreshold = typer.Option(None, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'." + _VER.format(default=_D.duplicate_threshold))
+
+
+def _given(**flags) -> dict:
+    """The settings flags the user gave (None: not given)."""
+    return {name: value for name, value in flags.items() if value is not None}
+
+
+def _load_located(paths: List[Path]):
+    """Read documents like :func:`_load`, also returning the file each one came from."""
+    from .ingest import JSONL_SUFFIXES, iter_documents
+
+    docs, locations, seen = [], {}, set()
+    for path in paths:
+        for d in iter_documents([path], on_skip=lambda s: _warn(str(s))):
+            if d.doc_id in seen:
+                _warn(f"{path}: duplicate id {d.doc_id!r} (already read from an earlier path); skipped")
+                continue
+            seen.add(d.doc_id)
+            docs.append(d)
+            if path.is_dir() and (path / d.doc_id).is_file():
+                locations[d.doc_id] = str(path / d.doc_id)
+            elif path.is_file() and (path.suffix.lower() in JSONL_SUFFIXES or path.name == d.doc_id):
+                locations[d.doc_id] = str(path)
+    if not docs:
+        raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
+    return docs, locations
+
+
+def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int):
+    progress, stop = _progress_bar(quiet)
+    try:
+        return idx.add(docs, batch_size=batch_size, workers=workers, progress=progress, on_skip=lambda s: _warn(str(s)))
+    finally:
+        stop()
+
+
+@index_app.command("add")
+def index_add(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files (.txt, .md), folders, or JSONL corpora to add."),
+    index: Path = IndexFile,
+    rebuild: bool = typer.Option(False, "--rebuild", help="First re-derive every indexed document from its stored text with the given settings."),
+    batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction (a killed add loses at most one batch)."),
+    workers: int = typer.Option(0, "--workers", "-j", help="Processes for cleaning and signing (0: one per CPU); the index is the same."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    shingle_size: Optional[int] = IShingleSize,
+    num_perm: Optional[int] = INumPerm,
+    seed: Optional[int] = ISeed,
+    passage_words: Optional[int] = IPassageWords,
+    passage_threshold: Optional[float] = IPassageThreshold,
+    template_min_docs: Optional[int] = ITemplateMinDocs,
+) -> None:
+    """Add articles to an index (created when missing). Same id and text: no-op; changed text: replaced."""
+    from .index import Index
+
+    asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
+                   passage_threshold=passage_threshold, template_min_docs=template_min_docs)
+    if not paths and not rebuild:
+        raise InputError(f"give the articles to add: dedup index add PATH... --index {index} (or --rebuild alone to re-derive the index).")
+    docs = _load(paths) if paths else []
+    existed = Index.exists(index)
+    with (Index.open(index) if rebuild and existed else Index.open(index, settings=asked, create=True)) as idx:
+        if rebuild and existed:
+            progress, stop = _progress_bar(quiet)
+            try:
+                count = idx.rebuild(asked, batch_size=batch_size, progress=progress)
+            finally:
+                stop()
+            print(f"index {index}: rebuilt {count} documents.")
+        if docs:
+            result = _add_with_progress(idx, docs, quiet=quiet, batch_size=batch_size, workers=workers)
+            print(f"index {index}: {len(result.added)} added, {len(result.replaced)} replaced, "
+                  f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped; {len(idx)} documents.")
+
+
+@index_app.command("remove")
+def index_remove(
+    ids: List[str] = typer.Argument(..., help="Ids of the documents to remove (as `dedup index stats`/check reports show them)."),
+    index: Path = IndexFile,
+) -> None:
+    """Remove documents from an index by id (ids not in the index are warned about)."""
+    from .index import Index
+
+    with Index.open(index) as idx:
+        removed = idx.remove(ids)
+        for doc_id in sorted(set(ids) - set(removed)):
+            _warn(f"{doc_id!r} is not in index {index}; nothing to remove")
+        print(f"index {index}: {len(removed)} removed; {len(idx)} documents.")
+
+
+class StatsFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@index_app.command("stats")
+def index_stats(
+    index: Path = IndexFile,
+    format: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Show how many documents an index holds, its template lines and its settings."""
+    from . import report
+    from .index import Index
+
+    with Index.open(index) as idx:
+        stats = idx.stats()
+    if format is StatsFormat.json:
+        sys.stdout.write(report.dumps(report.stats_to_dict(stats)))
+    else:
+        report.render_stats(stats, sys.stdout)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+class FailOn(str, Enum):
+    duplicate = "duplicate"
+    reprint = "reprint"
+    partial = "partial"
+
+
+@app.command("check")
+def check_command(
+    paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md), folders, or JSONL corpora."),
+    index: Path = IndexFile,
+    fail_on: FailOn = typer.Option(FailOn.reprint, "--fail-on", help="Weakest verdict that fails: duplicate, reprint (and duplicate), or partial (any copy)."),
+    allow: Optional[List[str]] = typer.Option(None, "--allow", help="Licensed credit (e.g. Reuters, AP, or a source name): matches whose origin carries it never fail. Repeatable."),
+    add: bool = typer.Option(False, "--add", help="Add the checked articles to the index afterwards."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, junit (one test case per article) or github (workflow annotations)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for --add)."),
+    shingle_size: Optional[int] = IShingleSize,
+    num_perm: Optional[int] = INumPerm,
+    seed: Optional[int] = ISeed,
+    passage_words: Optional[int] = IPassageWords,
+    passage_threshold: Optional[float] = IPassageThreshold,
+    template_min_docs: Optional[int] = ITemplateMinDocs,
+    min_run_words: Optional[int] = CMinRunWords,
+    partial_min_words: Optional[int] = CPartialMinWords,
+    reprint_threshold: Optional[float] = CReprintThreshold,
+    duplicate_threshold: Optional[float] = CDuplicateThreshold,
+) -> None:
+    """Check new articles against an index: exit 0 when clean, 1 when one copies indexed text, 2 on error."""
+    from . import report
+    from .check import check
+    from .index import Index
+
+    asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
+                   passage_threshold=passage_threshold, template_min_docs=template_min_docs,
+                   min_run_words=min_run_words, partial_min_words=partial_min_words,
+                   reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+    with Index.open(index, settings=asked) as idx:  # first: a missing or mismatched index is the error to report
+        docs, locations = _load_located(paths)
+        result = check(docs, idx, fail_on=fail_on.value, allow=allow or (), settings=asked, locations=locations,
+                       on_skip=lambda s: _warn(str(s)))
+        if format is CheckFormat.json:
+            _write(report.dumps(report.check_to_dict(result)), output)
+        elif format is CheckFormat.junit:
+            _write(report.check_junit(result), output)
+        elif format is CheckFormat.github:
+            _write(report.check_github(result), output)
+        elif output is not None:
+            import io
+
+            buffer = io.StringIO()
+            report.render_check(result, buffer, color=False, width=160)
+            _write(buffer.getvalue(), output)
+        else:
+            report.render_check(result, sys.stdout)
+        if add:
+            added = _add_with_progress(idx, docs, quiet=quiet, batch_size=500, workers=0)
+            print(f"index {index}: {len(added.added)} added, {len(added.replaced)} replaced, "
+                  f"{len(added.unchanged)} unchanged; {len(idx)} documents.", file=sys.stderr)
+    if not result.clean:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console entry point: run the app, turning dedup errors into one line and exit 2."""
     try:

@@ -541,3 +541,242 @@ def scan_html(result: "ScanResult") -> str:
         parts.append(f'<section><h2>Partial links</h2><table class="sum"><tr><th>a</th><th>b</th><th>shared words</th>'
                      f"<th>numbers differ</th></tr>{rows}</table></section>")
     return _page("dedup scan", "\n".join(parts))
+
+
+# --- check (the CI gate) --------------------------------------------------------------------
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .check import CheckMatch, CheckResult
+    from .index import IndexStats
+
+
+def check_match_to_dict(c: "CheckMatch") -> dict:
+    """Describe one match of a checked article: the matched article, verdict, scores, alignment.
+
+    ``a`` in the score names is the checked (new) article, ``b`` the matched one; the
+    alignment reads the matched article as A and the new one as B (``added``: the new
+    article's own paragraphs; ``cut``: paragraphs of the matched one it left out).
+    """
+    m = c.match
+    return {
+        "id": c.doc_id,
+        "verdict": c.verdict,
+        "fails": c.fails,
+        "allowed": c.allowed,
+        "in_batch": c.in_batch,
+        "title": c.title,
+        "credits": list(c.credits),
+        "origin": c.origin,
+        "origin_reason": c.origin_reason,
+        "jaccard": _r(m.jaccard),
+        "containment_a_in_b": _r(m.containment_a_in_b),
+        "containment_b_in_a": _r(m.containment_b_in_a),
+        "shared_words": m.shared_words,
+        "quoted_shared_words": m.quoted_shared_words,
+        "copy_share_a": _r(m.copy_share_a),
+        "copy_share_b": _r(m.copy_share_b),
+        "longest_passage": m.longest_passage,
+        "conflicts": list(m.conflicts),
+        "alignment": c.alignment.summary(),
+    }
+
+
+def check_to_dict(result: "CheckResult") -> dict:
+    """Return a check as a JSON-ready dict: one entry per checked article, ``clean`` for the gate.
+
+    Fields, in order: ``format_version`` (:data:`FORMAT_VERSION`); ``clean`` (no article
+    fails: exit code 0); ``fail_on``; ``allow`` (canonical credits); ``indexed`` (documents
+    in the index); ``summary`` (``checked``, ``failed``, ``skipped`` counts); ``settings``
+    (``Settings.as_dict()`` used); ``results``, by id: ``id``, ``title``, ``location`` (the
+    file, or null), ``failed``, ``matches`` (most severe first, then by id; each as
+    :func:`check_match_to_dict`: ``id`` of the matched article, ``verdict``, ``fails``,
+    ``allowed``, ``in_batch``, its ``title`` and ``credits``, ``origin``/``origin_reason``
+    of the pair, the scores with ``a`` = the checked article and ``b`` = the matched one,
+    and ``alignment``, ``Alignment.summary()`` of matched (A) vs checked (B)); ``skipped``
+    (``location``, ``reason``). Floats are rounded to 4 decimals.
+    """
+    return {
+        "format_version": FORMAT_VERSION,
+        "clean": result.clean,
+        "fail_on": result.fail_on,
+        "allow": list(result.allow),
+        "indexed": result.indexed,
+        "summary": {"checked": len(result.articles), "failed": len(result.failed), "skipped": len(result.skipped)},
+        "settings": result.settings.as_dict(),
+        "results": [
+            {
+                "id": a.doc_id,
+                "title": a.title,
+                "location": a.location,
+                "failed": a.failed,
+                "matches": [check_match_to_dict(c) for c in a.matches],
+            }
+            for a in result.articles
+        ],
+        "skipped": [{"location": s.location, "reason": s.reason} for s in result.skipped],
+    }
+
+
+def _check_status(c: "CheckMatch") -> str:
+    return "FAIL" if c.fails else "allowed" if c.allowed else "below --fail-on"
+
+
+def _match_sentence(c: "CheckMatch", article: str) -> str:
+    """One line saying what an article copies and how (for JUnit and GitHub annotations)."""
+    m, s = c.match, c.alignment.summary()
+    where = "another new article" if c.in_batch else "indexed article"
+    phrase = {"duplicate": "is a duplicate of", "reprint": "is a reprint of"}.get(c.verdict, "shares copied passages (partial) with")
+    return (
+        f"{article} {phrase} {where} {c.doc_id}"
+        f"{' (' + c.title + ')' if c.title else ''}: jaccard {m.jaccard:.2f}; "
+        f"{m.containment_a_in_b:.0%} of {article} is in {c.doc_id}, {m.containment_b_in_a:.0%} of {c.doc_id} is in {article}; "
+        f"paragraphs: {s['same']} kept, {s['edited']} edited, {s['added']} added, {s['cut']} cut, {s['moved']} moved; "
+        f"words +{s['words_added']} -{s['words_cut']}; origin {c.origin} ({c.origin_reason})"
+        + ("; allowed by --allow" if c.allowed else "")
+        + "."
+    )
+
+
+def _check_footer(result: "CheckResult") -> str:
+    n = len(result.articles)
+    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
+    if result.clean:
+        return f"ok: {n} article{'s' if n != 1 else ''} checked against {result.indexed} indexed{skipped}; none fails --fail-on {result.fail_on}."
+    return (f"FAIL: {len(result.failed)} of {n} article{'s' if n != 1 else ''} fail --fail-on {result.fail_on} "
+            f"(checked against {result.indexed} indexed{skipped}).")
+
+
+def render_check(result: "CheckResult", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+    """Print each checked article with its matches (verdict, scores, alignment, origin) and the gate's verdict."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
+    if width is None and not console.is_terminal:
+        console.width = 120
+    allow = f" · allowed credits: {', '.join(result.allow)}" if result.allow else ""
+    console.print(f"[bold]dedup check[/]: {len(result.articles)} articles against {result.indexed} indexed · "
+                  f"fail on {result.fail_on}{escape(allow)}")
+    labels = {"FAIL": "[bold red]FAIL[/]", "allowed": "[green]allowed[/]", "below --fail-on": "[dim]reported[/]"}
+    for a in result.articles:
+        status = "[bold red]FAIL[/]" if a.failed else "[green]ok[/]  "
+        title = f"  [dim]{escape(a.title)}[/]" if a.title else ""
+        console.print(f"\n{status}  [bold]{escape(a.doc_id)}[/]{title}")
+        for c in a.matches:
+            m, s = c.match, c.alignment.summary()
+            where = "new in this batch" if c.in_batch else "indexed"
+            console.print(
+                f"      {labels[_check_status(c)]} {_verdict_style(c.verdict)} of [bold]{escape(c.doc_id)}[/] ({where})"
+                + (f"  [dim]{escape(c.title)}[/]" if c.title else "")
+            )
+            console.print(f"        jaccard {m.jaccard:.2f} · {m.containment_a_in_b:.0%} of the new article found in it · "
+                          f"{m.containment_b_in_a:.0%} of it found in the new article")
+            console.print(f"        paragraphs: {s['same']} kept, {s['edited']} edited, {s['added']} added, {s['cut']} cut, "
+                          f"{s['moved']} moved; words: +{s['words_added']} -{s['words_cut']}")
+            console.print(f"        origin: {escape(c.origin)} ({escape(c.origin_reason)})"
+                          + (" -- licensed by --allow" if c.allowed else ""))
+    if result.skipped:
+        console.print()
+    for sk in result.skipped:
+        console.print(f"[dim]skipped {escape(sk.location)}: {escape(sk.reason)}[/]")
+    console.print()
+    console.print(("[bold green]" if result.clean else "[bold red]") + escape(_check_footer(result)) + "[/]")
+
+
+def check_junit(result: "CheckResult") -> str:
+    """Return a check as JUnit XML: one test case per checked article, a failure per copy.
+
+    Matches that do not fail (below ``--fail-on``, or allowed) are listed in the test
+    case's ``system-out``; skipped inputs are skipped test cases. No timestamps or
+    durations, so the file is the same for the same input.
+    """
+    import xml.etree.ElementTree as ET
+
+    failures = len(result.failed)
+    counts = {"tests": str(len(result.articles) + len(result.skipped)), "failures": str(failures),
+              "errors": "0", "skipped": str(len(result.skipped))}
+    root = ET.Element("testsuites", {"name": "dedup check", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "dedup check", **counts})
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("fail_on", result.fail_on), ("allow", ",".join(result.allow)), ("indexed", str(result.indexed))):
+        ET.SubElement(props, "property", {"name": name, "value": value})
+    for a in result.articles:
+        attrs = {"classname": "dedup.check", "name": a.doc_id}
+        if a.location:
+            attrs["file"] = a.location
+        case = ET.SubElement(suite, "testcase", attrs)
+        failing = [c for c in a.matches if c.fails]
+        if failing:
+            first = failing[0]
+            failure = ET.SubElement(case, "failure", {"type": first.verdict, "message": f"{first.verdict} of {first.doc_id}"})
+            failure.text = "\n".join(_match_sentence(c, a.doc_id) for c in failing)
+        others = [c for c in a.matches if not c.fails]
+        if others:
+            ET.SubElement(case, "system-out").text = "\n".join(
+                f"[{_check_status(c)}] {_match_sentence(c, a.doc_id)}" for c in others
+            )
+    for s in result.skipped:
+        case = ET.SubElement(suite, "testcase", {"classname": "dedup.check", "name": s.location})
+        ET.SubElement(case, "skipped", {"message": s.reason})
+    ET.indent(root, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _gh_data(text: str) -> str:
+    """Escape a GitHub workflow command's message (``%``, CR and LF)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    """Escape a GitHub workflow command's property value (also ``:`` and ``,``)."""
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def check_github(result: "CheckResult") -> str:
+    """Return a check as GitHub Actions workflow commands: annotations on the checked files.
+
+    ``::error`` for each failing match, ``::warning`` for matches reported but not
+    failing (below ``--fail-on``, or allowed), ``::warning`` for skipped inputs, and a
+    closing ``::notice`` with the gate's verdict.
+    """
+    lines = []
+    for a in result.articles:
+        for c in a.matches:
+            level = "error" if c.fails else "warning"
+            props = ([f"file={_gh_property(a.location)}"] if a.location else []) + [
+                f"title={_gh_property(f'dedup check: {c.verdict} of {c.doc_id}' + (' (allowed)' if c.allowed else ''))}"
+            ]
+            lines.append(f"::{level} {','.join(props)}::{_gh_data(_match_sentence(c, a.doc_id))}")
+    for s in result.skipped:
+        lines.append(f"::warning title={_gh_property('dedup check: skipped')}::{_gh_data(f'{s.location}: {s.reason}')}")
+    lines.append(f"::notice title={_gh_property('dedup check')}::{_gh_data(_check_footer(result))}")
+    return "\n".join(lines) + "\n"
+
+
+def stats_to_dict(stats: "IndexStats") -> dict:
+    """Return index statistics as a JSON-ready dict (``documents`` first)."""
+    return {
+        "documents": stats.documents,
+        "line_keys": stats.line_keys,
+        "template_lines": stats.template_lines,
+        "format_version": stats.format_version,
+        "dedup_version": stats.dedup_version,
+        "bytes": stats.bytes,
+        "location": stats.location,
+        "settings": stats.settings,
+    }
+
+
+def render_stats(stats: "IndexStats", out: TextIO) -> None:
+    """Print index statistics as a few plain lines."""
+    s = stats.settings
+    size = f"{stats.bytes / 1e6:.1f} MB on disk" if stats.bytes is not None else "in memory"
+    out.write(
+        f"index {stats.location}: {stats.documents} documents, {size}\n"
+        f"template lines: {stats.template_lines} (of {stats.line_keys} short lines counted; "
+        f"a line in {s['template_min_docs']}+ documents is template)\n"
+        f"format {stats.format_version}, built by dedup {stats.dedup_version}; "
+        f"{s['shingle_size']}-word shingles, {s['num_perm']} permutations, seed {s['seed']}, "
+        f"{s['passage_words']}-word passages, LSH {s['bands']} bands x {s['rows']} rows "
+        f"(passage threshold {s['passage_threshold']}), normalisation v{s['normalisation_version']}\n"
+    )

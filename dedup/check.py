@@ -1,0 +1,248 @@
+"""Check: the CI gate -- verdicts of new articles against an indexed corpus.
+
+Each new article is cleaned with the corpus's template lines, signed, and looked up in
+the index by band key; only the candidates are fetched and verified exactly
+(:func:`dedup.pipeline.verify`, the new article as ``a``, the indexed one as ``b``).
+New articles are also compared with each other: a pair inside the batch is reported
+under the article that is not the pair's origin (:func:`dedup.cluster.choose_origin`:
+credit, date, completeness), so a wire story and its reprint arriving together fail
+the reprint only. An article whose id is already indexed is compared in its new
+version only (never with its own indexed version).
+
+Strictness, ``fail_on``: ``duplicate`` fails only duplicates; ``reprint`` (the default)
+duplicates and reprints; ``partial`` any shared copy. Every match with a verdict is
+reported; only those at or above the level fail. ``allow`` names credits (wire
+agencies such as ``Reuters``, or ``source`` values) whose copy is licensed: a match
+whose origin carries one of them is reported as allowed and never fails.
+
+>>> from dedup.index import Index
+>>> from dedup.ingest import Document
+>>> wire = ("MOSCOW (Reuters) - The central bank raised its main interest rate on Tuesday to fight inflation, "
+...         "which reached a ten-year high in March, officials in the capital said on Wednesday.")
+>>> index = Index.create("doctest-check", backend="memory")
+>>> _ = index.add([Document("wire", wire)])
+>>> result = check([Document("copy", wire.replace("MOSCOW (Reuters) - ", ""))], index)
+>>> result.clean, [(m.doc_id, m.verdict, m.fails) for m in result.articles[0].matches]
+(False, [('wire', 'duplicate', True)])
+>>> check([Document("copy", wire)], index, allow=["reuters"]).clean
+True
+>>> index.drop()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from .align import Alignment, align
+from .candidates import candidate_pairs
+from .clean import agency
+from .cluster import choose_origin
+from .errors import ConfigError
+from .index.core import MAX_CANDIDATES, Index, unique_documents
+from .ingest import Document, Skipped
+from .pipeline import Prepared, prepare_many, verify
+from .settings import Settings
+from .verify import Match
+
+#: ``fail_on`` levels, strictest last; each fails its verdict and the ones before it.
+FAIL_ON = ("duplicate", "reprint", "partial")
+_RANK = {verdict: i for i, verdict in enumerate(FAIL_ON)}
+
+
+@dataclass(frozen=True)
+class CheckMatch:
+    """One indexed (or same-batch) article a checked article copies or shares copy with.
+
+    Attributes:
+        match: the exact comparison; ``a`` is the checked article, ``b`` the matched one.
+        alignment: paragraph alignment of the matched article (A) with the checked one
+            (B): ``added`` paragraphs are the checked article's own, ``cut`` ones it left out.
+        in_batch: the matched article is another new article, not an indexed one.
+        origin, origin_reason: which of the two is the original, and why.
+        title, credits: of the matched article.
+        allowed: the origin carries a credit named in ``allow``.
+        fails: the verdict is at or above ``fail_on`` and not allowed.
+    """
+
+    match: Match
+    alignment: Alignment
+    in_batch: bool
+    origin: str
+    origin_reason: str
+    title: str | None
+    credits: tuple[str, ...]
+    allowed: bool
+    fails: bool
+
+    @property
+    def doc_id(self) -> str:
+        """The matched article's id."""
+        return self.match.b
+
+    @property
+    def verdict(self) -> str:
+        return self.match.verdict
+
+
+@dataclass(frozen=True)
+class CheckedArticle:
+    """The verdicts of one checked article.
+
+    Attributes:
+        doc_id, title: the checked article.
+        location: the file it came from, when known (for CI annotations).
+        matches: every match with a verdict, most severe first, then by id.
+    """
+
+    doc_id: str
+    title: str | None
+    location: str | None
+    matches: tuple[CheckMatch, ...]
+
+    @property
+    def failed(self) -> bool:
+        """Whether any match fails the check."""
+        return any(m.fails for m in self.matches)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check found.
+
+    Attributes:
+        articles: every checked article, by id.
+        skipped: articles left out (no article text, repeated id), with the reason.
+        fail_on: the strictness used.
+        allow: the allowed credits, canonical and sorted.
+        indexed: documents in the index when checked.
+        settings: the settings used.
+    """
+
+    articles: tuple[CheckedArticle, ...]
+    skipped: tuple[Skipped, ...] = ()
+    fail_on: str = "reprint"
+    allow: tuple[str, ...] = ()
+    indexed: int = 0
+    settings: Settings = field(default_factory=Settings)
+
+    @property
+    def failed(self) -> tuple[CheckedArticle, ...]:
+        """The articles that fail the check."""
+        return tuple(a for a in self.articles if a.failed)
+
+    @property
+    def clean(self) -> bool:
+        """Whether no article fails (exit code 0)."""
+        return not self.failed
+
+
+def _origin(x: Prepared, y: Prepared, m: Match) -> tuple[str, str]:
+    """The original of a copied pair, and why (as :func:`dedup.scan` names a cluster's origin)."""
+    return choose_origin(
+        sorted((x.doc_id, y.doc_id)), [m], credits={p.doc_id: p.credits for p in (x, y)},
+        published={p.doc_id: p.published for p in (x, y)}, lengths={p.doc_id: p.word_count for p in (x, y)},
+    )
+
+
+def _canonical(name: str) -> str:
+    """A credit as compared: the agency's canonical name if it is one, case-folded."""
+    return (agency(name) or name.strip()).casefold()
+
+
+def check(
+    documents: Iterable[Document],
+    index: Index,
+    *,
+    fail_on: str = "reprint",
+    allow: Iterable[str] = (),
+    settings: Settings | Mapping[str, object] | None = None,
+    locations: Mapping[str, str] | None = None,
+    max_candidates: int = MAX_CANDIDATES,
+    on_skip: Callable[[Skipped], None] | None = None,
+) -> CheckResult:
+    """Check new articles against an index (and each other) and say which are copies.
+
+    Args:
+        documents: the new articles.
+        index: the corpus to check against (it is only read).
+        fail_on: ``duplicate``, ``reprint`` or ``partial``: the weakest verdict that fails.
+        allow: credits whose copy is licensed (``Reuters``, ``AP``, a ``source`` value).
+        settings: verdict settings to use instead of the index's; build settings must
+            match the index (a mapping names only the fields to change).
+        locations: file of each ``doc_id``, carried into the report.
+        max_candidates: most indexed documents verified per article.
+        on_skip: called for each article left out.
+
+    Raises:
+        ConfigError: ``fail_on`` is not a level.
+        IndexFormatError: ``settings`` differs from the index's build settings.
+    """
+    if fail_on not in FAIL_ON:
+        raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}.")
+    s = index.settings_for(settings)
+    docs, skipped = unique_documents(documents)
+    allow = tuple(a.strip() for a in allow if a.strip())
+    allowed = {_canonical(a) for a in allow}
+    locations = locations or {}
+
+    prepared: list[Prepared] = []
+    with index.reading():
+        indexed = len(index)
+        templates = index.template_lines(docs, settings=s)
+        union = frozenset().union(*templates.values()) if templates else frozenset()
+        # one template set serves all: each document's is the corpus's restricted to its own lines
+        for p in prepare_many(
+            docs, template_lines=union, shingle_size=s.shingle_size, num_perm=s.num_perm, seed=s.seed,
+            passage_words=s.passage_words, passage_threshold=s.passage_threshold,
+        ):
+            if p.word_count == 0:
+                skipped.append(Skipped(p.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
+            else:
+                prepared.append(p)
+        # an article of the batch is compared in its batch version (below), never its indexed one
+        batch_ids = [d.doc_id for d in docs]
+        wanted = {p.doc_id: index.candidates(p, limit=max_candidates, exclude=batch_ids) for p in prepared}
+        stored = {q.doc_id: q for q in index.fetch({c for ids in wanted.values() for c in ids})}
+
+    found: dict[str, list[CheckMatch]] = {p.doc_id: [] for p in prepared}
+
+    def record(new: Prepared, old: Prepared, m: Match, in_batch: bool, origin: tuple[str, str]) -> None:
+        source = old if origin[0] == old.doc_id else new
+        marks = {_canonical(c) for c in source.credits} | ({_canonical(source.document.source)} if source.document.source else set())
+        is_allowed = bool(allowed & marks)
+        fails = not is_allowed and _RANK[m.verdict] <= _RANK[fail_on]
+        found[new.doc_id].append(CheckMatch(
+            m, align(old.cleaned.body, new.cleaned.body), in_batch, *origin, old.title, old.credits, is_allowed, fails,
+        ))
+
+    for p in prepared:
+        for doc_id in wanted[p.doc_id]:
+            if doc_id in stored:
+                m = verify(p, stored[doc_id], s)
+                if m.verdict != "none":
+                    record(p, stored[doc_id], m, False, _origin(p, stored[doc_id], m))
+
+    for i, j in candidate_pairs([p.signature.band_keys for p in prepared]).tolist():
+        a, b = sorted((prepared[i], prepared[j]), key=lambda p: p.doc_id)
+        m = verify(a, b, s)
+        if m.verdict == "none":
+            continue
+        origin = _origin(a, b, m)
+        if origin[0] == a.doc_id:  # the copy is b: report it under b, with a as the matched article
+            record(b, a, m.swapped(), True, origin)
+        else:
+            record(a, b, m, True, origin)
+
+    articles = tuple(
+        CheckedArticle(
+            p.doc_id, p.title, locations.get(p.doc_id),
+            tuple(sorted(found[p.doc_id], key=lambda c: (_RANK[c.verdict], c.doc_id))),
+        )
+        for p in sorted(prepared, key=lambda p: p.doc_id)
+    )
+    if on_skip:
+        for skip in skipped:
+            on_skip(skip)
+    canonical_allow = tuple(sorted({agency(a) or a for a in allow}))
+    return CheckResult(articles, tuple(skipped), fail_on, canonical_allow, indexed, s)

@@ -1,0 +1,35 @@
+"""The persistent index: a corpus kept between runs, for checking new articles against it.
+
+``dedup index add`` signs articles into an index; ``dedup check`` verifies new articles
+against it (:mod:`dedup.check`). The default store is one SQLite file that needs no
+server; its on-disk format is documented field by field in :mod:`dedup.index.sqlite`.
+
+- :class:`Index` (:mod:`dedup.index.core`): open/create, add, remove, rebuild, stats,
+  and the queries a check makes (candidates by band key, fetch by id).
+- :class:`Store` (:mod:`dedup.index.store`): the small interface a backend implements;
+  :class:`SQLiteStore` and :class:`MemoryStore` are the two backends.
+
+>>> from dedup.index import Index
+>>> index = Index.create("doctest-package", backend="memory")
+>>> index.stats().documents
+0
+>>> index.drop()
+"""
+
+from .core import BACKENDS, AddResult, Index
+from .memory import MemoryStore
+from .sqlite import SQLiteStore
+from .store import FORMAT_VERSION, IndexStats, Manifest, Store, StoredDocument
+
+__all__ = [
+    "BACKENDS",
+    "FORMAT_VERSION",
+    "AddResult",
+    "Index",
+    "IndexStats",
+    "Manifest",
+    "MemoryStore",
+    "SQLiteStore",
+    "Store",
+    "StoredDocument",
+]

@@ -1,0 +1,157 @@
+"""The memory store: an index held in this process's dicts, for tests and embedding.
+
+Stores are registered by name, so "reopening" a name in the same process finds the
+same data (as SQLite's shared-cache ``:memory:`` databases do). Nothing is written to
+disk and nothing survives the process. Writes are applied in place; a write that
+raises half way is rolled back from a copy taken when :meth:`MemoryStore.writing` began.
+
+>>> from dedup.index.store import Manifest
+>>> from dedup.settings import Settings
+>>> store = MemoryStore.create("doctest-memory", Manifest.new(Settings()))
+>>> MemoryStore.open("doctest-memory") is store, store.count()
+(True, 0)
+>>> MemoryStore.drop("doctest-memory")
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from contextlib import contextmanager
+from typing import ClassVar, Iterable, Sequence
+
+import numpy as np
+
+from ..errors import InputError
+from .store import Manifest, Store, StoredDocument
+
+
+class MemoryStore(Store):
+    """An index in memory: documents by id, band key -> ids, line key -> count."""
+
+    _registry: ClassVar[dict[str, "MemoryStore"]] = {}
+
+    def __init__(self, location: str, manifest: Manifest) -> None:
+        self.location = location
+        self._manifest = manifest
+        self._docs: dict[str, StoredDocument] = {}
+        self._bands: dict[int, set[str]] = {}
+        self._lines: Counter[str] = Counter()
+        self._writing = False
+
+    @classmethod
+    def exists(cls, location: str) -> bool:
+        return location in cls._registry
+
+    @classmethod
+    def create(cls, location: str, manifest: Manifest) -> "MemoryStore":
+        if location in cls._registry:
+            raise InputError(f"index {location} already exists.")
+        store = cls._registry[location] = cls(location, manifest)
+        return store
+
+    @classmethod
+    def open(cls, location: str) -> "MemoryStore":
+        if location not in cls._registry:
+            raise InputError(f"index {location} does not exist; create it with `dedup index add PATH... --index {location}`.")
+        return cls._registry[location]
+
+    @classmethod
+    def drop(cls, location: str) -> None:
+        """Forget the store registered under ``location``."""
+        cls._registry.pop(location, None)
+
+    def close(self) -> None:
+        pass  # the data stays registered until drop()
+
+    @contextmanager
+    def reading(self):
+        yield
+
+    @contextmanager
+    def writing(self):
+        if self._writing:
+            raise RuntimeError("writing() inside writing()")
+        saved = (dict(self._docs), copy.deepcopy(self._bands), Counter(self._lines), self._manifest)
+        self._writing = True
+        try:
+            yield
+        except BaseException:
+            self._docs, self._bands, self._lines, self._manifest = saved
+            raise
+        finally:
+            self._writing = False
+
+    def manifest(self) -> Manifest:
+        return self._manifest
+
+    def set_manifest(self, manifest: Manifest) -> None:
+        self._require_write()
+        self._manifest = manifest
+
+    def count(self) -> int:
+        return len(self._docs)
+
+    def known(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        return {i: (self._docs[i].fingerprint, self._docs[i].lines) for i in set(doc_ids) if i in self._docs}
+
+    def line_counts(self, keys: Iterable[str]) -> dict[str, int]:
+        return {k: self._lines[k] for k in set(keys) if self._lines.get(k, 0) > 0}
+
+    def candidates(self, keys: np.ndarray) -> dict[str, int]:
+        out: Counter[str] = Counter()
+        for key in np.unique(np.asarray(keys, dtype=np.uint64).ravel()).tolist():
+            out.update(self._bands.get(key, ()))
+        return dict(out)
+
+    def fetch(self, doc_ids: Iterable[str], *, text: bool = False) -> list[StoredDocument]:
+        found = [self._docs[i] for i in sorted(set(doc_ids)) if i in self._docs]
+        return found if text else [_without_text(d) for d in found]
+
+    def page(self, after: str | None, limit: int) -> list[StoredDocument]:
+        ids = sorted(i for i in self._docs if after is None or i > after)[:limit]
+        return [self._docs[i] for i in ids]
+
+    def line_stats(self, template_min_docs: int) -> tuple[int, int]:
+        return len(self._lines), sum(1 for n in self._lines.values() if n >= template_min_docs)
+
+    def put(self, documents: Sequence[StoredDocument]) -> None:
+        self._require_write()
+        ids = [d.doc_id for d in documents]
+        if len(set(ids)) != len(ids):
+            raise ValueError("put() was given the same doc_id twice")
+        self.delete(ids)
+        for d in documents:
+            self._docs[d.doc_id] = d
+            for key in np.unique(np.asarray(d.band_keys, dtype=np.uint64).ravel()).tolist():
+                self._bands.setdefault(key, set()).add(d.doc_id)
+            self._lines.update(d.lines)
+
+    def delete(self, doc_ids: Iterable[str]) -> list[str]:
+        self._require_write()
+        removed = []
+        for doc_id in sorted(set(doc_ids)):
+            d = self._docs.pop(doc_id, None)
+            if d is None:
+                continue
+            removed.append(doc_id)
+            for key in np.unique(np.asarray(d.band_keys, dtype=np.uint64).ravel()).tolist():
+                bucket = self._bands[key]
+                bucket.discard(doc_id)
+                if not bucket:
+                    del self._bands[key]
+            self._lines.subtract(d.lines)
+            for k in d.lines:
+                if self._lines[k] <= 0:
+                    del self._lines[k]
+        return removed
+
+    def _require_write(self) -> None:
+        if not self._writing:
+            raise RuntimeError("store writes must happen inside writing()")
+
+
+def _without_text(d: StoredDocument) -> StoredDocument:
+    import dataclasses
+
+    return dataclasses.replace(d, text=None)
