@@ -325,8 +325,13 @@ def _topic(doc: Document) -> str:
 
 
 def make_reprint(original: Document, fraction: float, mode: str, pool: list[Document], related: str,
-                 rng: random.Random, *, pad_ratio: float = 1.0) -> dict:
-    """Build one reprint of ``original`` keeping ``fraction`` of its body words (mode ``top`` or ``span``)."""
+                 rng: random.Random, *, pad_ratio: float = 1.0, padding=None) -> dict:
+    """Build one reprint of ``original`` keeping ``fraction`` of its body words (mode ``top`` or ``span``).
+
+    ``padding``, when given, is called as ``padding(topic, words, rng)`` and returns
+    (paragraphs, donor ids) instead of the default draw from ``pool`` (:func:`_padding`);
+    ``benchmarks/scale.py`` uses it so that no two reprints share padding text.
+    """
     headline, paras = split_article(original.text)
     flat = [(i, s) for i, p in enumerate(paras) for s in p]
     orig_words = sum(_words(s) for _, s in flat)
@@ -348,7 +353,8 @@ def make_reprint(original: Document, fraction: float, mode: str, pool: list[Docu
     body = [curl_quotes(dot_abbreviations(americanise(p))) for p in body]
     body, changes = change_words(body, rng, rng.choice((1, 2)))
     ops += ["americanise", "dots", "curl", *(f"word:{c}" for c in changes)]
-    pad, pad_ids = _padding(pool, _topic(original), round(pad_ratio * kept_words), rng) if pad_ratio > 0 else ([], [])
+    draw = padding or (lambda topic, words, r: _padding(pool, topic, words, r))
+    pad, pad_ids = draw(_topic(original), round(pad_ratio * kept_words), rng) if pad_ratio > 0 else ([], [])
     for p in pad:
         body.insert(rng.randint(0, len(body)), p)
     ops += [f"pad:{len(pad)}"] if pad else []
