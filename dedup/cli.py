@@ -30,6 +30,16 @@ def _root() -> None:
     """Find reprinted wire stories in a news corpus, name the original, show what changed."""
 
 
+class Engine(str, Enum):
+    local = "local"
+    spark = "spark"
+
+
+class TablesFormat(str, Enum):
+    parquet = "parquet"
+    jsonl = "jsonl"
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
@@ -96,11 +106,15 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 @app.command()
 def scan(
-    paths: List[Path] = typer.Argument(..., help="Files (.txt, .md), folders, or JSONL corpora (one {id, text} per line)."),
+    paths: List[str] = typer.Argument(..., help="Files (.txt, .md), folders, or JSONL corpora (one {id, text} per line); with --engine spark also Parquet and any Hadoop-compatible URL."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for per-document work (0: one per CPU); the output is the same."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark (needs pip install 'dedup\\[spark]')."),
+    master: Optional[str] = typer.Option(None, "--master", help="With --engine spark: the Spark master (local[*], yarn, spark://host:7077, ...)."),
+    tables: Optional[str] = typer.Option(None, "--tables", help="With --engine spark: write the result tables under this folder (any Hadoop-compatible URL) instead of collecting them."),
+    tables_format: TablesFormat = typer.Option(TablesFormat.parquet, "--tables-format", help="parquet or jsonl."),
     shingle_size: int = ShingleSize,
     num_perm: int = NumPerm,
     seed: int = Seed,
@@ -121,12 +135,23 @@ def scan(
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
         template_min_docs=template_min_docs,
     )
-    docs = _load(paths)
-    progress, stop = _progress_bar(quiet)
-    try:
-        result = pipeline.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers)
-    finally:
-        stop()
+    if engine is Engine.spark:
+        from . import spark
+
+        result = spark.scan_command(
+            [str(p) for p in paths], settings, master=master, output=tables,
+            output_format=tables_format.value, on_skip=lambda s: _warn(str(s)),
+        )
+        if result is None:
+            print(f"wrote documents, pairs, clusters, alignments and skipped tables under {tables}", file=sys.stderr)
+            return
+    else:
+        docs = _load([Path(p) for p in paths])
+        progress, stop = _progress_bar(quiet)
+        try:
+            result = pipeline.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers)
+        finally:
+            stop()
     if not result.documents:
         raise InputError("no document has article text left after cleaning; nothing to compare.")
     _emit(format, output,

@@ -201,3 +201,13 @@ def test_eval_command(tmp_path):
 def test_eval_errors_exit_2(args):
     out = run(*args)
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+def test_spark_engine_without_pyspark_names_the_extra(tmp_path):
+    """With pyspark hidden, --engine spark is a one-line error naming the extra."""
+    blocker = tmp_path / "pyspark.py"
+    blocker.write_text("raise ImportError('hidden for the test')\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "dedup.cli", "scan", "seeds", "--engine", "spark"], cwd=ROOT,
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 2 and "dedup[spark]" in out.stderr and "Traceback" not in out.stderr
