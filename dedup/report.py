@@ -53,15 +53,7 @@ def match_to_dict(m: Match, cluster: str | None = None) -> dict:
         "b": m.b,
         "verdict": m.verdict,
         "cluster": cluster,
-        "jaccard": _r(m.jaccard),
-        "containment_a_in_b": _r(m.containment_a_in_b),
-        "containment_b_in_a": _r(m.containment_b_in_a),
-        "shared_words": m.shared_words,
-        "quoted_shared_words": m.quoted_shared_words,
-        "copy_share_a": _r(m.copy_share_a),
-        "copy_share_b": _r(m.copy_share_b),
-        "longest_passage": m.longest_passage,
-        "conflicts": list(m.conflicts),
+        **_scores(m),
         "passages": [
             {"a_start": p.a_start, "b_start": p.b_start, "words": p.words, "quoted_words": p.quoted_words, "text": p.text}
             for p in m.passages
