@@ -30,7 +30,8 @@ Usage::
 
     .venv/bin/python benchmarks/run.py                       # make bench: real corpus + 10^4, 3 rounds
     .venv/bin/python benchmarks/run.py --sizes 10000,100000,1000000 --rounds 1
-    .venv/bin/python benchmarks/run.py --real-limit 2000 --sizes 2000 --rounds 1    # a quick check
+    .venv/bin/python benchmarks/run.py --real-limit 300 --sizes 1500 --rounds 1 --name smoke   # a quick check
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000,1000000 --resume   # go on after an interruption
 
 Writes ``out/bench.md`` (the tables, as printed), ``out/bench.json`` (every measurement),
 ``out/scaling.png``, ``out/recall.png`` and ``out/real.png``. Timings depend on the machine
@@ -181,17 +182,33 @@ def run_once(variant: Variant, corpus: Path, work: Path, *, groups: bool, max_me
     return m
 
 
-def race(name: str, corpus: Path, variants_: Sequence[Variant], *, rounds: int, max_memory: float,
-         timeout: float | None) -> list[dict]:
-    """Run every variant ``rounds`` times, in rotating order; return all measurements."""
+def race(name: str, corpus: Path, docs: int, variants_: Sequence[Variant], *, rounds: int, max_memory: float,
+         timeout: float | None, resume: bool = False, report_only: bool = False) -> list[dict]:
+    """Run every variant ``rounds`` times, in rotating order; return all measurements.
+
+    Each measurement is also kept as ``out/runs/<name>/round<r>/<variant>.run.json``. With
+    ``resume``, one found there (for a corpus of the same size) is reused instead of run again
+    and marked ``reused``; with ``report_only``, what is missing is not run either.
+    """
     runs = []
     work = OUT_DIR / "runs" / name
     for r in range(rounds):
         order = [variants_[(k + r) % len(variants_)] for k in range(len(variants_))]
         for v in order:
+            kept = work / f"round{r + 1}" / f"{v.key}.run.json"
+            if (resume or report_only) and kept.exists():
+                m = json.loads(kept.read_text(encoding="utf-8"))
+                if m.get("docs", docs) == docs:
+                    m["reused"] = True
+                    runs.append(m)
+                    continue
+            if report_only:
+                continue
             log(f"{name}: round {r + 1}/{rounds}, {v.label}")
             m = run_once(v, corpus, work / f"round{r + 1}", groups=(r == 0), max_memory=max_memory, timeout=timeout)
             m["round"] = r + 1
+            m["finished"] = _dt.datetime.now().isoformat(timespec="seconds")
+            kept.write_text(json.dumps(m, indent=1) + "\n", encoding="utf-8")
             runs.append(m)
             if m["failed"]:
                 log(f"  {m['failed']}")
@@ -221,7 +238,10 @@ def summarise(runs: list[dict], variants_: Sequence[Variant]) -> dict[str, dict]
         out[v.key] = {
             "rounds": len(ok), "failed": bad, "docs": ok[0]["docs"], "wall_s": med("wall_s"), "cpu_s": med("cpu_s"),
             "wall_min_s": min(m["wall_s"] for m in ok), "wall_max_s": max(m["wall_s"] for m in ok),
-            "load_s": med("load_s"), "peak_mb": med("peak_mb"), "peak_tree_mb": med("peak_tree_mb"),
+            "load_s": med("load_s"), "peak_mb": med("peak_mb"),
+            # sampled; None for single-process runs kept from before it was recorded (VmHWM is the peak there)
+            "peak_tree_mb": statistics.median(t) if (t := [m["peak_tree_mb"] for m in ok
+                                                           if m.get("peak_tree_mb") is not None]) else None,
             "rss_loaded_mb": med("rss_loaded_mb"), "docs_per_s": ok[0]["docs"] / med("wall_s"),
             "stages": {k: statistics.median(vs) for k, vs in stages.items()},
             "candidates": ok[0]["candidates"], "groups": ok[0]["groups"], "docs_in_groups": ok[0]["docs_in_groups"],
@@ -372,7 +392,7 @@ def speed_table(md: Markdown, summary: dict, variants_: Sequence[Variant]) -> No
     for v in variants_:
         s = summary.get(v.key)
         if not s or not s["rounds"]:
-            rows.append([v.label, *(["-"] * 8), "; ".join(sorted(set(s["failed"]))) if s else "not run"])
+            rows.append([v.label, *(["-"] * 8), "; ".join(sorted(set(s["failed"]))) if s and s["failed"] else "not run"])
             continue
         rows.append([v.label, secs(s["wall_s"]), f"{secs(s['wall_min_s'])}-{secs(s['wall_max_s'])}",
                      f"{s['docs_per_s']:,.0f}", secs(s["cpu_s"]), f"{s['cpu_s'] / s['wall_s']:.2f}",
@@ -469,6 +489,8 @@ def plots(real: dict | None, scaled: list[tuple[int, dict]], qualities: list[tup
               "dedup-w1": ("tab:olive", "v")}
     if scaled:
         fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        largest = max(n for n, _ in scaled)
+        dashed = False
         for v in variants_:
             pts = [(n, s[v.key]) for n, s in scaled if s.get(v.key, {}).get("rounds")]
             if not pts:
@@ -480,6 +502,10 @@ def plots(real: dict | None, scaled: list[tuple[int, dict]], qualities: list[tup
                 slope = _slope(xs, ys)
                 label = v.label + (f" (slope {slope:.2f})" if slope is not None else "")
                 ax.plot(xs, ys, marker=marker, color=colour, label=label)
+                if slope is not None and xs[-1] < largest:  # a size it did not finish: the trend, dashed
+                    ax.plot([xs[-1], largest], [ys[-1], ys[-1] * (largest / xs[-1]) ** slope], linestyle="--",
+                            color=colour, alpha=0.6)
+                    dashed = True
         for ax, title, unit in zip(axes, ("Wall time", "Peak memory (all processes)"), ("seconds", "MB")):
             ax.set_xscale("log")
             ax.set_yscale("log")
@@ -488,7 +514,8 @@ def plots(real: dict | None, scaled: list[tuple[int, dict]], qualities: list[tup
             ax.set_title(title)
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=7)
-        fig.suptitle("How time and memory grow with corpus size (synthetic corpora; log-log)", fontsize=10)
+        fig.suptitle("How time and memory grow with corpus size (synthetic corpora; log-log)"
+                     + ("; dashed: extrapolated where a pipeline did not finish" if dashed else ""), fontsize=10)
         fig.tight_layout()
         fig.savefig(OUT_DIR / f"{prefix}scaling.png", dpi=120)
         plt.close(fig)
@@ -628,6 +655,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=None, help="kill a pipeline run after this many seconds")
     parser.add_argument("--rounds-large", type=int, default=1,
                         help=f"rounds for synthetic sizes above {LARGE:,} documents (default 1: a 10^6 run takes an hour)")
+    parser.add_argument("--resume", action="store_true",
+                        help="reuse the measurements an earlier (interrupted) run kept in out/runs/; run the rest")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only write the report from the measurements kept in out/runs/; run nothing")
     parser.add_argument("--name", default="bench",
                         help="output name: out/NAME.md and out/NAME.json (default bench; plots get a NAME- prefix "
                              "unless NAME is bench)")
@@ -668,7 +699,9 @@ def main(argv: list[str] | None = None) -> None:
         path, n = real_corpus(root, args.real_limit)
         name = "Reuters-21578 + BBC" + (f" (first {args.real_limit} of each)" if args.real_limit else "")
         log(f"real corpus: {n} documents ({path.stat().st_size / 1e6:.0f} MB)")
-        runs = race("real", path, chosen, rounds=args.rounds, max_memory=max_memory, timeout=args.timeout)
+        runs = race("real" if args.real_limit is None else f"real-{args.real_limit}", path, n, chosen,
+                    rounds=args.rounds, max_memory=max_memory, timeout=args.timeout, resume=args.resume,
+                    report_only=args.report_only)
         summary = summarise(runs, chosen)
         st["bench"]["corpora"]["real"] = {"name": name, "docs": n, "bytes": path.stat().st_size, "runs": runs,
                                           "summary": summary}
@@ -679,7 +712,9 @@ def main(argv: list[str] | None = None) -> None:
         corpus, labels_path, meta = scale.ensure(size, eval_dir=root, seed=args.seed, log=log)
         rounds = args.rounds if size <= LARGE else args.rounds_large
         log(f"synthetic {size}: {meta['docs']} documents ({meta['bytes'] / 1e6:.0f} MB), {rounds} round(s)")
-        runs = race(f"scale-{size}", corpus, chosen, rounds=rounds, max_memory=max_memory, timeout=args.timeout)
+        runs = race(f"scale-{size}" + (f"-seed{args.seed}" if args.seed != 1 else ""), corpus, meta["docs"], chosen,
+                    rounds=rounds, max_memory=max_memory, timeout=args.timeout, resume=args.resume,
+                    report_only=args.report_only)
         summary = summarise(runs, chosen)
         labels = scale.read_labels(labels_path)
         log(f"synthetic {size}: scoring {len(labels)} labelled pairs")
@@ -713,7 +748,15 @@ def render(st: dict, *, final: bool) -> None:
            "~0.1 s (dedup's worker processes); *MB once loaded*: peak RSS when the corpus was in memory, before the "
            "pipeline started (interpreter, libraries and input). Peers' *candidate pairs* are LSH hits, their *groups* "
            "union-find components of them (no verification); dedup's are the pairs it verified and its clusters.", "")
-    for note in bench["notes"]:
+    all_runs = [m for kind, payload in sections for m in payload[3 if kind == "real" else 2]]
+    reused = [m for m in all_runs if m.get("reused")]
+    notes = list(bench["notes"])
+    if reused:
+        when = sorted(m["finished"] for m in reused if m.get("finished"))
+        notes.append(f"{len(reused)} of these {len(all_runs)} measurements were kept from an earlier run "
+                     f"(`--resume`{', finished ' + when[0] + ' to ' + when[-1] if when else ''}); every run's time "
+                     "and load average are in the JSON.")
+    for note in notes:
         md.add(f"**Note:** {note}", "")
     for kind, payload in sections:
         if kind == "real":
@@ -753,7 +796,7 @@ def render(st: dict, *, final: bool) -> None:
             pts = [(n, s[v.key]) for n, s in scaled if s.get(v.key, {}).get("rounds")]
             cells = [f"{secs(s[v.key]['wall_s'])} s, {mb(s[v.key]['peak_mb'])} MB"
                      if s.get(v.key, {}).get("rounds")
-                     else "failed: " + "; ".join(sorted(set(s.get(v.key, {}).get("failed", []))))
+                     else "; ".join(sorted(set(s.get(v.key, {}).get("failed", [])))) or "not run"
                      for _, s in scaled]
             xs, ts, ms = [n for n, _ in pts], [s["wall_s"] for _, s in pts], [s["peak_mb"] for _, s in pts]
             slope_t, slope_m = _slope(xs, ts), _slope(xs, ms)
