@@ -221,19 +221,28 @@ def _probe(script: str, *args: str, repeat: int = 1) -> dict:
 # --- the run -------------------------------------------------------------------------------------
 
 
-def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep: bool, repeat: int) -> dict:
+def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep: bool, repeat: int,
+        resume: bool = False, save=None) -> dict:
     from dedup.index import Index
 
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "bench.db"
     pickled = workdir / "bench.lsh.pickle"
     for leftover in workdir.glob("bench.*"):
-        leftover.unlink()
+        if not (resume and leftover.name == "bench.db"):
+            leftover.unlink()
     index = Index.open(str(db), create=True)
-    results = []
-    built = 0
+    results: list[dict] = []
+    # documents are added in order and each batch commits whole, so an index left by a
+    # killed run holds documents 0..n-1: a resumed run adds from n (timing only its part)
+    built = resumed = len(index) if resume else 0
+    if resumed:
+        print(f"  resuming: {resumed:,} documents already indexed", file=sys.stderr)
     build_s = 0.0
     for size in sorted(sizes):
+        if size < built:
+            print(f"  {size:,}: the resumed index is already larger; skipped", file=sys.stderr)
+            continue
         for start in range(built, size, 100_000):  # grow in slices: memory stays bounded
             docs = [synthetic(i) for i in range(start, min(size, start + 100_000))]
             t = time.perf_counter()
@@ -260,7 +269,10 @@ def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep:
         ours = _probe(_PROBE_INDEX, str(db), str(query_file), repeat=repeat)
         row = {
             "documents": size, "synthetic": True,
-            "index_build_s": round(build_s, 2), "index_bytes": db.stat().st_size, "band_keys": keys,
+            "index_build_s": round(build_s, 2) if not resumed else None,
+            "index_build_note": f"resumed: {resumed:,} documents were indexed by an earlier run that was killed; "
+                                f"this run added the rest in {build_s:.0f} s" if resumed else None,
+            "index_bytes": db.stat().st_size, "band_keys": keys,
             "band_keys_per_doc": round(keys / size, 1),
             "index_open_ms": round(ours["open_s"] * 1000, 2), "index_lookup_100_ms": round(ours["lookup_s"] * 1000, 1),
             "index_check_100_ms": round(ours["check_s"] * 1000, 1), "index_candidates": ours["candidates"],
@@ -279,11 +291,17 @@ def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep:
             pickled.unlink()
         results.append(row)
         print("  " + json.dumps(row), file=sys.stderr)
+        if save:
+            save(results)  # after each size: a long run killed later keeps what it measured
         query_file.unlink()
         index = Index.open(str(db))
     index.close()
     if not keep:
         shutil.rmtree(workdir)
+    return _document(results, batch_size=batch_size, workers=workers, repeat=repeat)
+
+
+def _document(results: list[dict], *, batch_size: int, workers: int, repeat: int) -> dict:
     return {
         "benchmark": "index open + query latency vs size (synthetic documents)",
         "synthetic": True,
@@ -310,7 +328,8 @@ def table(data: dict) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in data["results"]:
-        ours = (f"| {r['documents']:,} | {r['index_build_s']:.1f} | {r['index_bytes'] / 1e6:.1f} | {r['band_keys_per_doc']:.0f} | "
+        build = f"{r['index_build_s']:.1f}" if r.get("index_build_s") is not None else "resumed*"
+        ours = (f"| {r['documents']:,} | {build} | {r['index_bytes'] / 1e6:.1f} | {r['band_keys_per_doc']:.0f} | "
                 f"{r['index_open_ms']:.1f} | {r['index_lookup_100_ms']:.0f} | {r['index_check_100_ms']:.0f} | "
                 f"{r['index_rss_growth_mb']:.0f} | {r['index_recall']:.2f} |")
         if "lsh" in r:
@@ -319,7 +338,8 @@ def table(data: dict) -> str:
             theirs = (f" {r['lsh_build_s']:.1f} | {r['pickle_bytes'] / 1e6:.1f} | {r['pickle_load_ms']:.0f} | "
                       f"{r['lsh_query_100_ms']:.0f} | {r['lsh_rss_growth_mb']:.0f} | {r['lsh_recall']:.2f} |")
         lines.append(ours + theirs)
-    lines += [
+    notes = [f"*{r['documents']:,}: {r['index_build_note']}." for r in data["results"] if r.get("index_build_note")]
+    lines += [""] + notes + [
         "",
         "lookup: band-key lookups of the 100 signed queries (no document read); check: the whole "
         "`check()` of the 100 (clean, sign, look up, fetch candidates, verify, align). Recall: of the "
@@ -338,6 +358,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="processes signing documents (0: one per CPU)")
     parser.add_argument("--keep", action="store_true", help="keep the index and pickle files")
     parser.add_argument("--repeat", type=int, default=3, help="fresh-process measurements per size (the median is reported)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from the index a killed run left in --workdir, and keep the rows of other sizes in --out")
     parser.add_argument("--out", type=Path, default=OUT / "bench_index.json", help="JSON results")
     args = parser.parse_args()
     try:
@@ -348,12 +370,21 @@ def main() -> None:
         parser.error("sizes must be at least 100 (the query set picks 50 indexed documents)")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    data = run(sizes, args.workdir, batch_size=args.batch_size, workers=args.workers, keep=args.keep, repeat=args.repeat)
+    earlier = []
+    if args.resume and args.out.exists():
+        earlier = [r for r in json.loads(args.out.read_text())["results"] if r["documents"] not in sizes]
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(data, indent=2) + "\n")
-    text = table(data)
-    args.out.with_suffix(".md").write_text(text)
-    print(text)
+
+    def save(rows: list[dict]) -> dict:
+        data = _document(sorted(earlier + rows, key=lambda r: r["documents"]), batch_size=args.batch_size,
+                         workers=args.workers, repeat=args.repeat)
+        args.out.write_text(json.dumps(data, indent=2) + "\n")
+        args.out.with_suffix(".md").write_text(table(data))
+        return data
+
+    data = run(sizes, args.workdir, batch_size=args.batch_size, workers=args.workers, keep=args.keep,
+               repeat=args.repeat, resume=args.resume, save=save)
+    print(table(save(data["results"])))
 
 
 if __name__ == "__main__":
