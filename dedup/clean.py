@@ -100,9 +100,10 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 _WORD = f"[{_CJK}]|[^\\W_{_CJK}]+"
 _WORD_TOKEN = re.compile(_WORD)
 # One pass yields words and the marks analyse() needs: paragraph breaks (newline),
-# quotation marks and sentence ends.
-_MARKED_TOKEN = re.compile(f'\\n|["\u201c\u201d]|[.!?。！？]|{_WORD}')
-_SENTENCE_CODES = np.array([ord(c) for c in ".!?。！？"], dtype=np.uint32)
+# quotation marks and sentence ends (marks and CJK characters in one class: the
+# fewer the branches, the faster the scan).
+_SENTENCE_MARKS = ".!?。！？"
+_MARKED_TOKEN = re.compile(f'[^\\W_{_CJK}]+|[\\n"\u201c\u201d{_SENTENCE_MARKS}{_CJK}]')
 _MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evidence
 
 
@@ -114,7 +115,13 @@ _MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evide
 # mark cannot turn the rest of a paragraph into a quotation.
 _QUOTE_MARK = re.compile('"')
 _OPEN, _CLOSE, _TOGGLE = "\u201c", "\u201d", '"'
-_QUOTE_CODES = np.array([ord(_OPEN), ord(_CLOSE), ord(_TOGGLE)], dtype=np.uint32)
+_PARA_CODE, _OPEN_CODE, _CLOSE_CODE = 10, ord(_OPEN), ord(_CLOSE)
+# Token kind by first code point (words never start with a mark): 1 paragraph break,
+# 2 quotation mark, 3 sentence end. Code points past the table are words.
+_MARK_KIND = np.zeros(0x10000, dtype=np.uint8)
+_MARK_KIND[_PARA_CODE] = 1
+_MARK_KIND[[ord(c) for c in (_OPEN, _CLOSE, _TOGGLE)]] = 2
+_MARK_KIND[[ord(c) for c in _SENTENCE_MARKS]] = 3
 _BEFORE_OPEN = set(" \t\n([{/—–-")
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}/—–-")
 
@@ -132,15 +139,19 @@ def _quote_direction(match: re.Match) -> str:
     return " "
 
 
-def _quote_state(arr: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """Whether each token is inside quotation marks; state resets at each paragraph."""
+def _quote_state(first: np.ndarray, marks: np.ndarray) -> np.ndarray:
+    """Whether each token is inside quotation marks; state resets at each paragraph.
+
+    ``first`` holds each token's first code point, ``marks`` flags paragraph breaks and
+    quotation marks.
+    """
     positions = np.flatnonzero(marks)
-    state = np.zeros(len(arr), dtype=bool)
+    state = np.zeros(len(first), dtype=bool)
     inside = False
-    for k, pos in enumerate(positions.tolist()):
-        mark = arr[pos]
-        inside = False if mark == "\n" else True if mark == _OPEN else False if mark == _CLOSE else not inside
-        end = positions[k + 1] if k + 1 < len(positions) else len(arr)
+    codes = first[positions].tolist()
+    ends = positions[1:].tolist() + [len(first)]
+    for pos, code, end in zip(positions.tolist(), codes, ends):
+        inside = False if code == _PARA_CODE else True if code == _OPEN_CODE else False if code == _CLOSE_CODE else not inside
         if inside:
             state[pos + 1 : end] = True
     return state
@@ -195,14 +206,12 @@ def analyse(paragraphs: Iterable[str]) -> Words:
     arr = np.array(parts)
     if arr.dtype.itemsize > 4 * _MAX_WORD:
         arr = arr.astype(f"<U{_MAX_WORD}")
-    codes = arr.view(np.uint32).reshape(len(arr), -1)
-    single = codes[:, 1] == 0 if codes.shape[1] > 1 else np.ones(len(arr), dtype=bool)
-    first = codes[:, 0]
-    is_para = single & (first == 10)
-    is_quote = single & np.isin(first, _QUOTE_CODES)
-    is_sent = single & np.isin(first, _SENTENCE_CODES)
-    is_word = ~(is_para | is_sent | is_quote)
-    quoted = _quote_state(arr, is_para | is_quote)[is_word]
+    first = arr.view(np.uint32)[:: arr.dtype.itemsize // 4]
+    kind = _MARK_KIND[np.minimum(first, 0xFFFF)]
+    is_para = kind == 1
+    is_sent = kind == 3
+    is_word = kind == 0
+    quoted = _quote_state(first, is_para | (kind == 2))[is_word]
     paragraph = np.cumsum(is_para)[is_word].astype(np.int32)
     breaks = np.cumsum(is_para | is_sent)[is_word]
     start = np.ones(len(breaks), dtype=bool)
@@ -298,9 +307,18 @@ _DATE = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}\s+(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?,?\s+\d{4}\b",
     re.I,
 )
+# Every form _DATE matches has a four-digit year: a cheap test that rules most lines out.
+_YEAR = re.compile(r"\d{4}")
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,}(,\s*[A-Z][\w .'\-]*|\s*\(\w[\w ]*\))\s*([-–—:]|$)")
 _BULLET = re.compile(r"^[•·▪►■●◦*\-]\s")
+# Literals without which a rule cannot match: a substring test is much cheaper than an
+# unanchored case-insensitive search. ``low`` is the paragraph lower-cased, or None when
+# it is not ASCII (Unicode case folding is then left to the regex).
+_MAY_MATCH = {
+    "caption": lambda p, low: ":" in p or "(" in p or "/" in p,
+    "copyright": lambda p, low: low is None or "(" in p or "copyright" in low or "all rights reserved" in low,
+}
 _END_KINDS = frozenset({"copyright", "comment", "source"})
 _PLAIN_SHORT = frozenset({"nav", "date", "dateline"})
 _MIN_PLAIN_WORDS = 8  # less than this in short lines is a menu, not an article
@@ -352,7 +370,13 @@ def line_key(text: str) -> str:
     >>> line_key("Sign up  for our NEWSLETTER!") == line_key("sign up for our newsletter")
     True
     """
+    if text.isascii():  # the same key, without the regex: letters and digits are the words
+        return " ".join(text.translate(_KEY_TABLE).split())
     return " ".join(_WORD_TOKEN.findall(text.casefold()))
+
+
+# ASCII letters to lower case, every other ASCII character that is not a digit to a space.
+_KEY_TABLE = str.maketrans({chr(c): (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128) if not chr(c).islower() and not chr(c).isdigit()})
 
 
 def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
@@ -478,16 +502,20 @@ def _classify(paragraph: str, n: int, previous: str | None, following: str | Non
         return "caption"  # scrapers repeat image alt text and caption back to back
     if n > _LONG_PROSE:
         return "body"
+    low = paragraph.lower() if paragraph.isascii() else None
     for kind, pattern in _RULES:
         if kind in ("comment", "ad", "byline", "prompt") and n > 12:
             continue  # these rules describe short lines; long prose that mentions "register" is body
         if kind == "related" and n > 30:
             continue
+        may_match = _MAY_MATCH.get(kind)
+        if may_match is not None and not may_match(paragraph, low):
+            continue
         if pattern.search(paragraph):
             return kind
-    if any(p.search(paragraph) for p in _CREDIT_PATTERNS[3:4]):
+    if _CREDIT_PATTERNS[3].search(paragraph):
         return "credit"
-    if n <= 12 and _DATE.search(paragraph):
+    if n <= 12 and _YEAR.search(paragraph) and _DATE.search(paragraph):
         return "date"
     if n <= 8 and _DATELINE.match(paragraph):
         return "dateline"
@@ -532,7 +560,7 @@ def _credits(paragraph: str) -> set[str]:
 
 
 def _find_date(paragraph: str) -> str | None:
-    match = _DATE.search(paragraph)
+    match = _DATE.search(paragraph) if _YEAR.search(paragraph) else None
     if not match:
         return None
     if match.group(1):

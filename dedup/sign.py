@@ -275,12 +275,37 @@ def sign_many(
             shingles_list.append(every[start : start + n - shingle_size + 1])
         else:  # shorter than one shingle: one shingle of all its words (or none)
             shingles_list.append(shingle_hashes(hashes[start : start + n], shingle_size=shingle_size))
-    windows_list = [
-        passage_windows(w.sentence_start, len(sh), passage_words=passage_words, shingle_size=shingle_size)
-        for w, sh in zip(words_list, shingles_list)
-    ]
+    windows_list = _passage_windows_many(
+        [w.sentence_start for w in words_list], lengths, [len(sh) for sh in shingles_list],
+        passage_words=passage_words, shingle_size=shingle_size,
+    )
     signatures = _signatures(shingles_list, windows_list, num_perm=num_perm, seed=seed, passage_threshold=passage_threshold)
     return list(zip(shingles_list, signatures))
+
+
+def _passage_windows_many(sentence_starts, word_counts, shingle_counts, *, passage_words: int, shingle_size: int) -> list[np.ndarray]:
+    """:func:`passage_windows` of many documents in one pass over the batch (same windows)."""
+    shingle_counts = np.asarray(shingle_counts, dtype=np.int64)
+    word_counts = np.asarray(word_counts, dtype=np.int64)
+    width = max(1, passage_words - shingle_size + 1)
+    flags = np.concatenate(sentence_starts) if len(sentence_starts) else np.zeros(0, dtype=bool)
+    offsets = np.concatenate(([0], np.cumsum(word_counts)))
+    flags = flags.copy()
+    flags[offsets[:-1][word_counts > 0]] = True  # every document has a window at its start
+    anchors = np.flatnonzero(flags)
+    doc = np.searchsorted(offsets, anchors, side="right") - 1
+    local = anchors - offsets[doc]
+    keep = local < shingle_counts[doc]
+    doc, local = doc[keep], local[keep]
+    start = np.minimum(local, np.maximum(shingle_counts[doc] - width, 0))
+    # start is non-decreasing within a document: repeated starts (windows pulled back
+    # from the end) are neighbours
+    first = np.ones(len(start), dtype=bool)
+    first[1:] = (doc[1:] != doc[:-1]) | (start[1:] != start[:-1])
+    doc, start = doc[first], start[first]
+    windows = np.stack([start, np.minimum(start + width, shingle_counts[doc])], axis=1)
+    cuts = np.searchsorted(doc, np.arange(len(word_counts) + 1))
+    return [windows[cuts[d] : cuts[d + 1]] for d in range(len(word_counts))]
 
 
 def _signatures(shingles_list, windows_list, *, num_perm: int, seed: int, passage_threshold: float) -> list[Signature]:
