@@ -36,13 +36,29 @@ def candidate_pairs(band_keys: Sequence[np.ndarray], *, max_bucket: int = DEFAUL
             position in the sequence is the document's index.
         max_bucket: buckets with more documents are linked as star + chain.
     """
-    sizes = np.array([k.size for k in band_keys], dtype=np.int64)
-    if sizes.sum() == 0:
+    windows = np.array([len(k) for k in band_keys], dtype=np.int64)
+    if windows.sum() == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    keys = np.concatenate([k.ravel() for k in band_keys])
-    docs = np.repeat(np.arange(len(band_keys), dtype=np.int64), sizes)
-    order = np.lexsort((docs, keys))
-    keys, docs = keys[order], docs[order]
+    matrix = np.concatenate(band_keys)
+    docs = np.repeat(np.arange(len(band_keys), dtype=np.int32), windows)
+    # One band at a time: the keys of different bands are salted apart, so grouping each
+    # band's column on its own finds the same buckets as grouping all keys at once, with
+    # the sort's working memory one band's worth instead of all of them.
+    pairs = [np.zeros((0, 2), dtype=np.int64)]
+    for band in range(matrix.shape[1]):
+        pairs += _band_pairs(matrix[:, band], docs, max_bucket)
+    allpairs = np.concatenate(pairs)
+    if not len(allpairs):
+        return np.zeros((0, 2), dtype=np.int64)
+    n = np.int64(len(band_keys))
+    code = np.unique(allpairs[:, 0] * n + allpairs[:, 1])
+    return np.stack([code // n, code % n], axis=1)
+
+
+def _band_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> list[np.ndarray]:
+    """Pairs of documents sharing a key in one band's column of keys."""
+    order = np.argsort(keys, kind="stable")  # stable: documents stay ascending within a key
+    keys, docs = keys[order], docs[order].astype(np.int64)
     keep = np.ones(len(keys), dtype=bool)
     keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
     keys, docs = keys[keep], docs[keep]
@@ -51,12 +67,7 @@ def candidate_pairs(band_keys: Sequence[np.ndarray], *, max_bucket: int = DEFAUL
     two = starts[lengths == 2]  # by far the most common bucket: one pair, done in bulk
     pairs = [np.stack([docs[two], docs[two + 1]], axis=1)]
     pairs += [_bucket_pairs(docs[s : s + n], max_bucket) for s, n in zip(starts[lengths > 2], lengths[lengths > 2])]
-    allpairs = np.concatenate(pairs)
-    if not len(allpairs):
-        return np.zeros((0, 2), dtype=np.int64)
-    n = np.int64(len(band_keys))
-    code = np.unique(allpairs[:, 0] * n + allpairs[:, 1])
-    return np.stack([code // n, code % n], axis=1)
+    return pairs
 
 
 def _bucket_pairs(members: np.ndarray, max_bucket: int) -> np.ndarray:

@@ -65,6 +65,11 @@ class Prepared:
             object.__setattr__(self, "_words", analyse(self.cleaned.body))
         return self._words
 
+    def forget_words(self) -> None:
+        """Drop the cached words (the largest part of a prepared document); they are
+        computed again if asked for. A scan keeps them only while a pair needs them."""
+        object.__setattr__(self, "_words", None)
+
     @property
     def doc_id(self) -> str:
         return self.document.doc_id
@@ -217,16 +222,17 @@ def scan(
         for chunk_counts in pool.map(_template_counts, chunks, [settings.template_max_words] * len(chunks)):
             counts.update(chunk_counts)
         templates = frozenset(k for k, n in counts.items() if n >= settings.template_min_docs)
+        del counts  # every short line of the corpus: large, and not needed again
         timings["templates"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         prepared: list[Prepared] = []
         done = 0
-        for chunk, parts in zip(chunks, pool.map(_prepare_chunk, chunks, [settings] * len(chunks), [templates] * len(chunks), [pool.workers == 1] * len(chunks))):
-            for d, (c, sh, sig, n, w) in zip(chunk, parts):
+        for chunk, parts in zip(chunks, pool.map(_prepare_chunk, chunks, [settings] * len(chunks), [templates] * len(chunks))):
+            for d, (c, sh, sig, n) in zip(chunk, parts):
                 if n == 0:
                     skip(Skipped(d.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
                 else:
-                    prepared.append(Prepared(d, c, sh, sig, n, w))
+                    prepared.append(Prepared(d, c, sh, sig, n))
             done += len(chunk)
             report("prepare", done, len(unique))
     timings["clean+sign"] = time.perf_counter() - t0
@@ -237,13 +243,20 @@ def scan(
 
     t0 = time.perf_counter()
     matches = []
-    for k, (i, j) in enumerate(pairs.tolist()):
+    pair_list = pairs.tolist()
+    last_pair = {}  # words are computed for candidates only, and kept until their last pair
+    for k, (i, j) in enumerate(pair_list):
+        last_pair[i] = last_pair[j] = k
+    for k, (i, j) in enumerate(pair_list):
         a, b = prepared[i], prepared[j]
         if a.doc_id > b.doc_id:
             a, b = b, a
         m = verify(a, b, settings)
         if m.verdict != "none":
             matches.append(m)
+        for x in (i, j):
+            if last_pair[x] == k:
+                prepared[x].forget_words()
         if k % 256 == 0 or k + 1 == len(pairs):
             report("verify", k + 1, len(pairs))
     matches.sort(key=lambda m: (m.a, m.b))
@@ -312,11 +325,12 @@ def _template_counts(documents: Sequence[Document], template_max_words: int) -> 
     return counts
 
 
-def _prepare_chunk(documents: Sequence[Document], settings: Settings, templates: frozenset[str], ship_words: bool):
-    """Prepare a chunk; return it without the documents (the caller has them) and, from a
-    worker process, without the words (the bulk of the payload; recomputed for candidates)."""
+def _prepare_chunk(documents: Sequence[Document], settings: Settings, templates: frozenset[str]):
+    """Prepare a chunk; return it without the documents (the caller has them) and without
+    the words: as numpy unicode arrays they are most of a prepared document's memory (and
+    of the payload from a worker process), and only candidates need them again."""
     return [
-        (p.cleaned, p.shingles, p.signature, p.word_count, p.words if ship_words else None)
+        (p.cleaned, p.shingles, p.signature, p.word_count)
         for p in prepare_many(
             documents, template_lines=templates, shingle_size=settings.shingle_size, num_perm=settings.num_perm,
             seed=settings.seed, passage_words=settings.passage_words, passage_threshold=settings.passage_threshold,
