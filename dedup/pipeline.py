@@ -27,7 +27,7 @@ import numpy as np
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
-from .clean import Cleaned, Words, agency, analyse, clean, template_candidates
+from .clean import Cleaned, Words, agency, analyse, analyse_many, clean, template_candidates
 from .cluster import Cluster, build_clusters
 from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
@@ -64,6 +64,15 @@ class Prepared:
         if self._words is None:
             object.__setattr__(self, "_words", analyse(self.cleaned.body))
         return self._words
+
+    @property
+    def has_words(self) -> bool:
+        """Whether the words are at hand (else :attr:`words` computes them)."""
+        return self._words is not None
+
+    def keep_words(self, words: Words) -> None:
+        """Cache words computed elsewhere (a batch :func:`~dedup.clean.analyse_many`)."""
+        object.__setattr__(self, "_words", words)
 
     def forget_words(self) -> None:
         """Drop the cached words (the largest part of a prepared document); they are
@@ -120,7 +129,7 @@ def prepare_many(
 ) -> list[Prepared]:
     """:func:`prepare` for a batch: the same result, with the signing vectorised over the batch."""
     cleaned = [clean(d.text, template_lines=template_lines) for d in documents]
-    words = [analyse(c.body) for c in cleaned]
+    words = analyse_many([c.body for c in cleaned])
     signed = sign_many(
         words, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
         passage_words=passage_words, passage_threshold=passage_threshold,
@@ -247,18 +256,24 @@ def scan(
     last_pair = {}  # words are computed for candidates only, and kept until their last pair
     for k, (i, j) in enumerate(pair_list):
         last_pair[i] = last_pair[j] = k
-    for k, (i, j) in enumerate(pair_list):
-        a, b = prepared[i], prepared[j]
-        if a.doc_id > b.doc_id:
-            a, b = b, a
-        m = verify(a, b, settings)
-        if m.verdict != "none":
-            matches.append(m)
-        for x in (i, j):
-            if last_pair[x] == k:
-                prepared[x].forget_words()
-        if k % 256 == 0 or k + 1 == len(pairs):
-            report("verify", k + 1, len(pairs))
+    for block in range(0, len(pair_list), _CHUNK):
+        # the words of the block's documents in one batch (analyse_many), then its pairs
+        need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
+        for x, words in zip(need, analyse_many([prepared[x].cleaned.body for x in need])):
+            prepared[x].keep_words(words)
+        for k in range(block, min(block + _CHUNK, len(pair_list))):
+            i, j = pair_list[k]
+            a, b = prepared[i], prepared[j]
+            if a.doc_id > b.doc_id:
+                a, b = b, a
+            m = verify(a, b, settings)
+            if m.verdict != "none":
+                matches.append(m)
+            for x in (i, j):
+                if last_pair[x] == k:
+                    prepared[x].forget_words()
+            if k % 256 == 0 or k + 1 == len(pairs):
+                report("verify", k + 1, len(pairs))
     matches.sort(key=lambda m: (m.a, m.b))
     timings["verify"] = time.perf_counter() - t0
 
