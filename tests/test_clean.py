@@ -1,6 +1,12 @@
 """Cleaning: body versus furniture on the seeds and synthetic pages; normalisation."""
 
+import importlib
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 import stories
 from dedup.clean import analyse, clean, find_template_lines, normalize, split_paragraphs, tokenize
@@ -112,3 +118,47 @@ def test_lsh_params_match_datasketch():
     from datasketch.lsh import _optimal_param
 
     assert lsh_params(0.5, 128) == tuple(_optimal_param(0.5, 128, 0.25, 0.75))
+
+
+# --- the fast paths give what the plain definitions give ---------------------------------
+
+_clean_module = importlib.import_module("dedup.clean")
+_PIECES = ["Photo: AP", "(c) 2019", "Copyright Reuters", "ALL RIGHTS RESERVED", "Jan 5, 2019", "5 March 2020",
+           "2020-01-02", "By Reuters", "MOSCOW (Reuters) -", "Subscribe now", "Read more:", "İstanbul", "©", "/ REUTERS",
+           "He said \"we will win\" today.", "«Мы готовы»", "日本と", "U.S.", "1,500", "word", " ", "\n", "\n\n", ".", "\x0b", "\x1c"]
+_texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+_ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_texts, max_size=4), max_size=6))
+def test_analyse_many_equals_analyse_one_by_one(bodies):
+    from dedup.clean import analyse_many
+
+    for alone, batched in zip([analyse(b) for b in bodies], analyse_many(bodies), strict=True):
+        for field in ("words", "paragraph", "quoted", "sentence_start"):
+            assert getattr(alone, field).tolist() == getattr(batched, field).tolist()
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(_ascii_text, _texts))
+def test_line_keys_without_regex_equal_the_definition(text):
+    from dedup.clean import line_key, template_candidates
+
+    definition = lambda line: " ".join(_clean_module._WORD_TOKEN.findall(line.casefold()))  # noqa: E731
+    assert line_key(text) == definition(text)
+    expected = {definition(line) for line in text.splitlines() if line and _clean_module._word_count(line) <= 3} - {""}
+    assert template_candidates(text, template_max_words=3) == expected
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(_texts)
+def test_rule_prefilters_change_no_kind(text):
+    fast = clean(text)
+    original = _clean_module._MAY_MATCH, _clean_module._YEAR
+    try:  # every rule tried in full: no literal test, every line may hold a date
+        _clean_module._MAY_MATCH, _clean_module._YEAR = {}, re.compile("")
+        slow = clean(text)
+    finally:
+        _clean_module._MAY_MATCH, _clean_module._YEAR = original
+    assert fast == slow
