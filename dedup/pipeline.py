@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
@@ -251,29 +252,18 @@ def scan(
     timings["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    matches = []
     pair_list = pairs.tolist()
-    last_pair = {}  # words are computed for candidates only, and kept until their last pair
-    for k, (i, j) in enumerate(pair_list):
-        last_pair[i] = last_pair[j] = k
-    for block in range(0, len(pair_list), _CHUNK):
-        # the words of the block's documents in one batch (analyse_many), then its pairs
-        need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
-        for x, words in zip(need, analyse_many([prepared[x].cleaned.body for x in need])):
-            prepared[x].keep_words(words)
-        for k in range(block, min(block + _CHUNK, len(pair_list))):
-            i, j = pair_list[k]
-            a, b = prepared[i], prepared[j]
-            if a.doc_id > b.doc_id:
-                a, b = b, a
-            m = verify(a, b, settings)
-            if m.verdict != "none":
-                matches.append(m)
-            for x in (i, j):
-                if last_pair[x] == k:
-                    prepared[x].forget_words()
-            if k % 256 == 0 or k + 1 == len(pairs):
-                report("verify", k + 1, len(pairs))
+    blocks = [pair_list[k : k + _CHUNK] for k in range(0, len(pair_list), _CHUNK)]
+    matches: list[Match] = []
+    with _Pool(workers if len(blocks) > 1 else 1, shared=(prepared, settings)) as pool:
+        if pool.workers == 1:
+            matches = _verify_pairs(prepared, settings, pair_list, lambda k: report("verify", k, len(pair_list)))
+        else:
+            done = 0
+            for block, found in zip(blocks, pool.map(_verify_block, blocks)):
+                matches += found
+                done += len(block)
+                report("verify", done, len(pair_list))
     matches.sort(key=lambda m: (m.a, m.b))
     timings["verify"] = time.perf_counter() - t0
 
@@ -287,11 +277,12 @@ def scan(
     timings["cluster"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    by_id = {p.doc_id: p for p in prepared}
-    alignments = {
-        member: align(by_id[c.origin].cleaned.body, by_id[member].cleaned.body)
-        for c in clusters for member in c.members if member != c.origin
-    }
+    by_index = {p.doc_id: i for i, p in enumerate(prepared)}
+    to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
+    align_blocks = [to_align[k : k + _ALIGN_CHUNK] for k in range(0, len(to_align), _ALIGN_CHUNK)]
+    with _Pool(workers if len(align_blocks) > 1 else 1, shared=(prepared, settings)) as pool:
+        aligned = [a for found in pool.map(_align_block, align_blocks) for a in found]
+    alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
     timings["align"] = time.perf_counter() - t0
     return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs), alignments)
 
@@ -353,28 +344,98 @@ def _prepare_chunk(documents: Sequence[Document], settings: Settings, templates:
     ]
 
 
-class _Pool:
-    """A process pool when ``workers`` != 1, else plain in-process ``map`` (same results, in order)."""
+def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: list, on_progress=None) -> list[Match]:
+    """Verify candidate pairs (indices into ``prepared``); return the matches that are not ``none``.
 
-    def __init__(self, workers: int) -> None:
+    Words are computed a block of pairs at a time (:func:`~dedup.clean.analyse_many`)
+    and kept only until a document's last pair: they are most of a prepared document's
+    memory, and only candidates need them.
+    """
+    matches = []
+    last_pair = {}
+    for k, (i, j) in enumerate(pair_list):
+        last_pair[i] = last_pair[j] = k
+    for block in range(0, len(pair_list), _CHUNK):
+        need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
+        for x, words in zip(need, analyse_many([prepared[x].cleaned.body for x in need])):
+            prepared[x].keep_words(words)
+        for k in range(block, min(block + _CHUNK, len(pair_list))):
+            i, j = pair_list[k]
+            a, b = prepared[i], prepared[j]
+            if a.doc_id > b.doc_id:
+                a, b = b, a
+            m = verify(a, b, settings)
+            if m.verdict != "none":
+                matches.append(m)
+            for x in (i, j):
+                if last_pair[x] == k:
+                    prepared[x].forget_words()
+            if on_progress and (k % 256 == 0 or k + 1 == len(pair_list)):
+                on_progress(k + 1)
+    return matches
+
+
+# What a forked worker inherits from the scan that started it: (prepared, settings).
+_SHARED: tuple = ()
+_ALIGN_CHUNK = 16  # cluster members aligned per task
+
+
+def _verify_block(shared: tuple, pair_list: list) -> list[Match]:
+    """One task: verify a block of pairs (indices into the shared documents)."""
+    prepared, settings = shared
+    return _verify_pairs(prepared, settings, pair_list)
+
+
+def _align_block(shared: tuple, pair_list: list) -> list[Alignment]:
+    """One task: align (origin, member) pairs of the shared documents."""
+    prepared = shared[0]
+    return [align(prepared[i].cleaned.body, prepared[j].cleaned.body) for i, j in pair_list]
+
+
+def _with_inherited(fn, *args):
+    """Run a task in a forked worker with the state it inherited."""
+    return fn(_SHARED, *args)
+
+
+class _Pool:
+    """A process pool when ``workers`` != 1, else plain in-process ``map`` (same results, in order).
+
+    ``shared`` is state every task takes as its first argument: a forked worker inherits
+    it through :data:`_SHARED` (nothing is pickled); without fork, or with one worker,
+    the tasks run in this process and get it directly.
+    """
+
+    def __init__(self, workers: int, shared: tuple | None = None) -> None:
         self.workers = (os.cpu_count() or 1) if workers == 0 else workers
+        self._shared = shared
         self._executor = None
 
     def __enter__(self) -> "_Pool":
+        global _SHARED
+        import multiprocessing
+
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if self._shared is not None:
+            _SHARED = self._shared
+            if not fork:
+                self.workers = 1
         if self.workers > 1:
-            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # fork shares the parent's imports: workers start in milliseconds
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method))
+            # fork shares the parent's imports (and _SHARED): workers start in milliseconds
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork" if fork else None))
         return self
 
     def __exit__(self, *exc) -> None:
+        global _SHARED
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
+        if self._shared is not None:
+            _SHARED = ()
 
     def map(self, fn, *iterables):
+        if self._shared is not None:  # tasks take the shared state first
+            fn = partial(fn, self._shared) if self._executor is None else partial(_with_inherited, fn)
         if self._executor is None:
             return map(fn, *iterables)
         return self._executor.map(fn, *iterables)

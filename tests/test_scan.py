@@ -90,9 +90,13 @@ def test_settings_change_results():
 def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     import dedup.pipeline as pipeline
 
-    monkeypatch.setattr(pipeline, "_CHUNK", 3)  # many chunks, so the pool really splits the work
+    # many chunks, pair blocks and alignment tasks, so the pool really splits every stage
+    monkeypatch.setattr(pipeline, "_CHUNK", 3)
+    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 1)
     docs = corpus()
-    one = dumps(scan_to_dict(scan(docs, workers=1)))
+    alone = scan(docs, workers=1)
+    assert alone.candidates > 3 and len(alone.alignments) > 1
+    one = dumps(scan_to_dict(alone))
     assert dumps(scan_to_dict(scan(docs, workers=2))) == one
     assert dumps(scan_to_dict(scan(docs, workers=0))) == one
 
