@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-import numpy as np
 
 from .verify import Match
 
@@ -57,17 +56,22 @@ def components(doc_ids: Sequence[str], links: Iterable[tuple[str, str]]) -> list
     >>> components(["a", "b", "c", "d"], [("a", "b"), ("c", "b")])
     [('a', 'b', 'c')]
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     index = {d: i for i, d in enumerate(doc_ids)}
-    edges = np.array([(index[a], index[b]) for a, b in links], dtype=np.int64).reshape(-1, 2)
-    n = len(doc_ids)
-    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    parent = list(range(len(doc_ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]  # path halving
+            i = parent[i]
+        return i
+
+    for a, b in links:  # union-find: the links are only the copy pairs, a few per cluster
+        ra, rb = root(index[a]), root(index[b])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
     groups: dict[int, list[str]] = {}
-    for doc_id, label in zip(doc_ids, labels.tolist()):
-        groups.setdefault(label, []).append(doc_id)
+    for i, doc_id in enumerate(doc_ids):
+        groups.setdefault(root(i), []).append(doc_id)
     return [tuple(sorted(g)) for g in groups.values() if len(g) > 1]
 
 

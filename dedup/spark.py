@@ -68,7 +68,7 @@ from their lineage survive losing an executor::
     ds.scan_paths(["hdfs:///corpus/"], Settings(), spark=session, output="hdfs:///out/dedup")
 
 (``--py-files dist/dedup-0.1.0-py3-none-any.whl`` suffices where the executors' Python
-already has numpy, rapidfuzz, scipy, pyarrow and pandas.)
+already has numpy, rapidfuzz, pyarrow and pandas.)
 """
 
 from __future__ import annotations
