@@ -74,19 +74,49 @@ def run_local(docs, workers: int) -> tuple[object, float]:
     return result, time.perf_counter() - t0
 
 
-def run_spark(make, collect: bool) -> dict:
+def run_spark(make, collect: str | None) -> dict:
+    """Run a Spark scan; collect the whole result (``collect="all"``), only its pairs and
+    clusters (``"light"``: for corpora whose prepared documents would not fit the driver), or nothing."""
     from dedup import spark as ds
 
     t0 = time.perf_counter()
     result = make()
     secs = time.perf_counter() - t0
-    out = {"secs": secs, "timings": dict(result.timings), "counts": dict(result.counts), "result": None}
-    if collect:
+    out = {"secs": secs, "timings": dict(result.timings), "counts": dict(result.counts), "result": None, "digest": None}
+    if collect == "all":
         t0 = time.perf_counter()
         out["result"] = ds.to_scan_result(result, ingest_skips=False)
         out["collect"] = time.perf_counter() - t0
+    elif collect == "light":
+        t0 = time.perf_counter()
+        pairs = [ds.match_from_row(r) for r in ds._collect(result.pairs)]
+        clusters = [(r["id"], r["origin"], r["origin_reason"], tuple(r["members"])) for r in ds._collect(result.clusters)]
+        out["digest"] = digest(pairs, clusters)
+        out["collect"] = time.perf_counter() - t0
     result.unpersist()
     return out
+
+
+class Light:
+    """What is kept of a local result too large to hold while Spark runs: its digest and sizes."""
+
+    def __init__(self, result) -> None:
+        self.timings = dict(result.timings)
+        self.candidates = result.candidates
+        self.pairs = result.pairs
+        self.clusters = result.clusters
+        self.digest = digest(result.pairs, [(c.cluster_id, c.origin, c.origin_reason, c.members) for c in result.clusters])
+
+
+def digest(pairs, clusters) -> str:
+    """SHA-256 of the pairs (every field of the JSON report's ``pairs[]`` but ``cluster``) and clusters."""
+    import hashlib
+
+    from dedup.report import match_to_dict
+
+    data = {"pairs": [match_to_dict(m) for m in sorted(pairs, key=lambda m: (m.a, m.b))],
+            "clusters": sorted([list(c[:3]) + [list(c[3])] for c in clusters], key=lambda c: int(c[0][1:]))}
+    return hashlib.sha256(dumps(data).encode()).hexdigest()
 
 
 def stages(timings: dict) -> str:
@@ -97,13 +127,19 @@ def bench(name: str, n_docs: int, local, spark_run: dict, rows: list) -> None:
     counts = spark_run["counts"]
     if local is not None:
         result, secs = local
-        same = dumps(scan_to_dict(result)) == dumps(scan_to_dict(spark_run["result"])) if spark_run["result"] else None
+        if spark_run["result"] is not None:
+            same = dumps(scan_to_dict(result)) == dumps(scan_to_dict(spark_run["result"]))
+        elif spark_run["digest"] is not None:
+            same = "light" if result.digest == spark_run["digest"] else False
+        else:
+            same = None
         rows.append([name, "local (dedup.scan)", n_docs, f"{secs:.1f}", f"{n_docs / secs:.0f}", stages(result.timings),
                      result.candidates, len(result.pairs), len(result.clusters), ""])
     else:
         same = None
     collect = f"; collect {spark_run['collect']:.1f} s" if "collect" in spark_run else ""
-    verdict = {None: "not compared", True: "byte-identical", False: "DIFFERENT"}[same]
+    verdict = {None: "not compared", True: "byte-identical", False: "DIFFERENT",
+               "light": "pairs and clusters identical (documents and alignments not collected)"}[same]
     rows.append([name, "spark (local mode)", n_docs, f"{spark_run['secs']:.1f}", f"{n_docs / spark_run['secs']:.0f}",
                  stages(spark_run["timings"]) + collect, counts["candidates"], counts["pairs"], counts["clusters"],
                  verdict])
@@ -139,6 +175,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synthetic", type=int, action="append", default=[],
                         help="also scan out/scale-N.jsonl (made by scale.py if missing); repeatable")
     parser.add_argument("--no-local", action="store_true", help="synthetic corpora: Spark only, no comparison")
+    parser.add_argument("--light-above", type=int, default=200_000,
+                        help="synthetic corpora of more documents compare only pairs and clusters (the local result "
+                             "is reduced to a digest before Spark runs, and Spark collects only those tables)")
     parser.add_argument("--out", default=str(OUT / "bench_spark.md"))
     args = parser.parse_args(argv)
 
@@ -162,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
             [(d.doc_id, d.text, d.title, d.url, d.source, d.published) for d in docs],
             "id string, text string, title string, url string, source string, published string",
         )
-        spark_run = run_spark(lambda: ds.scan_dataframe(df), collect=True)
+        spark_run = run_spark(lambda: ds.scan_dataframe(df), collect="all")
         bench("Reuters + BBC", len(docs), local, spark_run, rows)
 
     for n in args.synthetic:
@@ -173,8 +212,11 @@ def main(argv: list[str] | None = None) -> None:
             log(f"scale-{n}: local engine on {len(docs)} documents")
             local = run_local(docs, args.workers)
             del docs
+            if n > args.light_above:
+                local = (Light(local[0]), local[1])
         log(f"scale-{n}: Spark")
-        spark_run = run_spark(lambda: ds.scan_paths([str(path)], spark=spark), collect=not args.no_local)
+        collect = None if args.no_local else "light" if n > args.light_above else "all"
+        spark_run = run_spark(lambda: ds.scan_paths([str(path)], spark=spark), collect=collect)
         bench(f"synthetic scale-{n}", spark_run["counts"]["documents"], local, spark_run, rows)
 
     spark.stop()
