@@ -111,7 +111,7 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _read(path: Path, on_skip) -> str | None:
+def _read(path: Path, on_skip) -> bytes | None:
     try:
         size = path.stat().st_size
         if size > _MAX_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
@@ -121,22 +121,23 @@ def _read(path: Path, on_skip) -> str | None:
     except OSError as exc:
         on_skip(Skipped(str(path), f"cannot read file ({exc.strerror or exc})"))
         return None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192]:  # JSON never holds a raw NUL either: a binary file, whatever its name
         on_skip(Skipped(str(path), "binary file (contains NUL bytes), not text"))
         return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        on_skip(Skipped(str(path), f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"))
-        return None
+    return data
 
 
 def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Document]]:
-    text = _read(path, on_skip)
-    if text is None:
+    data = _read(path, on_skip)
+    if data is None:
         return
     if path.suffix.lower() in JSONL_SUFFIXES:
-        yield from _iter_jsonl(path, text, on_skip)
+        yield from _iter_jsonl(path, data, on_skip)
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        on_skip(Skipped(str(path), f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"))
         return
     if not text.strip():
         on_skip(Skipped(str(path), "empty document"))
@@ -144,23 +145,51 @@ def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Doc
     yield doc_id, str(path), Document(doc_id=doc_id, text=text)
 
 
-def _iter_jsonl(path: Path, text: str, on_skip) -> Iterator[tuple[str, str, Document]]:
-    for number, line in enumerate(text.splitlines(), 1):
+def _iter_jsonl(path: Path, data: bytes, on_skip) -> Iterator[tuple[str, str, Document]]:
+    # Lines end at \n, \r\n or \r, as Hadoop's (and so Spark's) line reader ends them;
+    # each line is decoded on its own, so one bad byte costs one record, not the file.
+    for number, raw in enumerate(data.splitlines(), 1):
         location = f"{path}:{number}"
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            on_skip(Skipped(location, f"malformed JSON ({exc.msg})"))
-            continue
-        doc = _record(record, location, on_skip)
+        doc = jsonl_line_document(raw[3:] if number == 1 and raw.startswith(_BOM) else raw, location, on_skip)
         if doc is not None:
             yield doc.doc_id, location, doc
 
 
-def _record(record: object, location: str, on_skip) -> Document | None:
-    """Turn one decoded JSONL record into a Document, or report why not."""
+_BOM = b"\xef\xbb\xbf"
+
+
+def jsonl_line_document(line: bytes | str, location: str, on_skip: Callable[[Skipped], None]) -> Document | None:
+    """Decode one JSONL line into a Document; a blank line is None, a bad one is reported.
+
+    >>> jsonl_line_document(b'{"id": "a", "text": "Body."}', "c.jsonl:1", print).doc_id
+    'a'
+    >>> jsonl_line_document(b'{"id": "a", "text": "caf\\xe9"}', "c.jsonl:2", print)
+    c.jsonl:2: not valid UTF-8 (byte 24 of the line); convert it to UTF-8; skipped
+    """
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            on_skip(Skipped(location, f"not valid UTF-8 (byte {exc.start} of the line); convert it to UTF-8"))
+            return None
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        on_skip(Skipped(location, f"malformed JSON ({exc.msg})"))
+        return None
+    return record_to_document(record, location, on_skip)
+
+
+def record_to_document(record: object, location: str, on_skip: Callable[[Skipped], None]) -> Document | None:
+    """Turn one decoded JSONL record into a Document, or report why not (every engine's rule).
+
+    >>> record_to_document({"id": 7, "text": "Body."}, "c.jsonl:1", print)
+    Document(doc_id='7', text='Body.', title=None, url=None, source=None, published=None)
+    >>> record_to_document({"id": 7}, "c.jsonl:2", print)
+    c.jsonl:2: missing or invalid 'text' (a string); skipped
+    """
     if not isinstance(record, dict):
         on_skip(Skipped(location, f"expected a JSON object with 'id' and 'text', found {type(record).__name__}"))
         return None

@@ -50,8 +50,13 @@ Tables written by :func:`write` (Parquet, or JSON lines), one folder each:
   words_added, words_cut, and the blocks;
 - ``skipped``: location, reason, id, stage (``ingest`` or ``scan``), idx, phase.
 
-On a cluster, executors need dedup and its compiled dependencies (numpy, rapidfuzz,
-scipy): ship a packed virtualenv, and set a checkpoint directory so the tables cut
+Bad records are skipped and reported with the local engine's messages. One difference:
+JSONL lines are decoded in the JVM, which replaces invalid UTF-8 with U+FFFD, so such a
+line is scanned here where :mod:`dedup.ingest` skips it (lines end where they end for
+both: at ``\n``, ``\r\n`` or ``\r``).
+
+On a cluster, executors need dedup and its compiled dependencies (numpy, rapidfuzz):
+ship a packed virtualenv, and set a checkpoint directory so the tables cut
 from their lineage survive losing an executor::
 
     python -m build                                   # dist/dedup-0.1.0-py3-none-any.whl
@@ -90,7 +95,7 @@ from .candidates import DEFAULT_MAX_BUCKET
 from .clean import Cleaned, Paragraph, template_candidates
 from .cluster import Cluster, choose_origin
 from .errors import ConfigError, InputError, require
-from .ingest import JSONL_SUFFIXES, TEXT_SUFFIXES, Document, Skipped, _record
+from .ingest import JSONL_SUFFIXES, TEXT_SUFFIXES, Document, Skipped, record_to_document
 from .pipeline import Prepared, ScanResult, prepare_many, verify
 from .report import document_to_dict
 from .settings import Settings
@@ -248,7 +253,7 @@ def _validate_rows(rows: list[dict], *, has_location: bool) -> list[dict]:
         reason, doc = row.get("_reason"), None
         if reason is None:
             found: list[Skipped] = []
-            doc = _record(record, location or "", found.append)
+            doc = record_to_document(record, location or "", found.append)
             reason = found[0].reason if found else None
         raw_id = record.get("id") if isinstance(record, dict) else None
         out.append({

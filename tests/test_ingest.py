@@ -69,6 +69,27 @@ def test_bad_jsonl_line_is_skipped_with_file_and_line(tmp_path, line, reason):
     assert reason in skipped[0].reason
 
 
+def test_invalid_utf8_costs_one_jsonl_line_not_the_file(tmp_path):
+    f = tmp_path / "c.jsonl"
+    good = [json.dumps({"id": f"good{i}", "text": GOOD}).encode() for i in (1, 2)]
+    f.write_bytes(good[0] + b"\n" + b'{"id": "latin", "text": "caf\xe9"}' + b"\n" + good[1] + b"\n")
+    docs, skipped = _load(f)
+    assert [d.doc_id for d in docs] == ["good1", "good2"]
+    assert [(s.location, "not valid UTF-8" in s.reason) for s in skipped] == [(f"{f}:2", True)]
+
+
+def test_jsonl_lines_end_as_spark_ends_them(tmp_path):
+    # JSON may hold a raw U+2028 (a line separator to str.splitlines) inside a string: one
+    # record; a bare carriage return ends a line, as it does for Hadoop's line reader.
+    f = tmp_path / "c.jsonl"
+    a = json.dumps({"id": "a", "text": GOOD + "\u2028" + GOOD}, ensure_ascii=False)
+    b = json.dumps({"id": "b", "text": GOOD})
+    c = json.dumps({"id": "c", "text": GOOD})
+    f.write_bytes("\ufeff".encode() + a.encode() + b"\r" + b.encode() + b"\r\n\n" + c.encode())
+    docs, skipped = _load(f)
+    assert [(d.doc_id, d.text.count("\u2028")) for d in docs] == [("a", 1), ("b", 0), ("c", 0)] and not skipped
+
+
 def test_duplicate_id_keeps_the_first(tmp_path):
     f = tmp_path / "c.jsonl"
     f.write_text(json.dumps({"id": "d", "text": GOOD}) + "\n" + json.dumps({"id": "d", "text": "other"}) + "\n")
