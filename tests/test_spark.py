@@ -187,7 +187,11 @@ def test_files_jsonl_parquet_and_outputs(spark, tmp_path):
     lines = [json.dumps({"id": i, "text": t, "source": s, "published": p}) for i, t, s, p in rows]
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
-    (corpus / "a.jsonl").write_text("\n".join(lines[:30] + ["{broken", '{"id": true, "text": "x"}', ""]) + "\n")
+    # lines end as Hadoop ends them for both engines: a bare \r ends one, a raw U+2028 in a string does not
+    i, t, src, pub = rows[2]
+    lines[2] = json.dumps({"id": i, "text": t + "\u2028More words.", "source": src, "published": pub}, ensure_ascii=False)
+    a_jsonl = lines[0] + "\r" + "\n".join(lines[1:30] + ["{broken", '{"id": true, "text": "x"}', ""]) + "\n"
+    (corpus / "a.jsonl").write_bytes(a_jsonl.encode())
     (corpus / "notes.md").write_text("Short note about the harbour and its ships.\n")
     (corpus / ".hidden.jsonl").write_text("{broken\n")
     (corpus / "sub" / "b.jsonl").write_text("\n".join(lines[30:50]) + "\n")
