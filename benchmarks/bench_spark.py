@@ -11,7 +11,10 @@ Synthetic (``--synthetic N``, repeatable): the JSONL corpus ``out/scale-N.jsonl`
 For every corpus it prints wall time per stage for each engine, the sizes found, and
 whether the two JSON reports (``report.scan_to_dict``) are byte-identical (the Spark
 result collected with :func:`dedup.spark.to_scan_result`; ``--no-local`` skips the local
-run and the comparison, for corpora too large for one process). Spark runs in local mode
+run and the comparison, for corpora too large for one process). A synthetic corpus above
+``--light-above`` documents (default 200,000) is compared on its pairs (every scored field)
+and clusters only, by SHA-256 digest: the local result is reduced to its digest before
+Spark starts, and Spark collects those two tables, not a million prepared documents. Spark runs in local mode
 (``--master``, default ``local[2]``); the local engine with ``--workers`` processes (default 0:
 one per CPU, the CLI's default).
 
@@ -20,6 +23,7 @@ Usage::
     .venv/bin/python benchmarks/bench_spark.py                       # real corpus
     .venv/bin/python benchmarks/bench_spark.py --limit 2000          # a quick look
     .venv/bin/python benchmarks/bench_spark.py --synthetic 100000 --no-local --skip-real
+    .venv/bin/python benchmarks/bench_spark.py --skip-real --synthetic 1000000 --partitions 64 --driver-memory 6g
     .venv/bin/python benchmarks/bench_spark.py --master 'local[*]' --driver-memory 6g
 
 Writes the table to ``benchmarks/out/bench_spark.md`` (``--out``). Needs the ``spark`` extra
