@@ -17,6 +17,7 @@ grouping, components) are small and are re-done by each engine in its own way.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from functools import partial
@@ -422,6 +423,10 @@ class _Pool:
         if self.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
+            if fork:
+                # Objects alive now move to the collector's permanent generation, so that a
+                # collection in a worker does not write to (and so copy) every page of them.
+                gc.freeze()
             # fork shares the parent's imports (and _SHARED): workers start in milliseconds
             self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork" if fork else None))
         return self
@@ -430,6 +435,7 @@ class _Pool:
         global _SHARED
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
+            gc.unfreeze()
         if self._shared is not None:
             _SHARED = ()
 
