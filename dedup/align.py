@@ -76,7 +76,7 @@ _MIRROR_BLOCK = {"same": "same", "edited": "edited", "added": "cut", "cut": "add
 _MIRROR_CHANGE = {"insert": "delete", "delete": "insert", "replace": "replace"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One word-level edit inside an edited block.
 
@@ -103,7 +103,7 @@ class Change:
         return Change(_MIRROR_CHANGE[self.op], self.b, self.a)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A run of paragraphs of A and/or B that an editor reads as one unit.
 

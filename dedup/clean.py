@@ -166,7 +166,7 @@ def tokenize(text: str) -> list[str]:
     return [w[:_MAX_WORD] for w in _WORD_TOKEN.findall(normalize(text))]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Words:
     """The body of one article as normalised words, with where each one stands.
 
@@ -218,9 +218,9 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
         parts += _MARKED_TOKEN.findall(body)
     if not parts:
         return []
+    if max(map(len, parts)) > _MAX_WORD:  # cut before numpy sizes every row for the longest token
+        parts = [p[:_MAX_WORD] for p in parts]
     arr = np.array(parts)
-    if arr.dtype.itemsize > 4 * _MAX_WORD:
-        arr = arr.astype(f"<U{_MAX_WORD}")
     first = arr.view(np.uint32)[:: arr.dtype.itemsize // 4]
     kind = _MARK_KIND[np.minimum(first, 0xFFFF)]
     is_para = kind == 1
@@ -353,7 +353,7 @@ _LONG_PROSE = 60
 TEMPLATE_MAX_WORDS = _LONG_PROSE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph as written (for display), with its kind (``body`` or furniture)."""
 
@@ -361,7 +361,7 @@ class Paragraph:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cleaned:
     """An article split into labelled paragraphs, with the evidence of origin found in it.
 

@@ -41,7 +41,7 @@ _OPTIONAL_FIELDS = ("title", "url", "source", "published")
 _MAX_BYTES = 50 * 1024 * 1024  # one article over 50 MB is not an article
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One article as given by the user.
 

@@ -38,7 +38,7 @@ from .sign import Signature, sign_many
 from .verify import Match, compare_words
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """Everything dedup derives from one document, ready for comparison.
 
@@ -359,7 +359,9 @@ def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: l
     for block in range(0, len(pair_list), _CHUNK):
         need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
         for x, words in zip(need, analyse_many([prepared[x].cleaned.body for x in need])):
-            prepared[x].keep_words(words)
+            if last_pair[x] >= block + _CHUNK:  # needed after this block: a copy of its own, so
+                words = Words(*(a.copy() for a in (words.words, words.paragraph, words.quoted, words.sentence_start)))
+            prepared[x].keep_words(words)  # that the batch's arrays are freed with the block
         for k in range(block, min(block + _CHUNK, len(pair_list))):
             i, j = pair_list[k]
             a, b = prepared[i], prepared[j]

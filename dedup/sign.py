@@ -87,9 +87,10 @@ def word_hashes(words: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=_U64)
     if words.dtype.kind != "U":
         words = words.astype(str)
-    codes = np.ascontiguousarray(words).view(np.uint32).reshape(len(words), -1).astype(_U64)
+    codes = np.ascontiguousarray(words).view(np.uint32).reshape(len(words), -1)
     h = np.zeros(len(words), dtype=_U64)
-    for column in codes.T:
+    for j in range(codes.shape[1]):  # a column at a time: no 64-bit copy of the whole matrix
+        column = codes[:, j].astype(_U64)
         # padding code points are 0 and must not change the hash (arrays differ in width)
         h = np.where(column != 0, h * _WORD_BASE + column, h)
     return _fmix64(h)
@@ -199,7 +200,7 @@ def band_keys(signatures: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
     return _fmix64(acc ^ salt[None, :])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     """The signatures of one document.
 
@@ -279,8 +280,33 @@ def sign_many(
         [w.sentence_start for w in words_list], lengths, [len(sh) for sh in shingles_list],
         passage_words=passage_words, shingle_size=shingle_size,
     )
-    signatures = _signatures(shingles_list, windows_list, num_perm=num_perm, seed=seed, passage_threshold=passage_threshold)
+    signatures: list[Signature] = []
+    for start, end in _batches([len(sh) for sh in shingles_list], _BATCH_SHINGLES):
+        signatures += _signatures(shingles_list[start:end], windows_list[start:end], num_perm=num_perm, seed=seed,
+                                  passage_threshold=passage_threshold)
     return list(zip(shingles_list, signatures))
+
+
+# Shingles per permuted matrix (num_perm x this many uint32: 16 MB at 128 permutations): a
+# batch of long articles is signed in parts, so memory does not grow with their length.
+_BATCH_SHINGLES = 1 << 15
+
+
+def _batches(sizes: list[int], limit: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) ranges whose sizes add up to at most ``limit`` (at least one item each).
+
+    >>> _batches([3, 3, 3, 9, 1], 6)
+    [(0, 2), (2, 3), (3, 4), (4, 5)]
+    """
+    out, start, total = [], 0, 0
+    for k, size in enumerate(sizes):
+        if k > start and total + size > limit:
+            out.append((start, k))
+            start, total = k, 0
+        total += size
+    if start < len(sizes):
+        out.append((start, len(sizes)))
+    return out
 
 
 def _passage_windows_many(sentence_starts, word_counts, shingle_counts, *, passage_words: int, shingle_size: int) -> list[np.ndarray]:

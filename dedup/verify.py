@@ -53,7 +53,7 @@ _MAX_CONFLICT_CELLS = 36_000_000
 _MAX_REPEATS = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SharedPassage:
     """A run of words found in both texts.
 
@@ -72,7 +72,7 @@ class SharedPassage:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """Exact comparison of two documents, and the verdict.
 
