@@ -8,7 +8,7 @@ windows are small, a reprint that keeps a fraction of the wire story and pads it
 with its own text still shares whole windows with the original: candidates follow
 *containment*, not whole-document Jaccard.
 
-The grouping is one numpy sort over all keys; a bucket holding more than
+The grouping is a numpy sort of each band's keys in turn; a bucket holding more than
 ``max_bucket`` documents (boilerplate the cleaner missed, or a story reprinted
 hundreds of times) is linked as a star and a chain instead of all its pairs, which
 keeps every member connected while bounding the work.

@@ -20,9 +20,9 @@ from __future__ import annotations
 import gc
 import os
 import time
-from functools import partial
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterable, Sequence
 
 import numpy as np

@@ -316,7 +316,6 @@ def _passage_windows_many(sentence_starts, word_counts, shingle_counts, *, passa
     width = max(1, passage_words - shingle_size + 1)
     flags = np.concatenate(sentence_starts) if len(sentence_starts) else np.zeros(0, dtype=bool)
     offsets = np.concatenate(([0], np.cumsum(word_counts)))
-    flags = flags.copy()
     flags[offsets[:-1][word_counts > 0]] = True  # every document has a window at its start
     anchors = np.flatnonzero(flags)
     doc = np.searchsorted(offsets, anchors, side="right") - 1
