@@ -560,15 +560,7 @@ def check_match_to_dict(c: "CheckMatch") -> dict:
         "credits": list(c.credits),
         "origin": c.origin,
         "origin_reason": c.origin_reason,
-        "jaccard": _r(m.jaccard),
-        "containment_a_in_b": _r(m.containment_a_in_b),
-        "containment_b_in_a": _r(m.containment_b_in_a),
-        "shared_words": m.shared_words,
-        "quoted_shared_words": m.quoted_shared_words,
-        "copy_share_a": _r(m.copy_share_a),
-        "copy_share_b": _r(m.copy_share_b),
-        "longest_passage": m.longest_passage,
-        "conflicts": list(m.conflicts),
+        **_scores(m),
         "alignment": c.alignment.summary(),
     }
 
