@@ -68,6 +68,26 @@ _MONTHS = {m: i for i, m in enumerate(
 _REUTERS_DATE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})")
 
 
+def repository_state() -> str:
+    """The checked-out commit (short) and whether dedup/ has changes, for report headers (read-only)."""
+    import subprocess
+
+    import dedup
+
+    repo = Path(__file__).resolve().parents[1]
+    where = Path(dedup.__file__).resolve().parent
+    if where != repo / "dedup":
+        return f"(dedup imported from {where}, not from this checkout)"
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "dedup"], cwd=repo, capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return head + (" with uncommitted changes in dedup/" if dirty else "")
+
+
 def _tag(block: str, name: str) -> str:
     """Return the unescaped text of the first <name>...</name> in an SGML/XML block, or ''."""
     m = re.search(rf"<{name}\b[^>]*>(.*?)</{name}>", block, re.S)

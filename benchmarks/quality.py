@@ -536,24 +536,6 @@ def section_d(rep: Report, root: Path, *, limit: int | None) -> None:
     rep.add(f"dedup.scan / baseline wall time: {secs / base_secs:.2f}x. Skipped by dedup: {len(result.skipped)}.", "")
 
 
-def _git_head() -> str:
-    """Return the checked-out commit (short) and whether the working tree has changes, read-only."""
-    import subprocess
-
-    repo = Path(__file__).resolve().parents[1]
-    where = Path(dedup.__file__).resolve().parent
-    if where != repo / "dedup":
-        return f"(dedup imported from {where}, not from this checkout)"
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "dedup"], cwd=repo, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "an unknown commit"
-    return f"{head}" + (" with uncommitted changes in dedup/" if dirty else "")
-
-
 # --- main -------------------------------------------------------------------------------------------
 
 
@@ -583,7 +565,7 @@ def main(argv: list[str] | None = None) -> None:
     rep.add("# dedup quality benchmarks", "",
             f"Run {_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}, dedup {dedup.__version__}, Python "
             f"{platform.python_version()}, {platform.machine()}, default `Settings()`; sections {','.join(sections)}"
-            + (f", --limit {args.limit}" if args.limit else "") + f"; repository at {_git_head()}.", "",
+            + (f", --limit {args.limit}" if args.limit else "") + f"; repository at {corpora.repository_state()}.", "",
             "Settings: " + ", ".join(f"`{k}={v}`" for k, v in dedup.Settings().as_dict().items()) + ".", "")
     cache: dict = {}
     n = min(args.n, args.limit) if args.limit else args.n

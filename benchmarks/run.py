@@ -613,18 +613,6 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _git_head() -> str:
-    repo = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "dedup"], cwd=repo, capture_output=True,
-                               text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "an unknown commit"
-    return head + (" with uncommitted changes in dedup/" if dirty else "")
-
-
 def _sizes(text: str) -> list[int]:
     try:
         sizes = [int(float(s)) for s in text.split(",") if s.strip()]
@@ -690,7 +678,7 @@ def main(argv: list[str] | None = None) -> None:
     load_start = os.getloadavg()
     st = {"bench": {"started": _dt.datetime.now().isoformat(timespec="seconds"), "cpus": cpus,
                     "memory_gb": round(psutil.virtual_memory().total / 2**30, 1), "python": platform.python_version(),
-                    "machine": platform.machine(), "versions": _versions(), "git": _git_head(), "rounds": args.rounds,
+                    "machine": platform.machine(), "versions": _versions(), "git": corpora.repository_state(), "rounds": args.rounds,
                     "rounds_large": args.rounds_large, "max_memory_gb": round(max_memory / 2**30, 1),
                     "load_start": load_start, "notes": notes, "corpora": {}},
           "sections": [], "chosen": chosen, "started": started, "name": args.name}

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import stories
+from goldens import check_golden
 from dedup import report
 from dedup.check import check
 from dedup.errors import ConfigError
@@ -24,8 +25,6 @@ from dedup.index import Index, MemoryStore
 from dedup.ingest import Document, iter_documents
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGEN = os.environ.get("DEDUP_REGEN_GOLDEN") == "1"
 ORIGINAL = "000_8f553da63e8cdc0a.txt"
 REPRINT = "003_6e09906d83b566b2.txt"
 INDEXED = ["000_8f553da63e8cdc0a.txt", "001_1fb5d3839d0df120.txt", "002_489e9666a87cfd38.txt", "004_17f292914cf35654.txt"]
@@ -276,14 +275,6 @@ def _text(result) -> str:
     buffer = io.StringIO()
     report.render_check(result, buffer, color=False, width=120)
     return buffer.getvalue()
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if REGEN:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {name}; run with DEDUP_REGEN_GOLDEN=1 once"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; regenerate on purpose if intended"
 
 
 @pytest.fixture(scope="module")

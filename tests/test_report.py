@@ -15,10 +15,9 @@ import pytest
 from dedup.ingest import iter_documents
 from dedup.pipeline import diff, scan
 from dedup import report
+from goldens import check_golden
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGEN = os.environ.get("DEDUP_REGEN_GOLDEN") == "1"
 
 
 def _seed_diff():
@@ -34,14 +33,6 @@ def _text(render, result, width):
     buffer = io.StringIO()
     render(result, buffer, color=False, width=width)
     return buffer.getvalue()
-
-
-def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if REGEN:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {name}; run with DEDUP_REGEN_GOLDEN=1 once"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed; regenerate on purpose if intended"
 
 
 @pytest.mark.parametrize(
