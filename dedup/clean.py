@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -242,6 +243,97 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """A batch of bodies tokenised as :func:`analyse_many` does, as spans of code points.
+
+    What signing needs, without a Python string per word: the words are ``codes[starts[k]
+    : ends[k]]`` (cut at the same length as :func:`analyse` cuts them), and
+    ``sentence_start`` equals the :class:`Words` field.
+
+    Attributes:
+        codes: the code points of the batch's normalised bodies, one after another (uint32).
+        starts, ends: each word's span in ``codes``, in order, all bodies together.
+        sentence_start: whether each word begins a sentence (or a paragraph).
+        counts: the number of words of each body.
+    """
+
+    codes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    sentence_start: np.ndarray
+    counts: np.ndarray
+
+
+# Code point classes for spans_many, the character classes of _MARKED_TOKEN: word
+# characters run together; a CJK character is a word by itself; breaks (paragraph,
+# sentence end) and quotation marks are tokens that are not words.
+_OTHER, _WORD_CHAR, _CJK_WORD, _BREAK, _QUOTE = 0, 1, 2, 3, 4
+
+
+@lru_cache(maxsize=1)
+def _code_classes() -> np.ndarray:
+    """The class of every code point of the Basic Multilingual Plane, read off the
+    regexes themselves, so that the two tokenisers cannot disagree (once per process)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in _BMP_WORD.findall("".join(map(chr, range(0x10000))))]] = _WORD_CHAR
+    table[[ord(c) for c in _CJK_CHAR.findall("".join(map(chr, range(0x10000))))]] = _CJK_WORD
+    table[[ord(c) for c in "\n" + _SENTENCE_MARKS]] = _BREAK
+    table[[_OPEN_CODE, _CLOSE_CODE, ord(_TOGGLE)]] = _QUOTE
+    return table
+
+
+_BMP_WORD = re.compile(f"[^\\W_{_CJK}]")
+
+
+def _classes(codes: np.ndarray) -> np.ndarray:
+    """:func:`_code_classes` of each code point; those beyond the BMP (rare) one by one."""
+    classes = _code_classes()[np.minimum(codes, 0xFFFF)]
+    astral = np.flatnonzero(codes > 0xFFFF)
+    for c in np.unique(codes[astral]).tolist():
+        ch = chr(c)
+        kind = _CJK_WORD if _CJK_CHAR.match(ch) else _WORD_CHAR if _BMP_WORD.match(ch) else _OTHER
+        classes[astral[codes[astral] == c]] = kind
+    return classes
+
+
+def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
+    """Tokenise many bodies as :func:`analyse_many` does, into :class:`Spans`: the
+    character classes and runs are found by numpy over the code points, with no Python
+    object per word. Signing needs only this; comparing needs the words themselves.
+
+    >>> s = spans_many([["He said: Hi. Bye"], ["Two “words”."]])
+    >>> [''.join(map(chr, s.codes[a:b])) for a, b in zip(s.starts, s.ends)], s.counts.tolist()
+    (['he', 'said', 'hi', 'bye', 'two', 'words'], [4, 2])
+    >>> s.sentence_start.tolist()
+    [True, False, False, True, True, False]
+    """
+    # Each body opens with a paragraph break, as in analyse_many: every state resets.
+    # Quotation marks need no direction here: they split words and end no sentence.
+    pieces = ["\n" + normalize("\n".join(p.replace("\n", " ") for p in paragraphs)) for paragraphs in bodies]
+    codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _classes(codes)
+    word_char = classes == _WORD_CHAR
+    run_start = word_char.copy()  # the first character of each run of word characters
+    run_start[1:] &= ~word_char[:-1]
+    run_end = word_char.copy()  # the last one
+    run_end[:-1] &= ~word_char[1:]
+    tokens = np.flatnonzero(run_start | (classes > _WORD_CHAR))
+    kinds = classes[tokens]
+    is_word = kinds <= _CJK_WORD
+    starts = tokens[is_word]
+    ends = starts + 1
+    ends[kinds[is_word] == _WORD_CHAR] = np.flatnonzero(run_end) + 1
+    ends = np.minimum(ends, starts + _MAX_WORD)
+    # a sentence starts at the first word after a break (paragraph or sentence end)
+    breaks = np.cumsum(kinds == _BREAK)[is_word]
+    sentence_start = np.ones(len(starts), dtype=bool)
+    sentence_start[1:] = breaks[1:] != breaks[:-1]
+    bounds = np.cumsum([0] + [len(p) for p in pieces])
+    counts = np.diff(np.searchsorted(starts, bounds))
+    return Spans(codes, starts, ends, sentence_start, counts)
+
+
 # --- paragraphs --------------------------------------------------------------------------
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u3000]*\n")
@@ -263,36 +355,46 @@ def split_paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     out: list[str] = []
     for block in _BLANK_LINE.split(text):
-        lines = [line.rstrip() for line in block.split("\n") if line.strip()]
+        lines = [line.rstrip() for line in block.split("\n")]
+        lines = [line for line in lines if line]
         if not lines:
             continue
-        if _hard_wrapped(lines):
+        stripped = [line.lstrip() for line in lines]
+        # paragraphs come out with runs of white space as one space (lines not blank: never empty)
+        if _hard_wrapped(lines, stripped):
             current: list[str] = []
-            for line in lines:
-                if current and _INDENTED.match(line):
+            for line, bare in zip(lines, stripped):
+                if current and _indented(line):
                     out.append(" ".join(current))
                     current = []
-                current.append(line.strip())
+                current += bare.split()
             out.append(" ".join(current))
         else:
-            out.extend(line.strip() for line in lines)
-    return [p for p in (" ".join(p.split()) for p in out) if p]
+            out += [" ".join(line.split()) for line in stripped]
+    return out
 
 
-def _hard_wrapped(lines: list[str]) -> bool:
+def _indented(line: str) -> bool:
+    """Whether a line (not blank, no trailing space) starts with spaces or tabs, then
+    text: ``_INDENTED.match(line)`` without the regex engine."""
+    return line[0] in " \t" and not line.lstrip(" \t")[0].isspace()
+
+
+def _hard_wrapped(lines: list[str], stripped: list[str]) -> bool:
+    """Whether a block's lines (and the same lines stripped) look like wrapped prose."""
     if len(lines) < 2:
         return False
-    if any(len(line.strip()) > 100 for line in lines[:-1]):
+    if any(len(line) > 100 for line in stripped[:-1]):
         return False
     wraps = breaks = 0
-    for line, nxt in zip(lines, lines[1:]):
-        stripped, following = line.strip(), nxt.strip()
-        if _INDENTED.match(nxt):
+    for k in range(len(lines) - 1):
+        if _indented(lines[k + 1]):
             continue  # an indented line opens a paragraph: says nothing about wrapping
         breaks += 1
-        if stripped == following:
+        line, following = stripped[k], stripped[k + 1]
+        if line == following:
             return False
-        if 30 <= len(stripped) <= 100 and (not stripped.endswith(_TERMINAL) or following[:1].islower()):
+        if 30 <= len(line) and (not line.endswith(_TERMINAL) or following[:1].islower()):
             wraps += 1
     return wraps > 0 and wraps * 2 >= breaks
 
@@ -326,6 +428,8 @@ _RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("ad", re.compile(r"^\W*(advertisement|advertising|sponsored( content)?|promoted|ad|ads by \w+|book now|shop now|learn more|call\s*:.*)\W*$", re.I)),
     ("byline", re.compile(r"^\W*by\s+\W*[A-Z\[]", re.I)),
 )
+_MEDIUM_RULES = tuple(r for r in _RULES if r[0] not in ("comment", "ad", "byline", "prompt"))
+_LONG_RULES = tuple(r for r in _MEDIUM_RULES if r[0] != "related")
 _DATE = re.compile(
     r"\b(\d{4}-\d{2}-\d{2})\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+\d{1,2},?\s+\d{4}\b|\b\d{1,2}\s+(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?,?\s+\d{4}\b",
     re.I,
@@ -338,9 +442,20 @@ _BULLET = re.compile(r"^[•·▪►■●◦*\-]\s")
 # Literals without which a rule cannot match: a substring test is much cheaper than an
 # unanchored case-insensitive search. ``low`` is the paragraph lower-cased, or None when
 # it is not ASCII (Unicode case folding is then left to the regex).
+_CAPTION_WORDS = ("photo", "picture", "image", "credit", "illustration", "video")
+_CAPTION_BRACKETS = ("(photo", "(file photo", "(getty images", "(epa")
+_PROMPT_WORDS = (
+    "newsletter", "sign", "subscri", "register", "log", "forgot", "create an account", "follow us", "share ",
+    "download ", "cookie", "privacy policy", "terms of ", "accessibility links", "skip to ",
+)
 _MAY_MATCH = {
-    "caption": lambda p, low: ":" in p or "(" in p or "/" in p,
-    "copyright": lambda p, low: low is None or "(" in p or "copyright" in low or "all rights reserved" in low,
+    "caption": lambda p, low: ":" in p or "(" in p or "/" in p if low is None else (
+        "/" in p
+        or (":" in p and any(w in low for w in _CAPTION_WORDS))
+        or ("(" in p and any(w in low for w in _CAPTION_BRACKETS))
+    ),
+    "copyright": lambda p, low: low is None or "(c)" in low or "copyright" in low or "all rights reserved" in low,
+    "prompt": lambda p, low: low is None or any(w in low for w in _PROMPT_WORDS),
 }
 _END_KINDS = frozenset({"copyright", "comment", "source"})
 _PLAIN_SHORT = frozenset({"nav", "date", "dateline"})
@@ -538,11 +653,9 @@ def _classify(paragraph: str, n: int, previous: str | None, following: str | Non
     if n > _LONG_PROSE:
         return "body"
     low = paragraph.lower() if paragraph.isascii() else None
-    for kind, pattern in _RULES:
-        if kind in ("comment", "ad", "byline", "prompt") and n > 12:
-            continue  # these rules describe short lines; long prose that mentions "register" is body
-        if kind == "related" and n > 30:
-            continue
+    # the comment, ad, byline and prompt rules describe short lines (long prose that
+    # mentions "register" is body); related links are no longer than 30 words
+    for kind, pattern in _RULES if n <= 12 else _MEDIUM_RULES if n <= 30 else _LONG_RULES:
         may_match = _MAY_MATCH.get(kind)
         if may_match is not None and not may_match(paragraph, low):
             continue

@@ -23,18 +23,18 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
-from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_many, clean, template_candidates
+from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_many, clean, spans_many, template_candidates
 from .cluster import Cluster, build_clusters
 from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
 from .settings import Settings
-from .sign import Signature, sign_many
+from .sign import Signature, shingle_hashes, sign_spans, word_hashes
 from .verify import Match, compare_words
 
 
@@ -45,7 +45,9 @@ class Prepared:
     Attributes:
         document: the input record.
         cleaned: paragraphs with their kinds, credits, date and headline.
-        shingles: the body's shingle hashes (uint64), in word order.
+        shingles: the body's shingle hashes (uint64), in word order, or None where an
+            engine leaves them out (a scan keeps them only while a pair needs them:
+            :func:`verify` computes them again from the words).
         signature: MinHash and passage LSH keys.
         word_count: words in the body.
         words: the body as normalised words (:class:`~dedup.clean.Words`); engines that
@@ -55,7 +57,7 @@ class Prepared:
 
     document: Document
     cleaned: Cleaned
-    shingles: np.ndarray
+    shingles: np.ndarray | None
     signature: Signature
     word_count: int
     _words: Words | None = field(default=None, repr=False, compare=False)
@@ -72,14 +74,17 @@ class Prepared:
         """Whether the words are at hand (else :attr:`words` computes them)."""
         return self._words is not None
 
-    def keep_words(self, words: Words) -> None:
-        """Cache words computed elsewhere (a batch :func:`~dedup.clean.analyse_many`)."""
+    def keep_words(self, words: Words, shingles: np.ndarray | None = None) -> None:
+        """Cache words (and shingles) computed elsewhere (a batch :func:`~dedup.clean.analyse_many`)."""
         object.__setattr__(self, "_words", words)
+        if shingles is not None:
+            object.__setattr__(self, "shingles", shingles)
 
     def forget_words(self) -> None:
-        """Drop the cached words (the largest part of a prepared document); they are
-        computed again if asked for. A scan keeps them only while a pair needs them."""
+        """Drop the cached words and shingles (the largest part of a prepared document);
+        they are computed again if asked for. A scan keeps them only while a pair needs them."""
         object.__setattr__(self, "_words", None)
+        object.__setattr__(self, "shingles", None)
 
     @property
     def doc_id(self) -> str:
@@ -131,22 +136,31 @@ def prepare_many(
 ) -> list[Prepared]:
     """:func:`prepare` for a batch: the same result, with the signing vectorised over the batch."""
     cleaned = [clean(d.text, template_lines=template_lines) for d in documents]
-    words = analyse_many([c.body for c in cleaned])
-    signed = sign_many(
-        words, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+    # Spans, not words: signing needs no Python string per word (words are computed
+    # again, on first use, only for the documents a comparison needs).
+    spans = spans_many([c.body for c in cleaned])
+    signed = sign_spans(
+        spans, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
         passage_words=passage_words, passage_threshold=passage_threshold,
     )
-    return [Prepared(d, c, sh, sig, len(w), w) for d, c, w, (sh, sig) in zip(documents, cleaned, words, signed)]
+    return [Prepared(d, c, sh, sig, n) for d, c, n, (sh, sig) in zip(documents, cleaned, spans.counts.tolist(), signed)]
 
 
 def verify(a: Prepared, b: Prepared, settings: Settings) -> Match:
     """Compare two prepared documents exactly (see :mod:`dedup.verify`)."""
     return compare_words(
-        a.doc_id, a.words, a.shingles, b.doc_id, b.words, b.shingles,
+        a.doc_id, a.words, _shingles(a, settings), b.doc_id, b.words, _shingles(b, settings),
         shingle_size=settings.shingle_size, min_run_words=settings.min_run_words,
         partial_min_words=settings.partial_min_words, reprint_threshold=settings.reprint_threshold,
         duplicate_threshold=settings.duplicate_threshold,
     )
+
+
+def _shingles(p: Prepared, settings: Settings) -> np.ndarray:
+    """A prepared document's shingle hashes, computed again (and kept) if it was shipped without them."""
+    if p.shingles is None:
+        p.keep_words(p.words, shingle_hashes(word_hashes(p.words.words), shingle_size=settings.shingle_size))
+    return p.shingles
 
 
 @dataclass(frozen=True)
@@ -227,27 +241,25 @@ def scan(
     timings["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    chunks = [unique[i : i + _CHUNK] for i in range(0, len(unique), _CHUNK)]
-    with _Pool(workers if len(chunks) > 1 else 1) as pool:
+    spans = [(i, min(i + _CHUNK, len(unique))) for i in range(0, len(unique), _CHUNK)]
+    # Forked workers inherit the documents: tasks are (start, end) ranges, nothing is pickled.
+    with _Pool(workers if len(spans) > 1 else 1, shared=(unique, settings)) as pool:
         counts: Counter[str] = Counter()
-        for chunk_counts in pool.map(_template_counts, chunks, [settings.template_max_words] * len(chunks)):
-            counts.update(chunk_counts)
+        for keys in pool.map(_template_keys, spans):
+            counts.update(keys)
         templates = frozenset(k for k, n in counts.items() if n >= settings.template_min_docs)
         del counts  # every short line of the corpus: large, and not needed again
         timings["templates"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         prepared: list[Prepared] = []
-        done = 0
         packed = pool.workers > 1
-        for chunk, parts in zip(chunks, pool.map(_prepare_chunk, chunks, [settings] * len(chunks), [templates] * len(chunks), [packed] * len(chunks))):
-            for d, part in zip(chunk, parts):
-                c, sh, sig, n = _unpack(part) if packed else part
+        for (start, end), part in zip(spans, pool.map(_prepare_chunk, spans, [templates] * len(spans), [packed] * len(spans))):
+            for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part, packed)):
                 if n == 0:
                     skip(Skipped(d.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
                 else:
-                    prepared.append(Prepared(d, c, sh, sig, n))
-            done += len(chunk)
-            report("prepare", done, len(unique))
+                    prepared.append(Prepared(d, cleaned, None, signature, n))
+            report("prepare", end, len(unique))
     timings["clean+sign"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -326,41 +338,62 @@ def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Match
 _CHUNK = 256  # documents per batch: big enough to amortise numpy calls, small for memory (~30 MB)
 
 
-def _template_counts(documents: Sequence[Document], template_max_words: int) -> Counter:
-    """Count, per short-line key, the documents of a chunk holding it (one engine task)."""
-    counts: Counter[str] = Counter()
-    for d in documents:
-        counts.update(template_candidates(d.text, template_max_words=template_max_words))
-    return counts
+def _template_keys(shared: tuple, span: tuple[int, int]) -> list[str]:
+    """One task: the short-line keys of a range of documents, each document's once.
 
-
-def _prepare_chunk(documents: Sequence[Document], settings: Settings, templates: frozenset[str], packed: bool):
-    """Prepare a chunk; return it without the documents (the caller has them) and without
-    the words: as numpy unicode arrays they are most of a prepared document's memory (and
-    of the payload from a worker process), and only candidates need them again.
-
-    ``packed`` (from a worker process): as plain tuples, which the parent unpickles and
-    builds into objects two to three times faster than pickled dataclasses.
+    A flat list, not a Counter: the caller counts a list in C (``Counter.update`` of an
+    iterable), where merging Counters would loop in Python over every key.
     """
+    documents, settings = shared
+    keys: list[str] = []
+    for d in documents[span[0] : span[1]]:
+        keys += template_candidates(d.text, template_max_words=settings.template_max_words)
+    return keys
+
+
+def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[str], packed: bool) -> tuple:
+    """One task: prepare a range of documents; return what the scan keeps of them.
+
+    Without the documents (the caller has them), the words and the shingles: they are
+    most of a prepared document's memory and of the payload from a worker, and only
+    candidates need them again. The arrays of the range are returned as one array each
+    (the caller slices them): a numpy array costs microseconds to pickle and unpickle
+    whatever its size. ``packed`` (for a worker process): the cleaned documents as plain
+    tuples, which the caller unpickles and builds two to three times faster than
+    pickled dataclasses.
+    """
+    documents, settings = shared
     prepared = prepare_many(
-        documents, template_lines=templates, shingle_size=settings.shingle_size, num_perm=settings.num_perm,
-        seed=settings.seed, passage_words=settings.passage_words, passage_threshold=settings.passage_threshold,
+        documents[span[0] : span[1]], template_lines=templates, shingle_size=settings.shingle_size,
+        num_perm=settings.num_perm, seed=settings.seed, passage_words=settings.passage_words,
+        passage_threshold=settings.passage_threshold,
     )
-    if not packed:
-        return [(p.cleaned, p.shingles, p.signature, p.word_count) for p in prepared]
-    return [
-        (tuple(q.text for q in p.cleaned.paragraphs), tuple(q.kind for q in p.cleaned.paragraphs), p.cleaned.credits,
-         p.cleaned.published, p.cleaned.headline, p.shingles, p.signature.minhash, p.signature.windows,
-         p.signature.band_keys, p.word_count)
-        for p in prepared
-    ]
+    if packed:
+        cleaned = [
+            (tuple(q.text for q in p.cleaned.paragraphs), tuple(q.kind for q in p.cleaned.paragraphs),
+             p.cleaned.credits, p.cleaned.published, p.cleaned.headline)
+            for p in prepared
+        ]
+    else:
+        cleaned = [p.cleaned for p in prepared]
+    signatures = [p.signature for p in prepared]
+    return (
+        cleaned, [p.word_count for p in prepared], [len(g.windows) for g in signatures],
+        np.stack([g.minhash for g in signatures]), np.concatenate([g.windows for g in signatures]),
+        np.concatenate([g.band_keys for g in signatures]),
+    )
 
 
-def _unpack(part: tuple) -> tuple[Cleaned, np.ndarray, Signature, int]:
-    """The objects of one packed prepared document (see :func:`_prepare_chunk`)."""
-    texts, kinds, credits, published, headline, shingles, minhash, windows, band_keys, word_count = part
-    cleaned = Cleaned(tuple(map(Paragraph, texts, kinds)), credits, published, headline)
-    return cleaned, shingles, Signature(minhash, windows, band_keys), word_count
+def _unpack(part: tuple, packed: bool) -> Iterator[tuple[Cleaned, Signature, int]]:
+    """The (cleaned, signature, word count) of each document of a :func:`_prepare_chunk` result."""
+    cleaned, word_counts, window_counts, minhashes, windows, band_keys = part
+    end = np.cumsum(window_counts).tolist()
+    for k, (c, n) in enumerate(zip(cleaned, word_counts)):
+        if packed:
+            texts, kinds, credits, published, headline = c
+            c = Cleaned(tuple(map(Paragraph, texts, kinds)), credits, published, headline)
+        start = end[k] - window_counts[k]
+        yield c, Signature(minhashes[k], windows[start : end[k]], band_keys[start : end[k]]), n
 
 
 def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: list, on_progress=None) -> list[Match]:
@@ -376,10 +409,14 @@ def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: l
         last_pair[i] = last_pair[j] = k
     for block in range(0, len(pair_list), _CHUNK):
         need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
-        for x, words in zip(need, analyse_many([prepared[x].cleaned.body for x in need])):
+        analysed = analyse_many([prepared[x].cleaned.body for x in need])
+        hashes = word_hashes(np.concatenate([w.words for w in analysed])) if need else None
+        end = np.cumsum([len(w) for w in analysed]).tolist()
+        for k, (x, words) in enumerate(zip(need, analysed)):
+            shingles = shingle_hashes(hashes[end[k] - len(words) : end[k]], shingle_size=settings.shingle_size)
             if last_pair[x] >= block + _CHUNK:  # needed after this block: a copy of its own, so
                 words = Words(*(a.copy() for a in (words.words, words.paragraph, words.quoted, words.sentence_start)))
-            prepared[x].keep_words(words)  # that the batch's arrays are freed with the block
+            prepared[x].keep_words(words, shingles)  # that the batch's arrays are freed with the block
         for k in range(block, min(block + _CHUNK, len(pair_list))):
             i, j = pair_list[k]
             a, b = prepared[i], prepared[j]

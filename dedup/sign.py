@@ -36,7 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .clean import Words
+from .clean import Spans, Words
 from .settings import lsh_params
 
 _U64 = np.uint64
@@ -94,6 +94,36 @@ def word_hashes(words: np.ndarray) -> np.ndarray:
         # padding code points are 0 and must not change the hash (arrays differ in width)
         h = np.where(column != 0, h * _WORD_BASE + column, h)
     return _fmix64(h)
+
+
+def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return :func:`word_hashes` of the words ``codes[starts[k]:ends[k]]`` (code points),
+    without building the words: each code point is weighted by the base's power for its
+    place from the word's end, and each word's weights are summed (``np.add.reduceat``).
+
+    >>> codes = np.frombuffer("peace treaty".encode("utf-32-le"), dtype=np.uint32)
+    >>> bool((span_hashes(codes, np.array([0, 6]), np.array([5, 12])) == word_hashes(np.array(["peace", "treaty"]))).all())
+    True
+    """
+    if len(starts) == 0:
+        return np.zeros(0, dtype=_U64)
+    lengths = ends - starts
+    offsets = np.cumsum(lengths) - lengths  # where each word's code points start, once gathered
+    place = np.arange(int(offsets[-1] + lengths[-1]))
+    index = np.repeat(starts - offsets, lengths) + place
+    power = np.repeat(offsets + lengths - 1, lengths) - place  # code points after this one in its word
+    weighted = codes[index].astype(_U64) * _powers(max(64, int(lengths.max())))[power]
+    return _fmix64(np.add.reduceat(weighted, offsets))
+
+
+@lru_cache(maxsize=4)
+def _powers(n: int) -> np.ndarray:
+    """_WORD_BASE ** k mod 2^64 for k < n (the polynomial of :func:`word_hashes`)."""
+    out, p = [], 1
+    for _ in range(n):
+        out.append(p)
+        p = p * int(_WORD_BASE) % (1 << 64)
+    return np.array(out, dtype=_U64)
 
 
 def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarray:
@@ -266,8 +296,41 @@ def sign_many(
     if not words_list:
         return []
     lengths = np.array([len(w) for w in words_list], dtype=np.int64)
+    hashes = word_hashes(np.concatenate([w.words for w in words_list])) if lengths.sum() else np.zeros(0, dtype=_U64)
+    return _sign_hashed(
+        hashes, np.concatenate([w.sentence_start for w in words_list]), lengths, shingle_size=shingle_size,
+        num_perm=num_perm, seed=seed, passage_words=passage_words, passage_threshold=passage_threshold,
+    )
+
+
+def sign_spans(
+    spans: Spans,
+    *,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    passage_words: int = 30,
+    passage_threshold: float = 0.5,
+) -> list[tuple[np.ndarray, Signature]]:
+    """:func:`sign_many` of a batch tokenised by :func:`dedup.clean.spans_many`: the same
+    bits, with the words hashed straight from their code points (:func:`span_hashes`).
+
+    >>> from dedup.clean import spans_many
+    >>> [(len(sh), s.band_keys.shape[0]) for sh, s in sign_spans(spans_many([["One two three four five six."], ["Ten."]]))]
+    [(2, 1), (1, 1)]
+    """
+    if not len(spans.counts):
+        return []
+    return _sign_hashed(
+        span_hashes(spans.codes, spans.starts, spans.ends), spans.sentence_start, spans.counts,
+        shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
+        passage_threshold=passage_threshold,
+    )
+
+
+def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
+    """Shingles and signatures of a batch from its word hashes (all documents one after another)."""
     offsets = np.concatenate(([0], np.cumsum(lengths)))
-    hashes = word_hashes(np.concatenate([w.words for w in words_list])) if offsets[-1] else np.zeros(0, dtype=_U64)
     every = shingle_hashes(hashes, shingle_size=shingle_size) if offsets[-1] >= shingle_size else np.zeros(0, dtype=_U64)
     shingles_list = []
     for d, n in enumerate(lengths.tolist()):
@@ -277,7 +340,7 @@ def sign_many(
         else:  # shorter than one shingle: one shingle of all its words (or none)
             shingles_list.append(shingle_hashes(hashes[start : start + n], shingle_size=shingle_size))
     windows_list = _passage_windows_many(
-        [w.sentence_start for w in words_list], lengths, [len(sh) for sh in shingles_list],
+        sentence_start, lengths, [len(sh) for sh in shingles_list],
         passage_words=passage_words, shingle_size=shingle_size,
     )
     signatures: list[Signature] = []
@@ -309,12 +372,13 @@ def _batches(sizes: list[int], limit: int) -> list[tuple[int, int]]:
     return out
 
 
-def _passage_windows_many(sentence_starts, word_counts, shingle_counts, *, passage_words: int, shingle_size: int) -> list[np.ndarray]:
-    """:func:`passage_windows` of many documents in one pass over the batch (same windows)."""
+def _passage_windows_many(sentence_start, word_counts, shingle_counts, *, passage_words: int, shingle_size: int) -> list[np.ndarray]:
+    """:func:`passage_windows` of many documents in one pass over the batch (same windows);
+    ``sentence_start`` is the flags of all their words, one document after another."""
     shingle_counts = np.asarray(shingle_counts, dtype=np.int64)
     word_counts = np.asarray(word_counts, dtype=np.int64)
     width = max(1, passage_words - shingle_size + 1)
-    flags = np.concatenate(sentence_starts) if len(sentence_starts) else np.zeros(0, dtype=bool)
+    flags = np.array(sentence_start, dtype=bool)  # a copy: flags are added below
     offsets = np.concatenate(([0], np.cumsum(word_counts)))
     flags[offsets[:-1][word_counts > 0]] = True  # every document has a window at its start
     anchors = np.flatnonzero(flags)

@@ -3,6 +3,7 @@
 import importlib
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
@@ -125,7 +126,9 @@ def test_lsh_params_match_datasketch():
 _clean_module = importlib.import_module("dedup.clean")
 _PIECES = ["Photo: AP", "(c) 2019", "Copyright Reuters", "ALL RIGHTS RESERVED", "Jan 5, 2019", "5 March 2020",
            "2020-01-02", "By Reuters", "MOSCOW (Reuters) -", "Subscribe now", "Read more:", "İstanbul", "©", "/ REUTERS",
-           "He said \"we will win\" today.", "«Мы готовы»", "日本と", "U.S.", "1,500", "word", " ", "\n", "\n\n", ".", "\x0b", "\x1c"]
+           "He said \"we will win\" today.", "«Мы готовы»", "日本と", "U.S.", "1,500", "word", " ", "\n", "\n\n", ".", "\x0b", "\x1c",
+           "Sign-up", "LOG IN", "Cookies", "share this", "Photograph:", "Pictured :", "(File Photo)", "(Getty Images)",
+           "/ EPA", "(C) ", "Video:", "terms of use", "\u212a", "\u017f"]
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
 
@@ -138,6 +141,29 @@ def test_analyse_many_equals_analyse_one_by_one(bodies):
     for alone, batched in zip([analyse(b) for b in bodies], analyse_many(bodies), strict=True):
         for field in ("words", "paragraph", "quoted", "sentence_start"):
             assert getattr(alone, field).tolist() == getattr(batched, field).tolist()
+
+
+_UNUSUAL = ["\ud800", "\U00020000", "\U0001d400x", "\U0001f600", "x" * 50, "a_b", "ǅ", "。", "！", "«", "”", "'s", "١٣", "\u3000"]
+_any_text = st.one_of(_texts, st.text(max_size=60), st.lists(st.sampled_from(_PIECES + _UNUSUAL), max_size=30).map("".join))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_any_text, max_size=4), max_size=6))
+def test_spans_give_the_words_and_hashes_of_analyse(bodies):
+    from dedup.clean import analyse_many, spans_many
+    from dedup.sign import sign_many, sign_spans, span_hashes, word_hashes
+
+    spans = spans_many(bodies)
+    analysed = analyse_many(bodies)
+    assert spans.counts.tolist() == [len(w) for w in analysed]
+    words = [w for a in analysed for w in a.words.tolist()]
+    assert ["".join(map(chr, spans.codes[a:b])) for a, b in zip(spans.starts, spans.ends)] == words
+    assert spans.sentence_start.tolist() == [s for a in analysed for s in a.sentence_start.tolist()]
+    if words:
+        assert span_hashes(spans.codes, spans.starts, spans.ends).tolist() == word_hashes(np.array(words)).tolist()
+    for (sh, sig), (sh2, sig2) in zip(sign_spans(spans), sign_many(analysed), strict=True):
+        assert sh.tolist() == sh2.tolist() and sig.minhash.tolist() == sig2.minhash.tolist()
+        assert sig.windows.tolist() == sig2.windows.tolist() and sig.band_keys.tolist() == sig2.band_keys.tolist()
 
 
 @hsettings(max_examples=300, deadline=None)
