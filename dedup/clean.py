@@ -100,9 +100,9 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _WORD = f"[{_CJK}]|[^\\W_{_CJK}]+"
 _WORD_TOKEN = re.compile(_WORD)
-# One pass yields words and the marks analyse() needs: paragraph breaks (newline),
-# quotation marks and sentence ends (marks and CJK characters in one class: the
-# fewer the branches, the faster the scan).
+# The tokens analyse() needs, as a regex (the definition; _scan finds the same tokens
+# with numpy): words, and the marks: paragraph breaks (newline), quotation marks and
+# sentence ends.
 _SENTENCE_MARKS = ".!?。！？"
 _MARKED_TOKEN = re.compile(f'[^\\W_{_CJK}]+|[\\n"\u201c\u201d{_SENTENCE_MARKS}{_CJK}]')
 _MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evidence
@@ -117,12 +117,6 @@ _MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evide
 _QUOTE_MARK = re.compile('"')
 _OPEN, _CLOSE, _TOGGLE = "\u201c", "\u201d", '"'
 _PARA_CODE, _OPEN_CODE, _CLOSE_CODE = 10, ord(_OPEN), ord(_CLOSE)
-# Token kind by first code point (words never start with a mark): 1 paragraph break,
-# 2 quotation mark, 3 sentence end. Code points past the table are words.
-_MARK_KIND = np.zeros(0x10000, dtype=np.uint8)
-_MARK_KIND[_PARA_CODE] = 1
-_MARK_KIND[[ord(c) for c in (_OPEN, _CLOSE, _TOGGLE)]] = 2
-_MARK_KIND[[ord(c) for c in _SENTENCE_MARKS]] = 3
 _BEFORE_OPEN = set(" \t\n([{/—–-")
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}/—–-")
 
@@ -208,39 +202,37 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
     >>> [len(w) for w in analyse_many([["One two."], [], ["Three."]])]
     [2, 0, 1]
     """
-    parts: list[str] = []
-    starts = []
-    for paragraphs in bodies:
-        body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
-        if '"' in body:
-            body = _QUOTE_MARK.sub(_quote_direction, body)
-        starts.append(len(parts))
-        parts.append("\n")  # each body opens with a paragraph break: every state resets
-        parts += _MARKED_TOKEN.findall(body)
-    if not parts:
+    if not bodies:
         return []
-    if max(map(len, parts)) > _MAX_WORD:  # cut before numpy sizes every row for the longest token
-        parts = [p[:_MAX_WORD] for p in parts]
-    arr = np.array(parts)
-    first = arr.view(np.uint32)[:: arr.dtype.itemsize // 4]
-    kind = _MARK_KIND[np.minimum(first, 0xFFFF)]
-    is_para = kind == 1
-    is_word = kind == 0
-    quoted = _quote_state(first, is_para | (kind == 2))[is_word]
-    opening = np.asarray(starts, dtype=np.int64)
-    doc = np.repeat(np.arange(len(starts)), np.diff(np.append(opening, len(parts))))
-    paragraphs_seen = np.cumsum(is_para)
+    scan = _scan(bodies, directed_quotes=True)
+    codes, tokens, kinds, is_word = scan.codes, scan.tokens, scan.kinds, scan.is_word
+    first = codes[tokens]
+    is_para = first == _PARA_CODE
+    quoted = _quote_state(first, is_para | (kinds == _QUOTE))[is_word]
     # paragraph index within its own body: breaks counted since the body's opening one
+    opening = np.searchsorted(tokens, scan.bounds[:-1])
+    doc = np.searchsorted(scan.bounds, tokens, side="right") - 1
+    paragraphs_seen = np.cumsum(is_para)
     paragraph = (paragraphs_seen - paragraphs_seen[opening][doc])[is_word].astype(np.int32)
-    breaks = np.cumsum(is_para | (kind == 3))[is_word]
-    start = np.ones(len(breaks), dtype=bool)
-    start[1:] = breaks[1:] != breaks[:-1]
-    words = arr[is_word]
-    cuts = np.concatenate(([0], np.cumsum(np.bincount(doc[is_word], minlength=len(starts))))).tolist()
+    words = _strings(codes, scan.starts, scan.ends)
+    cuts = np.concatenate(([0], np.cumsum(scan.counts))).tolist()
     return [
-        Words(words[i:j], paragraph[i:j], quoted[i:j], start[i:j])
+        Words(words[i:j], paragraph[i:j], quoted[i:j], scan.sentence_start[i:j])
         for i, j in zip(cuts, cuts[1:])
     ]
+
+
+def _strings(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The numpy unicode array of the words ``codes[starts[k]:ends[k]]``, built from the
+    code points directly (a row of code points per word, padded with zeros)."""
+    lengths = ends - starts
+    width = int(lengths.max()) if len(lengths) else 1
+    matrix = np.zeros((len(starts), width), dtype=np.uint32)
+    offsets = np.cumsum(lengths) - lengths
+    place = np.arange(int(lengths.sum()))
+    column = place - np.repeat(offsets, lengths)
+    matrix[np.repeat(np.arange(len(starts)), lengths), column] = codes[np.repeat(starts, lengths) + column]
+    return matrix.view(f"<U{width}").reshape(len(starts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,20 +289,34 @@ def _classes(codes: np.ndarray) -> np.ndarray:
     return classes
 
 
-def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
-    """Tokenise many bodies as :func:`analyse_many` does, into :class:`Spans`: the
-    character classes and runs are found by numpy over the code points, with no Python
-    object per word. Signing needs only this; comparing needs the words themselves.
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One token scan of a batch of bodies (see :func:`_scan`)."""
 
-    >>> s = spans_many([["He said: Hi. Bye"], ["Two “words”."]])
-    >>> [''.join(map(chr, s.codes[a:b])) for a, b in zip(s.starts, s.ends)], s.counts.tolist()
-    (['he', 'said', 'hi', 'bye', 'two', 'words'], [4, 2])
-    >>> s.sentence_start.tolist()
-    [True, False, False, True, True, False]
+    codes: np.ndarray  # the code points of the bodies, each opened by a paragraph break
+    bounds: np.ndarray  # where each body starts in codes, and the end
+    tokens: np.ndarray  # where each token starts: words, breaks, quotation marks
+    kinds: np.ndarray  # each token's class
+    is_word: np.ndarray  # which tokens are words
+    starts: np.ndarray  # each word's span in codes (cut at _MAX_WORD)
+    ends: np.ndarray
+    sentence_start: np.ndarray  # whether each word begins a sentence (or a paragraph)
+    counts: np.ndarray  # words per body
+
+
+def _scan(bodies: Sequence[Iterable[str]], *, directed_quotes: bool) -> _Scan:
+    """Normalise and tokenise a batch of bodies as ``_MARKED_TOKEN.findall`` would, but
+    with numpy over the code points: character classes, then runs of word characters.
+
+    ``directed_quotes``: give each quotation mark its direction first (:func:`analyse`
+    needs it for the quoted flags; words and sentences do not depend on it).
     """
-    # Each body opens with a paragraph break, as in analyse_many: every state resets.
-    # Quotation marks need no direction here: they split words and end no sentence.
-    pieces = ["\n" + normalize("\n".join(p.replace("\n", " ") for p in paragraphs)) for paragraphs in bodies]
+    pieces = []
+    for paragraphs in bodies:
+        body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
+        if directed_quotes and '"' in body:
+            body = _QUOTE_MARK.sub(_quote_direction, body)
+        pieces.append("\n" + body)  # each body opens with a paragraph break: every state resets
     codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     classes = _classes(codes)
     word_char = classes == _WORD_CHAR
@@ -331,7 +337,21 @@ def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
     sentence_start[1:] = breaks[1:] != breaks[:-1]
     bounds = np.cumsum([0] + [len(p) for p in pieces])
     counts = np.diff(np.searchsorted(starts, bounds))
-    return Spans(codes, starts, ends, sentence_start, counts)
+    return _Scan(codes, bounds, tokens, kinds, is_word, starts, ends, sentence_start, counts)
+
+
+def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
+    """Tokenise many bodies as :func:`analyse_many` does, into :class:`Spans`: what
+    signing needs, with no Python object per word (comparing needs the words themselves).
+
+    >>> s = spans_many([["He said: Hi. Bye"], ["Two “words”."]])
+    >>> [''.join(map(chr, s.codes[a:b])) for a, b in zip(s.starts, s.ends)], s.counts.tolist()
+    (['he', 'said', 'hi', 'bye', 'two', 'words'], [4, 2])
+    >>> s.sentence_start.tolist()
+    [True, False, False, True, True, False]
+    """
+    scan = _scan(bodies, directed_quotes=False)
+    return Spans(scan.codes, scan.starts, scan.ends, scan.sentence_start, scan.counts)
 
 
 # --- paragraphs --------------------------------------------------------------------------

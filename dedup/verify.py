@@ -150,8 +150,10 @@ def compare_words(
     ``a_shingles``/``b_shingles`` are the documents' shingle hashes
     (:func:`dedup.sign.shingle_hashes` with the same ``shingle_size``).
     """
-    ua, ub = np.unique(a_shingles), np.unique(b_shingles)
-    inter = int(np.intersect1d(ua, ub, assume_unique=True).size)
+    # Python sets: for a news article's few hundred shingles, several times faster than
+    # np.unique and np.intersect1d (whose per-call overhead dominates at this size)
+    ua, ub = set(a_shingles.tolist()), set(b_shingles.tolist())
+    inter = len(ua & ub)
     union = len(ua) + len(ub) - inter
     jaccard = inter / union if union else 0.0
     cont_ab = inter / len(ua) if len(ua) else 0.0
@@ -274,7 +276,9 @@ def _shared_runs(a: np.ndarray, b: np.ndarray, *, shingle_size: int) -> list[tup
     new_run = np.ones(total, dtype=bool)
     new_run[1:] = (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
     starts = np.flatnonzero(new_run)
-    lengths = np.diff(np.append(starts, total))
+    lengths = np.empty_like(starts)
+    lengths[:-1] = starts[1:] - starts[:-1]
+    lengths[-1] = total - starts[-1]
     a_start = i[starts]
     b_start = a_start - diag[starts]
     words = lengths + shingle_size - 1

@@ -133,6 +133,40 @@ _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
 
 
+_UNUSUAL = ["\ud800", "\U00020000", "\U0001d400x", "\U0001f600", "x" * 50, "a_b", "ǅ", "。", "！", "«", "”", "'s", "١٣", "\u3000"]
+_any_text = st.one_of(_texts, st.text(max_size=60), st.lists(st.sampled_from(_PIECES + _UNUSUAL), max_size=30).map("".join))
+
+
+def _analyse_by_regex(paragraphs):
+    """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body, then
+    the quotation, paragraph and sentence state of each word, token by token."""
+    body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
+    body = _clean_module._QUOTE_MARK.sub(_clean_module._quote_direction, body)
+    words, paragraph, quoted, start = [], [], [], []
+    para, inside, new_sentence = 0, False, True
+    for token in _clean_module._MARKED_TOKEN.findall(body):
+        if token == "\n":
+            para, inside, new_sentence = para + 1, False, True
+        elif token in ('"', "\u201c", "\u201d"):
+            inside = True if token == "\u201c" else False if token == "\u201d" else not inside
+        elif token in _clean_module._SENTENCE_MARKS:
+            new_sentence = True
+        else:
+            words.append(token[: _clean_module._MAX_WORD])
+            paragraph.append(para)
+            quoted.append(inside)
+            start.append(new_sentence)
+            new_sentence = False
+    return words, paragraph, quoted, start
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(_any_text, max_size=5))
+def test_analyse_finds_the_tokens_of_the_regex(paragraphs):
+    w = analyse(paragraphs)
+    assert (w.words.tolist(), w.paragraph.tolist(), w.quoted.tolist(), w.sentence_start.tolist()) == _analyse_by_regex(paragraphs)
+
+
 @hsettings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(_texts, max_size=4), max_size=6))
 def test_analyse_many_equals_analyse_one_by_one(bodies):
@@ -141,10 +175,6 @@ def test_analyse_many_equals_analyse_one_by_one(bodies):
     for alone, batched in zip([analyse(b) for b in bodies], analyse_many(bodies), strict=True):
         for field in ("words", "paragraph", "quoted", "sentence_start"):
             assert getattr(alone, field).tolist() == getattr(batched, field).tolist()
-
-
-_UNUSUAL = ["\ud800", "\U00020000", "\U0001d400x", "\U0001f600", "x" * 50, "a_b", "ǅ", "。", "！", "«", "”", "'s", "١٣", "\u3000"]
-_any_text = st.one_of(_texts, st.text(max_size=60), st.lists(st.sampled_from(_PIECES + _UNUSUAL), max_size=30).map("".join))
 
 
 @hsettings(max_examples=300, deadline=None)
