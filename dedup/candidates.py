@@ -28,31 +28,49 @@ import numpy as np
 DEFAULT_MAX_BUCKET = 200
 
 
-def candidate_pairs(band_keys: Sequence[np.ndarray], *, max_bucket: int = DEFAULT_MAX_BUCKET) -> np.ndarray:
+def candidate_pairs(band_keys: Sequence[np.ndarray], *, max_bucket: int = DEFAULT_MAX_BUCKET, workers: int = 1) -> np.ndarray:
     """Return the sorted unique (i, j), i < j, of documents sharing a band key.
 
     Args:
         band_keys: per document, its (windows, bands) array of uint64 keys; the
             position in the sequence is the document's index.
         max_bucket: buckets with more documents are linked as star + chain.
+        workers: threads grouping bands at once (numpy's sorts release the GIL).
     """
     windows = np.array([len(k) for k in band_keys], dtype=np.int64)
     if windows.sum() == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    matrix = np.concatenate(band_keys)
-    docs = np.repeat(np.arange(len(band_keys), dtype=np.int32), windows)
     # One band at a time: the keys of different bands are salted apart, so grouping each
     # band's column on its own finds the same buckets as grouping all keys at once, with
-    # the sort's working memory one band's worth instead of all of them.
-    pairs = [np.zeros((0, 2), dtype=np.int64)]
-    for band in range(matrix.shape[1]):
-        pairs += _band_pairs(matrix[:, band], docs, max_bucket)
-    allpairs = np.concatenate(pairs)
+    # the sort's working memory one band's worth instead of all of them. The columns are
+    # gathered as rows (contiguous, a part of the documents at a time: no second copy).
+    columns = np.empty((band_keys[0].shape[1], int(windows.sum())), dtype=np.uint64)
+    at = 0
+    for start in range(0, len(band_keys), _GATHER):
+        part = np.concatenate(band_keys[start : start + _GATHER])
+        columns[:, at : at + len(part)] = part.T
+        at += len(part)
+    docs = np.repeat(np.arange(len(band_keys), dtype=np.int32), windows)
+
+    def band(b: int) -> list[np.ndarray]:
+        return _band_pairs(columns[b], docs, max_bucket)
+
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            found = list(pool.map(band, range(len(columns))))
+    else:
+        found = [band(b) for b in range(len(columns))]
+    allpairs = np.concatenate([np.zeros((0, 2), dtype=np.int64)] + [p for pairs in found for p in pairs])
     if not len(allpairs):
         return np.zeros((0, 2), dtype=np.int64)
     n = np.int64(len(band_keys))
     code = np.unique(allpairs[:, 0] * n + allpairs[:, 1])
     return np.stack([code // n, code % n], axis=1)
+
+
+_GATHER = 4096  # documents' keys concatenated at a time while gathering the columns
 
 
 def _band_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> list[np.ndarray]:

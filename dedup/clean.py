@@ -600,7 +600,8 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     (['headline', 'byline', 'date', 'body'], ('Reuters',), '2019-09-05', 'Putin Rebuffs Abe')
     """
     raw = split_paragraphs(text)
-    sizes = [_word_count(p) for p in raw]
+    # split_paragraphs leaves single spaces between words: counting them is counting words
+    sizes = [p.count(" ") + 1 if p.isascii() else _word_count(p) for p in raw]
     kinds = [
         _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
         for i, p in enumerate(raw)

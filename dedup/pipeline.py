@@ -263,13 +263,14 @@ def scan(
     timings["clean+sign"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    pairs = candidate_pairs([p.signature.band_keys for p in prepared])
+    pairs = candidate_pairs([p.signature.band_keys for p in prepared], workers=_processes(workers))
     timings["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     pair_list = pairs.tolist()
     blocks = [pair_list[k : k + _CHUNK] for k in range(0, len(pair_list), _CHUNK)]
     matches: list[Match] = []
+    # One pool for verify and align: forked workers inherit the prepared documents.
     with _Pool(workers if len(blocks) > 1 else 1, shared=(prepared, settings)) as pool:
         if pool.workers == 1:
             matches = _verify_pairs(prepared, settings, pair_list, lambda k: report("verify", k, len(pair_list)))
@@ -279,23 +280,22 @@ def scan(
                 matches += found
                 done += len(block)
                 report("verify", done, len(pair_list))
-    matches.sort(key=lambda m: (m.a, m.b))
-    timings["verify"] = time.perf_counter() - t0
+        matches.sort(key=lambda m: (m.a, m.b))
+        timings["verify"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    clusters = build_clusters(
-        [p.doc_id for p in prepared], matches,
-        credits={p.doc_id: p.credits for p in prepared},
-        published={p.doc_id: p.published for p in prepared},
-        lengths={p.doc_id: p.word_count for p in prepared},
-    )
-    timings["cluster"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        clusters = build_clusters(
+            [p.doc_id for p in prepared], matches,
+            credits={p.doc_id: p.credits for p in prepared},
+            published={p.doc_id: p.published for p in prepared},
+            lengths={p.doc_id: p.word_count for p in prepared},
+        )
+        timings["cluster"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    by_index = {p.doc_id: i for i, p in enumerate(prepared)}
-    to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
-    align_blocks = [to_align[k : k + _ALIGN_CHUNK] for k in range(0, len(to_align), _ALIGN_CHUNK)]
-    with _Pool(workers if len(align_blocks) > 1 else 1, shared=(prepared, settings)) as pool:
+        t0 = time.perf_counter()
+        by_index = {p.doc_id: i for i, p in enumerate(prepared)}
+        to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
+        align_blocks = [to_align[k : k + _ALIGN_CHUNK] for k in range(0, len(to_align), _ALIGN_CHUNK)]
         aligned = [a for found in pool.map(_align_block, align_blocks) for a in found]
     alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
     timings["align"] = time.perf_counter() - t0
@@ -455,6 +455,11 @@ def _with_inherited(fn, *args):
     return fn(_SHARED, *args)
 
 
+def _processes(workers: int) -> int:
+    """The number of processes ``workers`` asks for (0: one per CPU)."""
+    return (os.cpu_count() or 1) if workers == 0 else workers
+
+
 class _Pool:
     """A process pool when ``workers`` != 1, else plain in-process ``map`` (same results, in order).
 
@@ -464,7 +469,7 @@ class _Pool:
     """
 
     def __init__(self, workers: int, shared: tuple | None = None) -> None:
-        self.workers = (os.cpu_count() or 1) if workers == 0 else workers
+        self.workers = _processes(workers)
         self._shared = shared
         self._executor = None
 

@@ -137,6 +137,14 @@ _UNUSUAL = ["\ud800", "\U00020000", "\U0001d400x", "\U0001f600", "x" * 50, "a_b"
 _any_text = st.one_of(_texts, st.text(max_size=60), st.lists(st.sampled_from(_PIECES + _UNUSUAL), max_size=30).map("".join))
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(_any_text)
+def test_paragraphs_have_single_spaces_between_words(text):
+    # clean() counts a paragraph's words by its spaces
+    for paragraph in split_paragraphs(text):
+        assert paragraph and paragraph == " ".join(paragraph.split())
+
+
 def _analyse_by_regex(paragraphs):
     """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body, then
     the quotation, paragraph and sentence state of each word, token by token."""
