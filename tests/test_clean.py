@@ -145,6 +145,14 @@ def test_paragraphs_have_single_spaces_between_words(text):
         assert paragraph and paragraph == " ".join(paragraph.split())
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\u00a0\u3000ab.", min_size=1, max_size=12))
+def test_indented_lines_by_their_definition(line):
+    line = line.rstrip()
+    if line:
+        assert _clean_module._indented(line) == bool(_clean_module._INDENTED.match(line))
+
+
 def _analyse_by_regex(paragraphs):
     """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body, then
     the quotation, paragraph and sentence state of each word, token by token."""
