@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, Iterable, Iterator, Sequence
@@ -245,16 +246,17 @@ def scan(
     # Forked workers inherit the documents: tasks are (start, end) ranges, nothing is pickled.
     with _Pool(workers if len(spans) > 1 else 1, shared=(unique, settings)) as pool:
         counts: Counter[str] = Counter()
-        for keys in pool.map(_template_keys, spans):
+        # Keying lines is quick: larger tasks than the chunks, so that handing them out costs little
+        wide = [(spans[k][0], spans[min(k + 3, len(spans) - 1)][1]) for k in range(0, len(spans), 4)]
+        for keys in pool.map(_template_keys, wide):
             counts.update(keys)
         templates = frozenset(k for k, n in counts.items() if n >= settings.template_min_docs)
         del counts  # every short line of the corpus: large, and not needed again
         timings["templates"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         prepared: list[Prepared] = []
-        packed = pool.workers > 1
-        for (start, end), part in zip(spans, pool.map(_prepare_chunk, spans, [templates] * len(spans), [packed] * len(spans))):
-            for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part, packed)):
+        for (start, end), part in zip(spans, pool.map(_prepare_chunk, spans, [templates] * len(spans))):
+            for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
                 if n == 0:
                     skip(Skipped(d.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
                 else:
@@ -353,16 +355,16 @@ def _template_keys(shared: tuple, span: tuple[int, int]) -> list[str]:
     return keys
 
 
-def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[str], packed: bool) -> tuple:
+def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[str]) -> tuple:
     """One task: prepare a range of documents; return what the scan keeps of them.
 
     Without the documents (the caller has them), the words and the shingles: they are
     most of a prepared document's memory and of the payload from a worker, and only
     candidates need them again. The arrays of the range are returned as one array each
     (the caller slices them): a numpy array costs microseconds to pickle and unpickle
-    whatever its size. ``packed`` (for a worker process): the cleaned documents as plain
-    tuples, which the caller unpickles and builds two to three times faster than
-    pickled dataclasses.
+    whatever its size. From a worker process, the cleaned documents come as plain tuples,
+    which the caller unpickles and builds two to three times faster than pickled
+    dataclasses (the first item says which).
     """
     documents, settings = shared
     prepared = prepare_many(
@@ -370,6 +372,7 @@ def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[st
         num_perm=settings.num_perm, seed=settings.seed, passage_words=settings.passage_words,
         passage_threshold=settings.passage_threshold,
     )
+    packed = _IN_WORKER
     if packed:
         cleaned = [
             (tuple(q.text for q in p.cleaned.paragraphs), tuple(q.kind for q in p.cleaned.paragraphs),
@@ -380,15 +383,15 @@ def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[st
         cleaned = [p.cleaned for p in prepared]
     signatures = [p.signature for p in prepared]
     return (
-        cleaned, [p.word_count for p in prepared], [len(g.windows) for g in signatures],
+        packed, cleaned, [p.word_count for p in prepared], [len(g.windows) for g in signatures],
         np.stack([g.minhash for g in signatures]), np.concatenate([g.windows for g in signatures]),
         np.concatenate([g.band_keys for g in signatures]),
     )
 
 
-def _unpack(part: tuple, packed: bool) -> Iterator[tuple[Cleaned, Signature, int]]:
+def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
     """The (cleaned, signature, word count) of each document of a :func:`_prepare_chunk` result."""
-    cleaned, word_counts, window_counts, minhashes, windows, band_keys = part
+    packed, cleaned, word_counts, window_counts, minhashes, windows, band_keys = part
     end = np.cumsum(window_counts).tolist()
     for k, (c, n) in enumerate(zip(cleaned, word_counts)):
         if packed:
@@ -480,17 +483,30 @@ def _with_inherited(fn, *args):
     return fn(_SHARED, *args)
 
 
+# True in a worker process of a _Pool: its results travel back pickled (see _prepare_chunk).
+_IN_WORKER = False
+
+
+def _mark_worker() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
+
+
 def _processes(workers: int) -> int:
     """The number of processes ``workers`` asks for (0: one per CPU)."""
     return (os.cpu_count() or 1) if workers == 0 else workers
 
 
 class _Pool:
-    """A process pool when ``workers`` != 1, else plain in-process ``map`` (same results, in order).
+    """Tasks run on ``workers`` processes, this one included; results come in task order.
+
+    With more than one, ``workers - 1`` worker processes are started and this process
+    runs tasks too, whenever each worker already has two queued: its own results need
+    no pickling, and no third process competes for the CPUs while it gathers the rest.
 
     ``shared`` is state every task takes as its first argument: a forked worker inherits
-    it through :data:`_SHARED` (nothing is pickled); without fork, or with one worker,
-    the tasks run in this process and get it directly.
+    it through :data:`_SHARED` (nothing is pickled); without fork the tasks all run in
+    this process.
     """
 
     def __init__(self, workers: int, shared: tuple | None = None) -> None:
@@ -515,7 +531,10 @@ class _Pool:
                 # collection in a worker does not write to (and so copy) every page of them.
                 gc.freeze()
             # fork shares the parent's imports (and _SHARED): workers start in milliseconds
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork" if fork else None))
+            self._executor = ProcessPoolExecutor(
+                self.workers - 1, mp_context=multiprocessing.get_context("fork" if fork else None),
+                initializer=_mark_worker,
+            )
         return self
 
     def __exit__(self, *exc) -> None:
@@ -526,12 +545,49 @@ class _Pool:
         if self._shared is not None:
             _SHARED = ()
 
-    def map(self, fn, *iterables):
-        if self._shared is not None:  # tasks take the shared state first
-            fn = partial(fn, self._shared) if self._executor is None else partial(_with_inherited, fn)
+    def map(self, fn, *iterables) -> Iterator:
+        local = fn if self._shared is None else partial(fn, self._shared)
         if self._executor is None:
-            return map(fn, *iterables)
-        return self._executor.map(fn, *iterables)
+            return map(local, *iterables)
+        remote = fn if self._shared is None else partial(_with_inherited, fn)
+        return self._interleaved(local, remote, zip(*iterables))
+
+    def _interleaved(self, local, remote, tasks) -> Iterator:
+        from concurrent.futures import Future
+
+        depth = 4 * (self.workers - 1)  # tasks queued per worker, so that none waits for the next
+        pending: deque = deque()  # in task order: [worker's Future, args], or [None, local result]
+
+        def ready() -> Iterator:
+            while pending and (pending[0][0] is None or pending[0][0].done()):
+                future, value = pending.popleft()
+                yield value if future is None else future.result()
+
+        switch = sys.getswitchinterval()
+        # This thread runs tasks for seconds at a time; the executor's threads, which hand
+        # the workers their next task and take their results, need the GIL only briefly
+        # but would wait up to the switch interval (5 ms) for it each time.
+        sys.setswitchinterval(0.0005)
+        try:
+            for args in tasks:
+                if sum(1 for f, _ in pending if f is not None and not f.done()) < depth:
+                    pending.append([self._executor.submit(remote, *args), args])
+                else:
+                    pending.append([None, local(*args)])
+                yield from ready()
+            # Every task is handed out: take back those no worker has started, the last
+            # first, so that this process does not wait idle for a worker's queue.
+            for entry in reversed(pending):
+                if entry[0] is None:
+                    continue
+                if not entry[0].cancel():
+                    break
+                entry[:] = [None, local(*entry[1])]
+            while pending:
+                future, value = pending.popleft()
+                yield value if future is None else future.result()
+        finally:
+            sys.setswitchinterval(switch)
 
 
 def _prepare_with(document: Document, settings: Settings, templates: frozenset[str] = frozenset()) -> Prepared:
