@@ -242,13 +242,13 @@ def scan(
     timings["ingest"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    spans = [(i, min(i + _CHUNK, len(unique))) for i in range(0, len(unique), _CHUNK)]
+    processes = _processes(workers)
+    spans = _tapered(len(unique), _CHUNK, processes)
     # Forked workers inherit the documents: tasks are (start, end) ranges, nothing is pickled.
     with _Pool(workers if len(spans) > 1 else 1, shared=(unique, settings)) as pool:
         counts: Counter[str] = Counter()
-        # Keying lines is quick: larger tasks than the chunks, so that handing them out costs little
-        wide = [(spans[k][0], spans[min(k + 3, len(spans) - 1)][1]) for k in range(0, len(spans), 4)]
-        for keys in pool.map(_template_keys, wide):
+        # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
+        for keys in pool.map(_template_keys, _tapered(len(unique), 4 * _CHUNK, processes)):
             counts.update(keys)
         templates = frozenset(k for k, n in counts.items() if n >= settings.template_min_docs)
         del counts  # every short line of the corpus: large, and not needed again
@@ -265,12 +265,12 @@ def scan(
     timings["clean+sign"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    pairs = candidate_pairs([p.signature.band_keys for p in prepared], workers=_processes(workers))
+    pairs = candidate_pairs([p.signature.band_keys for p in prepared], workers=processes)
     timings["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     pair_list = _by_component(pairs.tolist())
-    blocks = [pair_list[k : k + _CHUNK] for k in range(0, len(pair_list), _CHUNK)]
+    blocks = [pair_list[a:b] for a, b in _tapered(len(pair_list), _CHUNK, processes)]
     matches: list[Match] = []
     # One pool for verify and align: forked workers inherit the prepared documents.
     with _Pool(workers if len(blocks) > 1 else 1, shared=(prepared, settings)) as pool:
@@ -340,6 +340,24 @@ def compare(text_a: str, text_b: str, settings: Settings | None = None) -> Match
 
 
 _CHUNK = 256  # documents per batch: big enough to amortise numpy calls, small for memory (~30 MB)
+
+
+def _tapered(n: int, size: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) ranges over ``n`` items, ``size`` at a time but smaller towards the
+    end (down to an eighth), so that no process waits long for another's last task.
+
+    >>> _tapered(20, 4, 1)
+    [(0, 4), (4, 8), (8, 12), (12, 16), (16, 18), (18, 19), (19, 20)]
+    """
+    spans, start = [], 0
+    while start < n:
+        step = size
+        while step > max(1, size // 8) and n - start < 2 * workers * step:
+            step //= 2
+        step = max(1, min(step, n - start))
+        spans.append((start, start + step))
+        start += step
+    return spans
 
 
 def _template_keys(shared: tuple, span: tuple[int, int]) -> list[str]:
