@@ -202,9 +202,21 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
     >>> [len(w) for w in analyse_many([["One two."], [], ["Three."]])]
     [2, 0, 1]
     """
-    if not bodies:
-        return []
+    return analyse_with_spans(bodies)[0]
+
+
+def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Spans]:
+    """:func:`analyse_many`, and the batch's :class:`Spans` (the same words, as code
+    points: :func:`dedup.sign.span_hashes` hashes them without the strings).
+
+    >>> words, spans = analyse_with_spans([["One two."], ["Three."]])
+    >>> [len(w) for w in words], spans.counts.tolist()
+    ([2, 1], [2, 1])
+    """
     scan = _scan(bodies, directed_quotes=True)
+    spans = Spans(scan.codes, scan.starts, scan.ends, scan.sentence_start, scan.counts)
+    if not bodies:
+        return [], spans
     codes, tokens, kinds, is_word = scan.codes, scan.tokens, scan.kinds, scan.is_word
     first = codes[tokens]
     is_para = first == _PARA_CODE
@@ -219,7 +231,7 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
     return [
         Words(words[i:j], paragraph[i:j], quoted[i:j], scan.sentence_start[i:j])
         for i, j in zip(cuts, cuts[1:])
-    ]
+    ], spans
 
 
 def _strings(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -542,6 +554,16 @@ _KEY_BYTES = bytes(
 ) + bytes(128)
 
 
+def _paragraph_keys(paragraphs: list[str]) -> list[str]:
+    """:func:`line_key` of each paragraph (no line breaks in them, as split_paragraphs
+    leaves them), ASCII ones all from one translation."""
+    joined = "\n".join(paragraphs)
+    if joined.isascii():
+        folded = joined.encode("ascii").translate(_KEY_BYTES).decode("ascii")
+        return [" ".join(line.split()) for line in folded.split("\n")] if paragraphs else []
+    return [line_key(p) for p in paragraphs]
+
+
 def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
     """Return the keys of a document's short lines, the units of template detection.
 
@@ -608,10 +630,10 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         for i, p in enumerate(raw)
     ]
     if template_lines:
-        kinds = [
-            "template" if k == "body" and n <= TEMPLATE_MAX_WORDS and line_key(p) in template_lines else k
-            for p, k, n in zip(raw, kinds, sizes)
-        ]
+        short = [i for i, (k, n) in enumerate(zip(kinds, sizes)) if k == "body" and n <= TEMPLATE_MAX_WORDS]
+        for i, key in zip(short, _paragraph_keys([raw[i] for i in short])):
+            if key in template_lines:
+                kinds[i] = "template"
     headline_at = None
     plain = [i for i, k in enumerate(kinds) if k in _PLAIN_SHORT]
     prose = sum(sizes[i] for i, k in enumerate(kinds) if k == "body")

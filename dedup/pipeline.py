@@ -30,12 +30,12 @@ import numpy as np
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
-from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_many, clean, spans_many, template_candidates
+from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_with_spans, clean, spans_many, template_candidates
 from .cluster import Cluster, build_clusters
 from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
 from .settings import Settings
-from .sign import Signature, shingle_hashes, sign_spans, word_hashes
+from .sign import Signature, shingle_hashes, shingles_many, sign_spans, span_hashes, word_hashes
 from .verify import Match, compare_words
 
 
@@ -422,7 +422,7 @@ def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
 def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: list, on_progress=None) -> list[Match]:
     """Verify candidate pairs (indices into ``prepared``); return the matches that are not ``none``.
 
-    Words are computed a block of pairs at a time (:func:`~dedup.clean.analyse_many`)
+    Words are computed a block of pairs at a time (:func:`~dedup.clean.analyse_with_spans`)
     and kept only until a document's last pair: they are most of a prepared document's
     memory, and only candidates need them.
     """
@@ -432,13 +432,13 @@ def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: l
         last_pair[i] = last_pair[j] = k
     for block in range(0, len(pair_list), _CHUNK):
         need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
-        analysed = analyse_many([prepared[x].cleaned.body for x in need])
-        hashes = word_hashes(np.concatenate([w.words for w in analysed])) if need else None
-        end = np.cumsum([len(w) for w in analysed]).tolist()
-        for k, (x, words) in enumerate(zip(need, analysed)):
-            shingles = shingle_hashes(hashes[end[k] - len(words) : end[k]], shingle_size=settings.shingle_size)
+        analysed, spans = analyse_with_spans([prepared[x].cleaned.body for x in need])
+        hashes = span_hashes(spans.codes, spans.starts, spans.ends)
+        shingles_list = shingles_many(hashes, spans.counts, shingle_size=settings.shingle_size)
+        for x, words, shingles in zip(need, analysed, shingles_list):
             if last_pair[x] >= block + _CHUNK:  # needed after this block: a copy of its own, so
                 words = Words(*(a.copy() for a in (words.words, words.paragraph, words.quoted, words.sentence_start)))
+                shingles = shingles.copy()
             prepared[x].keep_words(words, shingles)  # that the batch's arrays are freed with the block
         for k in range(block, min(block + _CHUNK, len(pair_list))):
             i, j = pair_list[k]

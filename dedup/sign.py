@@ -328,8 +328,15 @@ def sign_spans(
     )
 
 
-def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
-    """Shingles and signatures of a batch from its word hashes (all documents one after another)."""
+def shingles_many(hashes: np.ndarray, lengths: Sequence[int], *, shingle_size: int = 5) -> list[np.ndarray]:
+    """:func:`shingle_hashes` of many documents whose word hashes lie one after another
+    (``lengths`` words each), in one pass over all of them.
+
+    >>> h = word_hashes(np.array("a b c d e f g".split()))
+    >>> [len(s) for s in shingles_many(h, [6, 1, 0], shingle_size=5)]
+    [2, 1, 0]
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths)))
     every = shingle_hashes(hashes, shingle_size=shingle_size) if offsets[-1] >= shingle_size else np.zeros(0, dtype=_U64)
     shingles_list = []
@@ -339,6 +346,12 @@ def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, see
             shingles_list.append(every[start : start + n - shingle_size + 1])
         else:  # shorter than one shingle: one shingle of all its words (or none)
             shingles_list.append(shingle_hashes(hashes[start : start + n], shingle_size=shingle_size))
+    return shingles_list
+
+
+def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
+    """Shingles and signatures of a batch from its word hashes (all documents one after another)."""
+    shingles_list = shingles_many(hashes, lengths, shingle_size=shingle_size)
     windows_list = _passage_windows_many(
         sentence_start, lengths, [len(sh) for sh in shingles_list],
         passage_words=passage_words, shingle_size=shingle_size,

@@ -153,6 +153,15 @@ def test_indented_lines_by_their_definition(line):
         assert _clean_module._indented(line) == bool(_clean_module._INDENTED.match(line))
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(_ascii_text, _any_text))
+def test_paragraph_keys_are_line_keys(text):
+    from dedup.clean import line_key
+
+    paragraphs = split_paragraphs(text)
+    assert _clean_module._paragraph_keys(paragraphs) == [line_key(p) for p in paragraphs]
+
+
 def _analyse_by_regex(paragraphs):
     """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body, then
     the quotation, paragraph and sentence state of each word, token by token."""
