@@ -59,7 +59,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .clean import tokenize
+from .clean import Words, tokenize
 from .errors import ConfigError, InputError
 
 #: Block kinds, in the order :meth:`Alignment.summary` reports them.
@@ -230,7 +230,11 @@ class Alignment:
 
 
 def align(
-    paragraphs_a: Sequence[str], paragraphs_b: Sequence[str], *, edited_threshold: float = 0.5
+    paragraphs_a: Sequence[str],
+    paragraphs_b: Sequence[str],
+    *,
+    edited_threshold: float = 0.5,
+    tokens: tuple[Sequence[Sequence[str]], Sequence[Sequence[str]]] | None = None,
 ) -> Alignment:
     """Align the paragraphs of article A with those of article B.
 
@@ -240,6 +244,9 @@ def align(
         edited_threshold: lowest word similarity (``2 * LCS / total words``, in (0, 1])
             at which two paragraphs count as one edited paragraph; also the share of a
             paragraph that must be found inside a longer one for the two to be joined.
+        tokens: each side's paragraphs as :func:`~dedup.clean.tokenize` tokens, if
+            already at hand (:func:`paragraph_tokens` of an analysed body gives them);
+            computed here otherwise.
 
     Returns:
         An :class:`Alignment` whose blocks tile both texts.
@@ -268,8 +275,16 @@ def align(
             "0.5 (the default) asks that half the words survive in order."
         )
     paragraphs_a, paragraphs_b = list(paragraphs_a), list(paragraphs_b)
-    tokens_a = [tokenize(p) for p in paragraphs_a]
-    tokens_b = [tokenize(p) for p in paragraphs_b]
+    if tokens is None:
+        tokens_a = [tokenize(p) for p in paragraphs_a]
+        tokens_b = [tokenize(p) for p in paragraphs_b]
+    else:
+        tokens_a, tokens_b = [list(t) for t in tokens[0]], [list(t) for t in tokens[1]]
+        if len(tokens_a) != len(paragraphs_a) or len(tokens_b) != len(paragraphs_b):
+            raise InputError(
+                f"tokens must hold one list per paragraph: got {len(tokens_a)} and {len(tokens_b)} "
+                f"for {len(paragraphs_a)} and {len(paragraphs_b)} paragraphs."
+            )
     matches = _match(tokens_a, tokens_b, float(edited_threshold))
 
     blocks: list[Block] = []
@@ -293,6 +308,21 @@ def align(
     return Alignment(
         _in_b_order(blocks), tuple(len(t) for t in tokens_a), tuple(len(t) for t in tokens_b)
     )
+
+
+def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]]:
+    """Split an analysed body's words by paragraph: the ``tokens`` :func:`align` takes,
+    equal to :func:`~dedup.clean.tokenize` of each paragraph (tested), without
+    normalising the text again.
+
+    >>> from dedup.clean import analyse
+    >>> paragraph_tokens(analyse(["One two.", "", "Three."]), 3)
+    [['one', 'two'], [], ['three']]
+    """
+    out: list[list[str]] = [[] for _ in range(paragraphs)]
+    for word, k in zip(words.words.tolist(), words.paragraph.tolist()):
+        out[k].append(word)
+    return out
 
 
 # --- matching -----------------------------------------------------------------------------

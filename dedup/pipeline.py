@@ -28,9 +28,9 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .align import Alignment, align
+from .align import Alignment, align, paragraph_tokens
 from .candidates import candidate_pairs
-from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_with_spans, clean, spans_many, template_candidates
+from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_many, analyse_with_spans, clean, spans_many, template_candidates
 from .cluster import Cluster, build_clusters
 from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
@@ -299,7 +299,7 @@ def scan(
         t0 = time.perf_counter()
         by_index = {p.doc_id: i for i, p in enumerate(prepared)}
         to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
-        align_blocks = [to_align[k : k + _ALIGN_CHUNK] for k in range(0, len(to_align), _ALIGN_CHUNK)]
+        align_blocks = [to_align[a:b] for a, b in _tapered(len(to_align), _ALIGN_CHUNK, processes)]
         aligned = [a for found in pool.map(_align_block, align_blocks) for a in found]
     alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
     timings["align"] = time.perf_counter() - t0
@@ -481,7 +481,7 @@ def _by_component(pair_list: list[list[int]]) -> list[list[int]]:
 
 # What a forked worker inherits from the scan that started it: (prepared, settings).
 _SHARED: tuple = ()
-_ALIGN_CHUNK = 16  # cluster members aligned per task
+_ALIGN_CHUNK = 64  # cluster members aligned per task (their words analysed as one batch)
 
 
 def _verify_block(shared: tuple, pair_list: list) -> list[Match]:
@@ -491,9 +491,13 @@ def _verify_block(shared: tuple, pair_list: list) -> list[Match]:
 
 
 def _align_block(shared: tuple, pair_list: list) -> list[Alignment]:
-    """One task: align (origin, member) pairs of the shared documents."""
+    """One task: align (origin, member) pairs of the shared documents, their words
+    analysed once for the block (:func:`~dedup.align.paragraph_tokens`)."""
     prepared = shared[0]
-    return [align(prepared[i].cleaned.body, prepared[j].cleaned.body) for i, j in pair_list]
+    docs = sorted({x for pair in pair_list for x in pair})
+    bodies = {x: prepared[x].cleaned.body for x in docs}
+    tokens = {x: paragraph_tokens(w, len(bodies[x])) for x, w in zip(docs, analyse_many([bodies[x] for x in docs]))}
+    return [align(bodies[i], bodies[j], tokens=(tokens[i], tokens[j])) for i, j in pair_list]
 
 
 def _with_inherited(fn, *args):

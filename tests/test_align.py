@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.align import Alignment, Block, Change, align
-from dedup.clean import clean, tokenize
+from dedup.align import Alignment, Block, Change, align, paragraph_tokens
+from dedup.clean import analyse, clean, tokenize
 from dedup.errors import ConfigError, InputError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -363,3 +363,20 @@ def test_align_is_symmetric(pair):
     # similarities, word changes and block order included
     assert backward == forward.mirror()
     assert backward.summary()["words_added"] == forward.summary()["words_cut"]
+
+
+_PIECES = ["The U.S. said", "1,500", "Japan's", "«Мы готовы»", "日本と", "“quoted”", "e.g.", "x" * 45, "\u0301", "\n", " ", ".", "—", "ß"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join), max_size=6))
+def test_paragraph_tokens_of_the_analysed_body_are_tokenize(paragraphs):
+    assert paragraph_tokens(analyse(paragraphs), len(paragraphs)) == [tokenize(p) for p in paragraphs]
+
+
+def test_given_tokens_give_the_same_alignment(seed_pair):
+    body_a, body_b, alignment = seed_pair
+    tokens = (paragraph_tokens(analyse(body_a), len(body_a)), paragraph_tokens(analyse(body_b), len(body_b)))
+    assert align(body_a, body_b, tokens=tokens) == alignment
+    with pytest.raises(InputError, match="one list per paragraph"):
+        align(body_a, body_b, tokens=(tokens[0][:-1], tokens[1]))
