@@ -36,7 +36,7 @@ from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
 from .settings import Settings
 from .sign import Signature, shingle_hashes, shingles_many, sign_spans, span_hashes, word_hashes
-from .verify import Match, compare_words
+from .verify import Match, compare_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +149,13 @@ def prepare_many(
 
 def verify(a: Prepared, b: Prepared, settings: Settings) -> Match:
     """Compare two prepared documents exactly (see :mod:`dedup.verify`)."""
-    return compare_words(
-        a.doc_id, a.words, _shingles(a, settings), b.doc_id, b.words, _shingles(b, settings),
+    return verify_many([(a, b)], settings)[0]
+
+
+def verify_many(pairs: Sequence[tuple[Prepared, Prepared]], settings: Settings) -> list[Match]:
+    """:func:`verify` of many pairs, their shingles matched in one pass (:func:`~dedup.verify.compare_many`)."""
+    return compare_many(
+        [(a.doc_id, a.words, _shingles(a, settings), b.doc_id, b.words, _shingles(b, settings)) for a, b in pairs],
         shingle_size=settings.shingle_size, min_run_words=settings.min_run_words,
         partial_min_words=settings.partial_min_words, reprint_threshold=settings.reprint_threshold,
         duplicate_threshold=settings.duplicate_threshold,
@@ -440,19 +445,16 @@ def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: l
                 words = Words(*(a.copy() for a in (words.words, words.paragraph, words.quoted, words.sentence_start)))
                 shingles = shingles.copy()
             prepared[x].keep_words(words, shingles)  # that the batch's arrays are freed with the block
-        for k in range(block, min(block + _CHUNK, len(pair_list))):
-            i, j = pair_list[k]
-            a, b = prepared[i], prepared[j]
-            if a.doc_id > b.doc_id:
-                a, b = b, a
-            m = verify(a, b, settings)
-            if m.verdict != "none":
-                matches.append(m)
-            for x in (i, j):
+        here = range(block, min(block + _CHUNK, len(pair_list)))
+        ordered = [(prepared[i], prepared[j]) for i, j in (pair_list[k] for k in here)]
+        ordered = [(a, b) if a.doc_id <= b.doc_id else (b, a) for a, b in ordered]
+        matches += [m for m in verify_many(ordered, settings) if m.verdict != "none"]
+        for k in here:
+            for x in pair_list[k]:
                 if last_pair[x] == k:
                     prepared[x].forget_words()
-            if on_progress and (k % 256 == 0 or k + 1 == len(pair_list)):
-                on_progress(k + 1)
+        if on_progress:
+            on_progress(here.stop)
     return matches
 
 

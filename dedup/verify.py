@@ -37,6 +37,7 @@ The verdict, from those scores (thresholds are settings):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
@@ -150,16 +151,44 @@ def compare_words(
     ``a_shingles``/``b_shingles`` are the documents' shingle hashes
     (:func:`dedup.sign.shingle_hashes` with the same ``shingle_size``).
     """
-    # Python sets: for a news article's few hundred shingles, several times faster than
-    # np.unique and np.intersect1d (whose per-call overhead dominates at this size)
-    ua, ub = set(a_shingles.tolist()), set(b_shingles.tolist())
-    inter = len(ua & ub)
-    union = len(ua) + len(ub) - inter
-    jaccard = inter / union if union else 0.0
-    cont_ab = inter / len(ua) if len(ua) else 0.0
-    cont_ba = inter / len(ub) if len(ub) else 0.0
+    return compare_many(
+        [(a_id, a_words, a_shingles, b_id, b_words, b_shingles)], shingle_size=shingle_size,
+        min_run_words=min_run_words, partial_min_words=partial_min_words,
+        reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
+    )[0]
 
-    runs = _shared_runs(a_shingles, b_shingles, shingle_size=shingle_size)
+
+def compare_many(
+    pairs: Sequence[tuple[str, Words, np.ndarray, str, Words, np.ndarray]],
+    *,
+    shingle_size: int = 5,
+    min_run_words: int = 8,
+    partial_min_words: int = 30,
+    reprint_threshold: float = 0.3,
+    duplicate_threshold: float = 0.9,
+) -> list[Match]:
+    """:func:`compare_words` of many pairs ``(a_id, a_words, a_shingles, b_id, b_words,
+    b_shingles)``: the same matches, with the shingles of all pairs matched in one
+    numpy pass (per pair, its few hundred shingles cost less than numpy's per-call overhead).
+    """
+    found = _shared_runs_many([(p[2], p[5]) for p in pairs], shingle_size=shingle_size)
+    return [
+        _match(a_id, a_words, b_id, b_words, runs, sizes, min_run_words=min_run_words,
+               partial_min_words=partial_min_words, reprint_threshold=reprint_threshold,
+               duplicate_threshold=duplicate_threshold)
+        for (a_id, a_words, _, b_id, b_words, _), (runs, sizes) in zip(pairs, found)
+    ]
+
+
+def _match(a_id, a_words, b_id, b_words, runs, sizes, *, min_run_words, partial_min_words, reprint_threshold,
+           duplicate_threshold) -> Match:
+    """The match of one pair from its shared runs and (distinct shingles of a, of b, shared)."""
+    size_a, size_b, inter = sizes
+    union = size_a + size_b - inter
+    jaccard = inter / union if union else 0.0
+    cont_ab = inter / size_a if size_a else 0.0
+    cont_ba = inter / size_b if size_b else 0.0
+
     runs = [r for r in runs if r[2] >= min(min_run_words, len(a_words), len(b_words))]
     runs = _select(runs, len(a_words), len(b_words))
     qa, qb = a_words.quoted, b_words.quoted
@@ -247,42 +276,76 @@ def _verdict(*, shared, copy, n_a, n_b, share_a, share_b, conflicts, partial_min
     return "partial"
 
 
-def _shared_runs(a: np.ndarray, b: np.ndarray, *, shingle_size: int) -> list[tuple[int, int, int]]:
-    """Return (a_start, b_start, words) of maximal diagonal runs of shared shingles."""
-    if len(a) == 0 or len(b) == 0:
+def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle_size: int) -> list[tuple[list, tuple[int, int, int]]]:
+    """For each (a, b) pair of shingle arrays: the maximal diagonal runs of shared
+    shingles as (a_start, b_start, words), ordered by diagonal then position, and
+    (distinct shingles of a, of b, of both).
+
+    All pairs at once: the shingles are renumbered by value, so that (pair, number) is
+    one integer key; sorting b's keys and searching a's finds every shared shingle of
+    every pair. A shingle repeated more than ``_MAX_REPEATS`` times in b is matched to
+    the occurrences nearest its own position only, where the diagonal of a long shared
+    run would pass.
+
+    >>> h = np.arange(10, dtype=np.uint64)
+    >>> _shared_runs_many([(h[:6], h[2:8]), (h[:3], h[5:])], shingle_size=5)
+    [([(2, 0, 8)], (6, 6, 4)), ([], (3, 5, 0))]
+    """
+    if not pairs:
         return []
-    order = np.argsort(b, kind="stable")
-    b_sorted = b[order]
-    lo = np.searchsorted(b_sorted, a, "left")
-    hi = np.searchsorted(b_sorted, a, "right")
-    count = np.minimum(hi - lo, _MAX_REPEATS)
+    n_a = np.array([len(a) for a, _ in pairs], dtype=np.int64)
+    n_b = np.array([len(b) for _, b in pairs], dtype=np.int64)
+    values = np.concatenate([a for a, _ in pairs] + [b for _, b in pairs]).astype(np.uint64, copy=False)
+    if not len(values):
+        return [([], (0, 0, 0))] * len(pairs)
+    distinct, number = np.unique(values, return_inverse=True)
+    width = np.int64(len(distinct))
+    count = len(pairs)
+    pair_a = np.repeat(np.arange(count, dtype=np.int64), n_a)
+    pair_b = np.repeat(np.arange(count, dtype=np.int64), n_b)
+    key_a = pair_a * width + number[: len(pair_a)]
+    key_b = pair_b * width + number[len(pair_a) :]
+    first_a = np.cumsum(n_a) - n_a  # where each pair's shingles start in the concatenation
+    first_b = np.cumsum(n_b) - n_b
+
+    order = np.argsort(key_b, kind="stable")  # stable: b positions ascending within a key
+    sorted_b = key_b[order]
+    lo = np.searchsorted(sorted_b, key_a, "left")
+    hi = np.searchsorted(sorted_b, key_a, "right")
+    sizes_a = np.bincount(np.unique(key_a) // width, minlength=count)
+    sizes_b = np.bincount(np.unique(key_b) // width, minlength=count)
+    shared = np.bincount(np.unique(key_a[hi > lo]) // width, minlength=count)
+    sizes = list(zip(sizes_a.tolist(), sizes_b.tolist(), shared.tolist()))
+
+    position = np.arange(len(key_a)) - first_a[pair_a]  # each shingle's place in its own a
+    repeats = np.minimum(hi - lo, _MAX_REPEATS)
     crowded = np.flatnonzero(hi - lo > _MAX_REPEATS)
     if len(crowded):
-        # a shingle repeated many times in b: keep the occurrences nearest the same
-        # position, where the diagonal of a long shared run would pass
         lo = lo.copy()
-        for i in crowded.tolist():
-            near = lo[i] + int(np.searchsorted(order[lo[i] : hi[i]], i))
-            lo[i] = min(max(lo[i], near - _MAX_REPEATS // 2), hi[i] - _MAX_REPEATS)
-    total = int(count.sum())
-    if total == 0:
-        return []
-    i = np.repeat(np.arange(len(a)), count)
-    offsets = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
-    j = order[np.repeat(lo, count) + offsets]
-    diag = i - j
-    sort = np.lexsort((i, diag))
-    i, diag = i[sort], diag[sort]
-    new_run = np.ones(total, dtype=bool)
-    new_run[1:] = (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
-    starts = np.flatnonzero(new_run)
-    lengths = np.empty_like(starts)
-    lengths[:-1] = starts[1:] - starts[:-1]
-    lengths[-1] = total - starts[-1]
-    a_start = i[starts]
-    b_start = a_start - diag[starts]
-    words = lengths + shingle_size - 1
-    return list(zip(a_start.tolist(), b_start.tolist(), words.tolist()))
+        for g in crowded.tolist():
+            near = lo[g] + int(np.searchsorted(order[lo[g] : hi[g]] - first_b[pair_a[g]], position[g]))
+            lo[g] = min(max(lo[g], near - _MAX_REPEATS // 2), hi[g] - _MAX_REPEATS)
+    total = int(repeats.sum())
+    runs_of: list[list] = [[] for _ in range(count)]
+    if total:
+        source = np.repeat(np.arange(len(key_a)), repeats)
+        offsets = np.arange(total) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+        pair = pair_a[source]
+        i = position[source]
+        diag = i - (order[np.repeat(lo, repeats) + offsets] - first_b[pair])
+        sort = np.lexsort((i, diag, pair))
+        pair, i, diag = pair[sort], i[sort], diag[sort]
+        new_run = np.ones(total, dtype=bool)
+        new_run[1:] = (pair[1:] != pair[:-1]) | (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
+        starts = np.flatnonzero(new_run)
+        lengths = np.empty_like(starts)
+        lengths[:-1] = starts[1:] - starts[:-1]
+        lengths[-1] = total - starts[-1]
+        a_start = i[starts]
+        runs = zip(a_start.tolist(), (a_start - diag[starts]).tolist(), (lengths + shingle_size - 1).tolist())
+        for p, run in zip(pair[starts].tolist(), runs):
+            runs_of[p].append(run)
+    return list(zip(runs_of, sizes))
 
 
 def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[int, int, int]]:

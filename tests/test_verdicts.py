@@ -95,3 +95,47 @@ def test_compare_is_symmetric():
 def test_thresholds_are_settings():
     strict = Settings(reprint_threshold=0.9, duplicate_threshold=0.95)
     assert compare(stories.WIRE, stories.padded(3), strict).verdict == "partial"
+
+
+# --- all pairs matched at once equal each pair matched alone --------------------------------
+
+import numpy as np  # noqa: E402
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+
+def _runs_of_one_pair(a, b, shingle_size):
+    """The definition, one pair at a time: every shared (i, j) position, at most
+    _MAX_REPEATS of them per position of a (the ones nearest it in b), grouped into
+    maximal diagonal runs, with the distinct shingle counts."""
+    from dedup.verify import _MAX_REPEATS
+
+    where: dict[int, list[int]] = {}
+    for j, h in enumerate(b.tolist()):
+        where.setdefault(h, []).append(j)
+    hits = []
+    for i, h in enumerate(a.tolist()):
+        js = where.get(h, [])
+        if len(js) > _MAX_REPEATS:
+            near = sum(j < i for j in js)
+            start = min(max(0, near - _MAX_REPEATS // 2), len(js) - _MAX_REPEATS)
+            js = js[start : start + _MAX_REPEATS]
+        hits += [(i - j, i) for j in js]
+    runs = []
+    for diag, i in sorted(hits):
+        if runs and runs[-1][0] == diag and runs[-1][1] + runs[-1][2] == i:
+            runs[-1][2] += 1
+        else:
+            runs.append([diag, i, 1])
+    sa, sb = set(a.tolist()), set(b.tolist())
+    return [(i, i - d, n + shingle_size - 1) for d, i, n in runs], (len(sa), len(sb), len(sa & sb))
+
+
+_shingles = st.lists(st.integers(0, 12), max_size=40).map(lambda v: np.array(v, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_shingles, _shingles), max_size=6))
+def test_shingles_of_all_pairs_matched_at_once_equal_each_pair_alone(pairs):
+    from dedup.verify import _shared_runs_many
+
+    assert _shared_runs_many(pairs, shingle_size=5) == [_runs_of_one_pair(a, b, 5) for a, b in pairs]
