@@ -249,6 +249,7 @@ def scan(
     t0 = time.perf_counter()
     processes = _processes(workers)
     spans = _tapered(len(unique), _CHUNK, processes)
+    spans_many([])  # builds the tokeniser's code point table here, once, for the workers to inherit
     # Forked workers inherit the documents: tasks are (start, end) ranges, nothing is pickled.
     with _Pool(workers if len(spans) > 1 else 1, shared=(unique, settings)) as pool:
         counts: Counter[str] = Counter()
