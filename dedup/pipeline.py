@@ -517,6 +517,20 @@ def _mark_worker() -> None:
     _IN_WORKER = True
 
 
+def _widen_result_pipe(executor) -> None:
+    """Let a worker write a whole result (a batch: up to about a megabyte) into the pipe
+    at once, where Linux's 64 KB default makes it wait for this process to read every
+    64 KB, and this process reads only when its executor thread gets the GIL between
+    its own tasks (measured: a worker idle 0.25 s of 2.8 s, against 0.07 s). Best effort:
+    the pipe is the executor's private result queue, and the call exists on Linux only."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(executor._result_queue._reader.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (ImportError, AttributeError, OSError, ValueError):
+        pass  # the default pipe: slower hand-over, same results
+
+
 def _processes(workers: int) -> int:
     """The number of processes ``workers`` asks for (0: one per CPU)."""
     return (os.cpu_count() or 1) if workers == 0 else workers
@@ -560,6 +574,7 @@ class _Pool:
                 self.workers - 1, mp_context=multiprocessing.get_context("fork" if fork else None),
                 initializer=_mark_worker,
             )
+            _widen_result_pipe(self._executor)
         return self
 
     def __exit__(self, *exc) -> None:
