@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence, TypeVar
 
 
 from .verify import Match
@@ -50,8 +50,12 @@ class Cluster:
     members: tuple[str, ...]
 
 
-def components(doc_ids: Sequence[str], links: Iterable[tuple[str, str]]) -> list[tuple[str, ...]]:
-    """Return the connected components with at least two members, each sorted.
+_Id = TypeVar("_Id", str, int)
+
+
+def components(doc_ids: Sequence[_Id], links: Iterable[tuple[_Id, _Id]]) -> list[tuple[_Id, ...]]:
+    """Return the connected components with at least two members, each sorted, in the
+    order of their first member in ``doc_ids`` (any sortable ids: strings, indices).
 
     >>> components(["a", "b", "c", "d"], [("a", "b"), ("c", "b")])
     [('a', 'b', 'c')]
@@ -69,7 +73,7 @@ def components(doc_ids: Sequence[str], links: Iterable[tuple[str, str]]) -> list
         ra, rb = root(index[a]), root(index[b])
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[int, list[str]] = {}
+    groups: dict[int, list[_Id]] = {}
     for i, doc_id in enumerate(doc_ids):
         groups.setdefault(root(i), []).append(doc_id)
     return [tuple(sorted(g)) for g in groups.values() if len(g) > 1]

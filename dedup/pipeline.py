@@ -31,7 +31,7 @@ import numpy as np
 from .align import Alignment, align, paragraph_tokens
 from .candidates import candidate_pairs
 from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_many, analyse_with_spans, clean, spans_many, template_candidates
-from .cluster import Cluster, build_clusters
+from .cluster import Cluster, build_clusters, components
 from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
 from .settings import Settings
@@ -467,22 +467,12 @@ def _by_component(pair_list: list[list[int]]) -> list[list[int]]:
     >>> _by_component([[0, 5], [1, 2], [2, 3], [4, 5]])
     [[0, 5], [4, 5], [1, 2], [2, 3]]
     """
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
-    for i, j in pair_list:
-        a, b = root(i), root(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return sorted(pair_list, key=lambda p: (root(p[0]), p[0], p[1]))
+    docs = sorted({x for pair in pair_list for x in pair})
+    component = {x: k for k, members in enumerate(components(docs, pair_list)) for x in members}
+    return sorted(pair_list, key=lambda p: (component[p[0]], p[0], p[1]))
 
 
-# What a forked worker inherits from the scan that started it: (prepared, settings).
+# What a forked worker inherits from the scan that started it: the pool's ``shared`` state.
 _SHARED: tuple = ()
 _ALIGN_CHUNK = 64  # cluster members aligned per task (their words analysed as one batch)
 
@@ -593,7 +583,6 @@ class _Pool:
         return self._interleaved(local, remote, zip(*iterables))
 
     def _interleaved(self, local, remote, tasks) -> Iterator:
-        from concurrent.futures import Future
 
         depth = 4 * (self.workers - 1)  # tasks queued per worker, so that none waits for the next
         pending: deque = deque()  # in task order: [worker's Future, args], or [None, local result]

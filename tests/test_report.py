@@ -4,7 +4,6 @@ Golden files are regenerated only on purpose: DEDUP_REGEN_GOLDEN=1 python -m pyt
 """
 
 import io
-import json
 import os
 import shutil
 import subprocess
