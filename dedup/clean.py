@@ -214,10 +214,10 @@ def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Sp
     ([2, 1], [2, 1])
     """
     scan = _scan(bodies, directed_quotes=True)
-    spans = Spans(scan.codes, scan.starts, scan.ends, scan.sentence_start, scan.counts)
+    spans = scan.spans
     if not bodies:
         return [], spans
-    codes, tokens, kinds, is_word = scan.codes, scan.tokens, scan.kinds, scan.is_word
+    codes, tokens, kinds, is_word = spans.codes, scan.tokens, scan.kinds, scan.is_word
     first = codes[tokens]
     is_para = first == _PARA_CODE
     quoted = _quote_state(first, is_para | (kinds == _QUOTE))[is_word]
@@ -226,10 +226,10 @@ def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Sp
     doc = np.searchsorted(scan.bounds, tokens, side="right") - 1
     paragraphs_seen = np.cumsum(is_para)
     paragraph = (paragraphs_seen - paragraphs_seen[opening][doc])[is_word].astype(np.int32)
-    words = _strings(codes, scan.starts, scan.ends)
-    cuts = np.concatenate(([0], np.cumsum(scan.counts))).tolist()
+    words = _strings(codes, spans.starts, spans.ends)
+    cuts = np.concatenate(([0], np.cumsum(spans.counts))).tolist()
     return [
-        Words(words[i:j], paragraph[i:j], quoted[i:j], scan.sentence_start[i:j])
+        Words(words[i:j], paragraph[i:j], quoted[i:j], spans.sentence_start[i:j])
         for i, j in zip(cuts, cuts[1:])
     ], spans
 
@@ -305,15 +305,11 @@ def _classes(codes: np.ndarray) -> np.ndarray:
 class _Scan:
     """One token scan of a batch of bodies (see :func:`_scan`)."""
 
-    codes: np.ndarray  # the code points of the bodies, each opened by a paragraph break
+    spans: Spans  # the words (codes: the bodies, each opened by a paragraph break)
     bounds: np.ndarray  # where each body starts in codes, and the end
     tokens: np.ndarray  # where each token starts: words, breaks, quotation marks
     kinds: np.ndarray  # each token's class
     is_word: np.ndarray  # which tokens are words
-    starts: np.ndarray  # each word's span in codes (cut at _MAX_WORD)
-    ends: np.ndarray
-    sentence_start: np.ndarray  # whether each word begins a sentence (or a paragraph)
-    counts: np.ndarray  # words per body
 
 
 def _scan(bodies: Sequence[Iterable[str]], *, directed_quotes: bool) -> _Scan:
@@ -349,7 +345,7 @@ def _scan(bodies: Sequence[Iterable[str]], *, directed_quotes: bool) -> _Scan:
     sentence_start[1:] = breaks[1:] != breaks[:-1]
     bounds = np.cumsum([0] + [len(p) for p in pieces])
     counts = np.diff(np.searchsorted(starts, bounds))
-    return _Scan(codes, bounds, tokens, kinds, is_word, starts, ends, sentence_start, counts)
+    return _Scan(Spans(codes, starts, ends, sentence_start, counts), bounds, tokens, kinds, is_word)
 
 
 def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
@@ -362,8 +358,7 @@ def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
     >>> s.sentence_start.tolist()
     [True, False, False, True, True, False]
     """
-    scan = _scan(bodies, directed_quotes=False)
-    return Spans(scan.codes, scan.starts, scan.ends, scan.sentence_start, scan.counts)
+    return _scan(bodies, directed_quotes=False).spans
 
 
 # --- paragraphs --------------------------------------------------------------------------
