@@ -121,6 +121,24 @@ def test_lsh_params_match_datasketch():
     assert lsh_params(0.5, 128) == tuple(_optimal_param(0.5, 128, 0.25, 0.75))
 
 
+def _lsh_params_at_once(threshold: float, num_perm: int) -> tuple[int, int]:
+    """The definition lsh_params computes a row count at a time: every (b, r) in one array."""
+    pairs = np.array([(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=float)
+    s = np.linspace(0.0, 1.0, 2001)
+    curve = 1.0 - (1.0 - s[None, :] ** pairs[:, 1:2]) ** pairs[:, 0:1]
+    below, above = s <= threshold, s >= threshold
+    fp = np.trapezoid(np.where(below, curve, 0.0), s, axis=1)
+    fn = np.trapezoid(np.where(above, 1.0 - curve, 0.0), s, axis=1)
+    best = int(np.argmin(0.25 * fp + 0.75 * fn))
+    return int(pairs[best, 0]), int(pairs[best, 1])
+
+
+@pytest.mark.parametrize("num_perm", [16, 64, 100, 128, 256])
+def test_lsh_params_are_the_all_at_once_definition(num_perm):
+    for threshold in (0.1, 0.3, 0.5, 0.7, 0.9):
+        assert lsh_params(threshold, num_perm) == _lsh_params_at_once(threshold, num_perm)
+
+
 # --- the fast paths give what the plain definitions give ---------------------------------
 
 _clean_module = importlib.import_module("dedup.clean")
