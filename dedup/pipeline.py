@@ -23,18 +23,17 @@ import sys
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from functools import partial
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from .align import Alignment, align, paragraph_tokens
-from .candidates import candidate_pairs
+from .candidates import banded_candidate_pairs
 from .clean import Cleaned, Paragraph, Words, agency, analyse, analyse_many, analyse_with_spans, clean, spans_many, template_candidates
 from .cluster import Cluster, build_clusters, components
 from .errors import ConfigError, InputError
 from .ingest import Document, Skipped
-from .settings import Settings
+from .settings import Settings, lsh_params
 from .sign import Signature, shingle_hashes, shingles_many, sign_spans, span_hashes, word_hashes
 from .verify import Match, compare_many
 
@@ -47,8 +46,8 @@ class Prepared:
         document: the input record.
         cleaned: paragraphs with their kinds, credits, date and headline.
         shingles: the body's shingle hashes (uint64), in word order, or None where an
-            engine leaves them out (a scan keeps them only while a pair needs them:
-            :func:`verify` computes them again from the words).
+            engine leaves them out (a scan does: it computes them again for the documents
+            a pair needs, as :func:`verify` does).
         signature: MinHash and passage LSH keys.
         word_count: words in the body.
         words: the body as normalised words (:class:`~dedup.clean.Words`); engines that
@@ -70,22 +69,11 @@ class Prepared:
             object.__setattr__(self, "_words", analyse(self.cleaned.body))
         return self._words
 
-    @property
-    def has_words(self) -> bool:
-        """Whether the words are at hand (else :attr:`words` computes them)."""
-        return self._words is not None
-
     def keep_words(self, words: Words, shingles: np.ndarray | None = None) -> None:
         """Cache words (and shingles) computed elsewhere (a batch :func:`~dedup.clean.analyse_many`)."""
         object.__setattr__(self, "_words", words)
         if shingles is not None:
             object.__setattr__(self, "shingles", shingles)
-
-    def forget_words(self) -> None:
-        """Drop the cached words and shingles (the largest part of a prepared document);
-        they are computed again if asked for. A scan keeps them only while a pair needs them."""
-        object.__setattr__(self, "_words", None)
-        object.__setattr__(self, "shingles", None)
 
     @property
     def doc_id(self) -> str:
@@ -136,7 +124,19 @@ def prepare_many(
     passage_threshold: float = 0.5,
 ) -> list[Prepared]:
     """:func:`prepare` for a batch: the same result, with the signing vectorised over the batch."""
-    cleaned = [clean(d.text, template_lines=template_lines) for d in documents]
+    cleaned, counts, signed = _prepare_texts(
+        [d.text for d in documents], template_lines=template_lines, shingle_size=shingle_size, num_perm=num_perm,
+        seed=seed, passage_words=passage_words, passage_threshold=passage_threshold,
+    )
+    return [Prepared(d, c, sh, sig, n) for d, c, n, (sh, sig) in zip(documents, cleaned, counts, signed)]
+
+
+def _prepare_texts(
+    texts: Sequence[str], *, template_lines: frozenset[str], shingle_size: int, num_perm: int, seed: int,
+    passage_words: int, passage_threshold: float,
+) -> tuple[list[Cleaned], list[int], list[tuple[np.ndarray, Signature]]]:
+    """The cleaned texts, their word counts and their (shingles, signature)."""
+    cleaned = [clean(t, template_lines=template_lines) for t in texts]
     # Spans, not words: signing needs no Python string per word (words are computed
     # again, on first use, only for the documents a comparison needs).
     spans = spans_many([c.body for c in cleaned])
@@ -144,7 +144,7 @@ def prepare_many(
         spans, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
         passage_words=passage_words, passage_threshold=passage_threshold,
     )
-    return [Prepared(d, c, sh, sig, n) for d, c, n, (sh, sig) in zip(documents, cleaned, spans.counts.tolist(), signed)]
+    return cleaned, spans.counts.tolist(), signed
 
 
 def verify(a: Prepared, b: Prepared, settings: Settings) -> Match:
@@ -249,42 +249,58 @@ def scan(
     t0 = time.perf_counter()
     processes = _processes(workers)
     spans = _tapered(len(unique), _CHUNK, processes)
-    spans_many([])  # builds the tokeniser's code point table here, once, for the workers to inherit
-    # Forked workers inherit the documents: tasks are (start, end) ranges, nothing is pickled.
-    with _Pool(workers if len(spans) > 1 else 1, shared=(unique, settings)) as pool:
+    # what every task needs, computed here once for the workers to inherit: the tokeniser's
+    # code point table, the LSH shape
+    spans_many([])
+    lsh_params(settings.passage_threshold, settings.num_perm)
+    texts = [d.text for d in unique]
+    # One pool for the whole scan, its workers forked now, while this process holds little
+    # more than the documents. Every task carries what it works on (texts, bodies), and
+    # a worker touches none of this process's objects: writing to one (a reference count)
+    # would copy its memory page, as would a worker forked later, after this process's
+    # heap had grown, allocating into its freed space.
+    with _Pool(workers if len(spans) > 1 else 1) as pool:
         counts: Counter[str] = Counter()
         # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
-        for keys in pool.map(_template_keys, _tapered(len(unique), 4 * _CHUNK, processes)):
+        template_tasks = ((settings, texts[a:b]) for a, b in _tapered(len(unique), 4 * _CHUNK, processes))
+        for keys in pool.starmap(_template_keys, template_tasks):
             counts.update(keys)
         templates = frozenset(k for k, n in counts.items() if n >= settings.template_min_docs)
         del counts  # every short line of the corpus: large, and not needed again
         timings["templates"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         prepared: list[Prepared] = []
-        for (start, end), part in zip(spans, pool.map(_prepare_chunk, spans, [templates] * len(spans))):
+        key_blocks = []  # each batch's band keys, band by band: the signatures' keys are views of them
+        prepare_tasks = ((settings, texts[a:b], templates) for a, b in spans)
+        for (start, end), part in zip(spans, pool.starmap(_prepare_chunk, prepare_tasks)):
+            key_blocks.append(part[-1])
             for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
                 if n == 0:
                     skip(Skipped(d.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
                 else:
                     prepared.append(Prepared(d, cleaned, None, signature, n))
             report("prepare", end, len(unique))
-    timings["clean+sign"] = time.perf_counter() - t0
+        timings["clean+sign"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    pairs = candidate_pairs([p.signature.band_keys for p in prepared], workers=processes)
-    timings["candidates"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        windows = np.array([len(p.signature.windows) for p in prepared], dtype=np.int64)  # skipped: none
+        pairs = banded_candidate_pairs(key_blocks, windows)
+        del key_blocks
+        timings["candidates"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    pair_list = _by_component(pairs.tolist())
-    blocks = [pair_list[a:b] for a, b in _tapered(len(pair_list), _CHUNK, processes)]
-    matches: list[Match] = []
-    # One pool for verify and align: forked workers inherit the prepared documents.
-    with _Pool(workers if len(blocks) > 1 else 1, shared=(prepared, settings)) as pool:
+        t0 = time.perf_counter()
+        pair_list = _by_component(pairs.tolist())
         if pool.workers == 1:
-            matches = _verify_pairs(prepared, settings, pair_list, lambda k: report("verify", k, len(pair_list)))
+            involved = sorted({x for pair in pair_list for x in pair})
+            matches = _verify_pairs(
+                {x: prepared[x].doc_id for x in involved}, {x: prepared[x].cleaned.body for x in involved},
+                settings, pair_list, lambda k: report("verify", k, len(pair_list)),
+            )
         else:
+            matches = []
+            blocks = [pair_list[a:b] for a, b in _tapered(len(pair_list), _VERIFY_CHUNK, processes)]
             done = 0
-            for block, found in zip(blocks, pool.map(_verify_block, blocks)):
+            for block, found in zip(blocks, pool.starmap(_verify_block, ((settings, *_task(prepared, b)) for b in blocks))):
                 matches += found
                 done += len(block)
                 report("verify", done, len(pair_list))
@@ -306,7 +322,8 @@ def scan(
         by_index = {p.doc_id: i for i, p in enumerate(prepared)}
         to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
         align_blocks = [to_align[a:b] for a, b in _tapered(len(to_align), _ALIGN_CHUNK, processes)]
-        aligned = [a for found in pool.map(_align_block, align_blocks) for a in found]
+        align_tasks = ((pairs, bodies) for pairs, _, bodies in (_task(prepared, b) for b in align_blocks))
+        aligned = [a for found in pool.starmap(_align_block, align_tasks) for a in found]
     alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
     timings["align"] = time.perf_counter() - t0
     return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs), alignments)
@@ -366,21 +383,20 @@ def _tapered(n: int, size: int, workers: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _template_keys(shared: tuple, span: tuple[int, int]) -> list[str]:
-    """One task: the short-line keys of a range of documents, each document's once.
+def _template_keys(settings: Settings, texts: list[str]) -> list[str]:
+    """One task: the short-line keys of some documents' texts, each document's once.
 
     A flat list, not a Counter: the caller counts a list in C (``Counter.update`` of an
     iterable), where merging Counters would loop in Python over every key.
     """
-    documents, settings = shared
     keys: list[str] = []
-    for d in documents[span[0] : span[1]]:
-        keys += template_candidates(d.text, template_max_words=settings.template_max_words)
+    for text in texts:
+        keys += template_candidates(text, template_max_words=settings.template_max_words)
     return keys
 
 
-def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[str]) -> tuple:
-    """One task: prepare a range of documents; return what the scan keeps of them.
+def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[str]) -> tuple:
+    """One task: prepare some documents' texts; return what the scan keeps of them.
 
     Without the documents (the caller has them), the words and the shingles: they are
     most of a prepared document's memory and of the payload from a worker, and only
@@ -390,73 +406,96 @@ def _prepare_chunk(shared: tuple, span: tuple[int, int], templates: frozenset[st
     which the caller unpickles and builds two to three times faster than pickled
     dataclasses (the first item says which).
     """
-    documents, settings = shared
-    prepared = prepare_many(
-        documents[span[0] : span[1]], template_lines=templates, shingle_size=settings.shingle_size,
-        num_perm=settings.num_perm, seed=settings.seed, passage_words=settings.passage_words,
-        passage_threshold=settings.passage_threshold,
+    cleaned, counts, signed = _prepare_texts(
+        texts, template_lines=templates, shingle_size=settings.shingle_size, num_perm=settings.num_perm,
+        seed=settings.seed, passage_words=settings.passage_words, passage_threshold=settings.passage_threshold,
     )
     packed = _IN_WORKER
     if packed:
         cleaned = [
-            (tuple(q.text for q in p.cleaned.paragraphs), tuple(q.kind for q in p.cleaned.paragraphs),
-             p.cleaned.credits, p.cleaned.published, p.cleaned.headline)
-            for p in prepared
+            (tuple(q.text for q in c.paragraphs), tuple(q.kind for q in c.paragraphs), c.credits, c.published, c.headline)
+            for c in cleaned
         ]
-    else:
-        cleaned = [p.cleaned for p in prepared]
-    signatures = [p.signature for p in prepared]
+    signatures = [sig for _, sig in signed]
     return (
-        packed, cleaned, [p.word_count for p in prepared], [len(g.windows) for g in signatures],
+        packed, cleaned, counts, [len(g.windows) for g in signatures],
         np.stack([g.minhash for g in signatures]), np.concatenate([g.windows for g in signatures]),
-        np.concatenate([g.band_keys for g in signatures]),
+        np.concatenate([g.band_keys.T for g in signatures], axis=1),  # band by band: see banded_candidate_pairs
     )
 
 
 def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
     """The (cleaned, signature, word count) of each document of a :func:`_prepare_chunk` result."""
-    packed, cleaned, word_counts, window_counts, minhashes, windows, band_keys = part
+    packed, cleaned, word_counts, window_counts, minhashes, windows, band_keys = part  # band_keys: (bands, windows)
     end = np.cumsum(window_counts).tolist()
     for k, (c, n) in enumerate(zip(cleaned, word_counts)):
         if packed:
             texts, kinds, credits, published, headline = c
             c = Cleaned(tuple(map(Paragraph, texts, kinds)), credits, published, headline)
         start = end[k] - window_counts[k]
-        yield c, Signature(minhashes[k], windows[start : end[k]], band_keys[start : end[k]]), n
+        yield c, Signature(minhashes[k], windows[start : end[k]], band_keys[:, start : end[k]].T), n
 
 
-def _verify_pairs(prepared: Sequence[Prepared], settings: Settings, pair_list: list, on_progress=None) -> list[Match]:
-    """Verify candidate pairs (indices into ``prepared``); return the matches that are not ``none``.
+def _verify_pairs(
+    doc_ids: Mapping[int, str] | Sequence[str], bodies: Mapping[int, tuple[str, ...]] | Sequence[tuple[str, ...]],
+    settings: Settings, pair_list: list, on_progress=None,
+) -> list[Match]:
+    """Verify candidate pairs ``(x, y)`` of documents given by their ids and bodies
+    (``doc_ids[x]``, ``bodies[x]``); return the matches that are not ``none``.
 
     Words are computed a block of pairs at a time (:func:`~dedup.clean.analyse_with_spans`)
-    and kept only until a document's last pair: they are most of a prepared document's
-    memory, and only candidates need them.
+    and kept only until a document's last pair: they are most of a document's memory.
     """
     matches = []
     last_pair = {}
     for k, (i, j) in enumerate(pair_list):
         last_pair[i] = last_pair[j] = k
-    for block in range(0, len(pair_list), _CHUNK):
-        need = sorted({x for pair in pair_list[block : block + _CHUNK] for x in pair if not prepared[x].has_words})
-        analysed, spans = analyse_with_spans([prepared[x].cleaned.body for x in need])
+    known: dict[int, tuple[Words, np.ndarray]] = {}
+    for block in range(0, len(pair_list), _VERIFY_CHUNK):
+        here = pair_list[block : block + _VERIFY_CHUNK]
+        need = sorted({x for pair in here for x in pair if x not in known})
+        analysed, spans = analyse_with_spans([bodies[x] for x in need])
         hashes = span_hashes(spans.codes, spans.starts, spans.ends)
         shingles_list = shingles_many(hashes, spans.counts, shingle_size=settings.shingle_size)
         for x, words, shingles in zip(need, analysed, shingles_list):
-            if last_pair[x] >= block + _CHUNK:  # needed after this block: a copy of its own, so
+            if last_pair[x] >= block + _VERIFY_CHUNK:  # needed after this block: a copy of its own, so
                 words = Words(*(a.copy() for a in (words.words, words.paragraph, words.quoted, words.sentence_start)))
                 shingles = shingles.copy()
-            prepared[x].keep_words(words, shingles)  # that the batch's arrays are freed with the block
-        here = range(block, min(block + _CHUNK, len(pair_list)))
-        ordered = [(prepared[i], prepared[j]) for i, j in (pair_list[k] for k in here)]
-        ordered = [(a, b) if a.doc_id <= b.doc_id else (b, a) for a, b in ordered]
-        matches += [m for m in verify_many(ordered, settings) if m.verdict != "none"]
-        for k in here:
-            for x in pair_list[k]:
+            known[x] = words, shingles  # that the batch's arrays are freed with the block
+        ordered = [(i, j) if doc_ids[i] <= doc_ids[j] else (j, i) for i, j in here]
+        found = compare_many(
+            [(doc_ids[a], *known[a], doc_ids[b], *known[b]) for a, b in ordered],
+            shingle_size=settings.shingle_size, min_run_words=settings.min_run_words,
+            partial_min_words=settings.partial_min_words, reprint_threshold=settings.reprint_threshold,
+            duplicate_threshold=settings.duplicate_threshold,
+        )
+        matches += [m for m in found if m.verdict != "none"]
+        for k, pair in enumerate(here, start=block):
+            for x in pair:
                 if last_pair[x] == k:
-                    prepared[x].forget_words()
+                    del known[x]
         if on_progress:
-            on_progress(here.stop)
+            on_progress(block + len(here))
     return matches
+
+
+def _task(prepared: Sequence[Prepared], pair_list: list) -> tuple[list, list[str], list[tuple[str, ...]]]:
+    """A block of pairs as a task that carries its documents: the pairs renumbered into
+    the block's own ids and bodies (a worker has not got the prepared corpus).
+
+    >>> from dedup import Document
+    >>> text = "Story number {} says the central bank raised its main interest rate on Tuesday, officials said."
+    >>> docs = [prepare(Document(f"d{k}", text.format(k))) for k in range(4)]
+    >>> pairs, ids, bodies = _task(docs, [[1, 3], [3, 2]])
+    >>> pairs, ids, [body[0][:14] for body in bodies]
+    ([[0, 2], [2, 1]], ['d1', 'd2', 'd3'], ['Story number 1', 'Story number 2', 'Story number 3'])
+    """
+    docs = sorted({x for pair in pair_list for x in pair})
+    local = {x: k for k, x in enumerate(docs)}
+    return (
+        [[local[i], local[j]] for i, j in pair_list], [prepared[x].doc_id for x in docs],
+        [prepared[x].cleaned.body for x in docs],
+    )
 
 
 def _by_component(pair_list: list[list[int]]) -> list[list[int]]:
@@ -472,37 +511,29 @@ def _by_component(pair_list: list[list[int]]) -> list[list[int]]:
     return sorted(pair_list, key=lambda p: (component[p[0]], p[0], p[1]))
 
 
-# What a forked worker inherits from the scan that started it: the pool's ``shared`` state.
-_SHARED: tuple = ()
+_VERIFY_CHUNK = 128  # candidate pairs verified per task (measured: as fast as 256, 12 MB less per process)
 _ALIGN_CHUNK = 64  # cluster members aligned per task (their words analysed as one batch)
 
 
-def _verify_block(shared: tuple, pair_list: list) -> list[Match]:
-    """One task: verify a block of pairs (indices into the shared documents)."""
-    prepared, settings = shared
-    return _verify_pairs(prepared, settings, pair_list)
+def _verify_block(settings: Settings, pair_list: list, doc_ids: list[str], bodies: list[tuple[str, ...]]) -> list[Match]:
+    """One task: verify a block of pairs that carries its documents (:func:`_task`)."""
+    return _verify_pairs(doc_ids, bodies, settings, pair_list)
 
 
-def _align_block(shared: tuple, pair_list: list) -> list[Alignment]:
-    """One task: align (origin, member) pairs of the shared documents, their words
-    analysed once for the block (:func:`~dedup.align.paragraph_tokens`)."""
-    prepared = shared[0]
-    docs = sorted({x for pair in pair_list for x in pair})
-    bodies = {x: prepared[x].cleaned.body for x in docs}
-    tokens = {x: paragraph_tokens(w, len(bodies[x])) for x, w in zip(docs, analyse_many([bodies[x] for x in docs]))}
+def _align_block(pair_list: list, bodies: list[tuple[str, ...]]) -> list[Alignment]:
+    """One task: align (origin, member) pairs of a block that carries its bodies
+    (a :func:`_task` without its ids), their words analysed once for the block
+    (:func:`~dedup.align.paragraph_tokens`)."""
+    tokens = [paragraph_tokens(w, len(b)) for w, b in zip(analyse_many(bodies), bodies)]
     return [align(bodies[i], bodies[j], tokens=(tokens[i], tokens[j])) for i, j in pair_list]
-
-
-def _with_inherited(fn, *args):
-    """Run a task in a forked worker with the state it inherited."""
-    return fn(_SHARED, *args)
 
 
 # True in a worker process of a _Pool: its results travel back pickled (see _prepare_chunk).
 _IN_WORKER = False
 
 
-def _mark_worker() -> None:
+def _start_worker() -> None:
+    """Set up a worker process of a :class:`_Pool`."""
     global _IN_WORKER
     _IN_WORKER = True
 
@@ -529,58 +560,46 @@ def _processes(workers: int) -> int:
 class _Pool:
     """Tasks run on ``workers`` processes, this one included; results come in task order.
 
-    With more than one, ``workers - 1`` worker processes are started and this process
-    runs tasks too, whenever each worker already has two queued: its own results need
+    With more than one, ``workers - 1`` worker processes are forked and this process
+    runs tasks too, whenever each worker already has four queued: its own results need
     no pickling, and no third process competes for the CPUs while it gathers the rest.
-
-    ``shared`` is state every task takes as its first argument: a forked worker inherits
-    it through :data:`_SHARED` (nothing is pickled); without fork the tasks all run in
-    this process.
+    Where processes cannot be forked, every task runs in this process.
     """
 
-    def __init__(self, workers: int, shared: tuple | None = None) -> None:
+    def __init__(self, workers: int) -> None:
         self.workers = _processes(workers)
-        self._shared = shared
         self._executor = None
 
     def __enter__(self) -> "_Pool":
-        global _SHARED
         import multiprocessing
 
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        if self._shared is not None:
-            _SHARED = self._shared
-            if not fork:
-                self.workers = 1
+        if "fork" not in multiprocessing.get_all_start_methods():
+            # spawned workers would import the caller's main module again (a script
+            # without an ``if __name__ == "__main__"`` guard would run twice)
+            self.workers = 1
         if self.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
-            if fork:
-                # Objects alive now move to the collector's permanent generation, so that a
-                # collection in a worker does not write to (and so copy) every page of them.
-                gc.freeze()
-            # fork shares the parent's imports (and _SHARED): workers start in milliseconds
+            # Objects alive now move to the collector's permanent generation, so that a
+            # collection in a worker does not write to (and so copy) every page of them.
+            gc.freeze()
+            # fork shares the parent's imports: workers start in milliseconds
             self._executor = ProcessPoolExecutor(
-                self.workers - 1, mp_context=multiprocessing.get_context("fork" if fork else None),
-                initializer=_mark_worker,
+                self.workers - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
             )
             _widen_result_pipe(self._executor)
         return self
 
     def __exit__(self, *exc) -> None:
-        global _SHARED
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             gc.unfreeze()
-        if self._shared is not None:
-            _SHARED = ()
 
-    def map(self, fn, *iterables) -> Iterator:
-        local = fn if self._shared is None else partial(fn, self._shared)
+    def starmap(self, fn, tasks: Iterable[tuple]) -> Iterator:
+        """``fn(*task)`` for each task (a tuple of arguments), in order."""
         if self._executor is None:
-            return map(local, *iterables)
-        remote = fn if self._shared is None else partial(_with_inherited, fn)
-        return self._interleaved(local, remote, zip(*iterables))
+            return (fn(*args) for args in tasks)
+        return self._interleaved(fn, fn, tasks)
 
     def _interleaved(self, local, remote, tasks) -> Iterator:
 

@@ -101,22 +101,21 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     assert dumps(scan_to_dict(scan(docs, workers=0))) == one
 
 
-def _where(shared, k):
+def _where(k, label):
     import time
 
     import dedup.pipeline as pipeline
 
     time.sleep(0.002 * (k % 3))  # uneven tasks
-    return k, shared, pipeline._IN_WORKER
+    return k, label, pipeline._IN_WORKER
 
 
 def test_pool_runs_tasks_here_and_in_workers_and_keeps_their_order():
     from dedup.pipeline import _Pool
 
-    with _Pool(3, shared=("state",)) as pool:
-        results = list(pool.map(_where, range(60)))
-    assert [k for k, _, _ in results] == list(range(60))
-    assert all(shared == ("state",) for _, shared, _ in results)
+    with _Pool(3) as pool:
+        results = list(pool.starmap(_where, ((k, f"task {k}") for k in range(60))))
+    assert [(k, label) for k, label, _ in results] == [(k, f"task {k}") for k in range(60)]
     places = {in_worker for _, _, in_worker in results}
     assert places == {True, False}  # this process ran tasks too
 
