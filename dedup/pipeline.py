@@ -154,9 +154,16 @@ def verify(a: Prepared, b: Prepared, settings: Settings) -> Match:
 
 def verify_many(pairs: Sequence[tuple[Prepared, Prepared]], settings: Settings) -> list[Match]:
     """:func:`verify` of many pairs, their shingles matched in one pass (:func:`~dedup.verify.compare_many`)."""
-    return compare_many(
+    return _compare_many(
         [(a.doc_id, a.words, _shingles(a, settings), b.doc_id, b.words, _shingles(b, settings)) for a, b in pairs],
-        shingle_size=settings.shingle_size, min_run_words=settings.min_run_words,
+        settings,
+    )
+
+
+def _compare_many(items: list[tuple], settings: Settings) -> list[Match]:
+    """:func:`~dedup.verify.compare_many` with the fields it uses taken from ``settings``."""
+    return compare_many(
+        items, shingle_size=settings.shingle_size, min_run_words=settings.min_run_words,
         partial_min_words=settings.partial_min_words, reprint_threshold=settings.reprint_threshold,
         duplicate_threshold=settings.duplicate_threshold,
     )
@@ -463,12 +470,7 @@ def _verify_pairs(
                 shingles = shingles.copy()
             known[x] = words, shingles  # that the batch's arrays are freed with the block
         ordered = [(i, j) if doc_ids[i] <= doc_ids[j] else (j, i) for i, j in here]
-        found = compare_many(
-            [(doc_ids[a], *known[a], doc_ids[b], *known[b]) for a, b in ordered],
-            shingle_size=settings.shingle_size, min_run_words=settings.min_run_words,
-            partial_min_words=settings.partial_min_words, reprint_threshold=settings.reprint_threshold,
-            duplicate_threshold=settings.duplicate_threshold,
-        )
+        found = _compare_many([(doc_ids[a], *known[a], doc_ids[b], *known[b]) for a, b in ordered], settings)
         matches += [m for m in found if m.verdict != "none"]
         for k, pair in enumerate(here, start=block):
             for x in pair:
