@@ -23,7 +23,7 @@ import sys
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -298,11 +298,8 @@ def scan(
         t0 = time.perf_counter()
         pair_list = _by_component(pairs.tolist())
         if pool.workers == 1:
-            involved = sorted({x for pair in pair_list for x in pair})
-            matches = _verify_pairs(
-                {x: prepared[x].doc_id for x in involved}, {x: prepared[x].cleaned.body for x in involved},
-                settings, pair_list, lambda k: report("verify", k, len(pair_list)),
-            )
+            local_pairs, doc_ids, bodies = _task(prepared, pair_list)
+            matches = _verify_pairs(doc_ids, bodies, settings, local_pairs, lambda k: report("verify", k, len(pair_list)))
         else:
             matches = []
             blocks = [pair_list[a:b] for a, b in _tapered(len(pair_list), _VERIFY_CHUNK, processes)]
@@ -444,8 +441,7 @@ def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
 
 
 def _verify_pairs(
-    doc_ids: Mapping[int, str] | Sequence[str], bodies: Mapping[int, tuple[str, ...]] | Sequence[tuple[str, ...]],
-    settings: Settings, pair_list: list, on_progress=None,
+    doc_ids: Sequence[str], bodies: Sequence[tuple[str, ...]], settings: Settings, pair_list: list, on_progress=None,
 ) -> list[Match]:
     """Verify candidate pairs ``(x, y)`` of documents given by their ids and bodies
     (``doc_ids[x]``, ``bodies[x]``); return the matches that are not ``none``.
