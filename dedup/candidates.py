@@ -25,6 +25,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .sign import distinct
+
 DEFAULT_MAX_BUCKET = 200
 
 
@@ -92,7 +94,7 @@ def banded_candidate_pairs(
     if not len(allpairs):
         return np.zeros((0, 2), dtype=np.int64)
     n = np.int64(len(windows))
-    code = np.unique(allpairs[:, 0] * n + allpairs[:, 1])
+    code = distinct(np.sort(allpairs[:, 0] * n + allpairs[:, 1]))
     return np.stack([code // n, code % n], axis=1)
 
 
@@ -125,7 +127,7 @@ def _band_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> list[np.
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     lengths = np.diff(np.append(starts, len(keys)))
     pairs = []
-    for size in np.unique(lengths[(lengths > 1) & (lengths <= max_bucket)]).tolist():
+    for size in distinct(np.sort(lengths[(lengths > 1) & (lengths <= max_bucket)])).tolist():
         # all buckets of one size at once: the same pattern of pairs from each one's start
         first = starts[lengths == size][:, None]
         i, j = np.triu_indices(size, k=1)

@@ -147,6 +147,19 @@ def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarra
     return _fmix64(acc ^ _U64(k))
 
 
+def distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array: ``np.unique`` of it without sorting it
+    again (on the 10^4-10^5 hashes of a batch, numpy 2's ``np.unique``, which builds a
+    hash table and then sorts, takes 10-25 times as long as sorting and this).
+
+    >>> distinct(np.array([1, 1, 2, 5, 5, 5])).tolist()
+    [1, 2, 5]
+    """
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 @lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Return datasketch's affine32 permutation parameters (a, b) for (num_perm, seed).

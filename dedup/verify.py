@@ -42,7 +42,7 @@ from typing import Sequence
 import numpy as np
 
 from .clean import Words, analyse, split_paragraphs
-from .sign import shingle_hashes, word_hashes
+from .sign import distinct, shingle_hashes, word_hashes
 
 VERDICTS = ("duplicate", "reprint", "partial", "none")
 #: A number conflict per this many shared words makes a pair a templated story.
@@ -298,8 +298,8 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
     values = np.concatenate([a for a, _ in pairs] + [b for _, b in pairs]).astype(np.uint64, copy=False)
     if not len(values):
         return [([], (0, 0, 0))] * len(pairs)
-    distinct, number = np.unique(values, return_inverse=True)
-    width = np.int64(len(distinct))
+    values_seen, number = np.unique(values, return_inverse=True)
+    width = np.int64(len(values_seen))
     count = len(pairs)
     pair_a = np.repeat(np.arange(count, dtype=np.int64), n_a)
     pair_b = np.repeat(np.arange(count, dtype=np.int64), n_b)
@@ -312,9 +312,15 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
     sorted_b = key_b[order]
     lo = np.searchsorted(sorted_b, key_a, "left")
     hi = np.searchsorted(sorted_b, key_a, "right")
-    sizes_a = np.bincount(np.unique(key_a) // width, minlength=count)
-    sizes_b = np.bincount(np.unique(key_b) // width, minlength=count)
-    shared = np.bincount(np.unique(key_a[hi > lo]) // width, minlength=count)
+    # distinct keys counted per pair from sorted keys (np.unique's hash table is many
+    # times slower on these arrays than a sort)
+    distinct_a = distinct(np.sort(key_a))
+    in_b = np.zeros(len(distinct_a), dtype=bool)
+    if len(sorted_b):
+        in_b = sorted_b[np.minimum(np.searchsorted(sorted_b, distinct_a), len(sorted_b) - 1)] == distinct_a
+    sizes_a = np.bincount(distinct_a // width, minlength=count)
+    sizes_b = np.bincount(distinct(sorted_b) // width, minlength=count)
+    shared = np.bincount(distinct_a[in_b] // width, minlength=count)
     sizes = list(zip(sizes_a.tolist(), sizes_b.tolist(), shared.tolist()))
 
     position = np.arange(len(key_a)) - first_a[pair_a]  # each shingle's place in its own a
