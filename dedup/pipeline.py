@@ -287,6 +287,11 @@ def scan(
                 else:
                     prepared.append(Prepared(d, cleaned, None, signature, n))
             report("prepare", end, len(unique))
+            # The prepared documents live until the scan returns: out of the collector's
+            # sight, so that its full collections, which every quarter's growth of the
+            # tracked objects sets off, do not go over all of them again and again
+            # (measured: 0.2 s of collections on the real corpus, 0.03 s so).
+            gc.freeze()
         timings["clean+sign"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -575,12 +580,13 @@ class _Pool:
             # spawned workers would import the caller's main module again (a script
             # without an ``if __name__ == "__main__"`` guard would run twice)
             self.workers = 1
+        # Objects alive now move to the collector's permanent generation (until the pool
+        # closes), so that a collection in a worker does not write to (and so copy)
+        # every page of them, and collections here do not go over them either.
+        gc.freeze()
         if self.workers > 1:
             from concurrent.futures import ProcessPoolExecutor
 
-            # Objects alive now move to the collector's permanent generation, so that a
-            # collection in a worker does not write to (and so copy) every page of them.
-            gc.freeze()
             # fork shares the parent's imports: workers start in milliseconds
             self._executor = ProcessPoolExecutor(
                 self.workers - 1, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
@@ -591,7 +597,7 @@ class _Pool:
     def __exit__(self, *exc) -> None:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
-            gc.unfreeze()
+        gc.unfreeze()
 
     def starmap(self, fn, tasks: Iterable[tuple]) -> Iterator:
         """``fn(*task)`` for each task (a tuple of arguments), in order."""
