@@ -113,8 +113,24 @@ class Settings:
         return out
 
 
+# The shape for the default settings, worked out once (a test recomputes it): it takes
+# 60 ms to compute, which every scan would spend before it starts its workers.
+_KNOWN_SHAPES = {(0.5, 128): (26, 4)}
+
+
 @lru_cache(maxsize=64)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Choose LSH (bands, rows) for a Jaccard threshold, by datasketch's criterion
+    (:func:`optimal_shape`; the default settings' shape is known without computing it).
+
+    >>> lsh_params(0.5, 128), lsh_params(0.6, 128)
+    ((26, 4), (21, 6))
+    """
+    known = _KNOWN_SHAPES.get((threshold, num_perm))
+    return known if known is not None else optimal_shape(threshold, num_perm)
+
+
+def optimal_shape(threshold: float, num_perm: int) -> tuple[int, int]:
     """Choose LSH (bands, rows) for a Jaccard threshold, by datasketch's criterion.
 
     Like datasketch's ``MinHashLSH``, pick the (b, r), b*r <= num_perm, minimising the
@@ -124,7 +140,7 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     negatives weigh 3x false positives. Integrated on a grid with numpy, all band counts
     of a row count at once: datasketch's scipy quadrature takes half a second per call.
 
-    >>> lsh_params(0.5, 128)
+    >>> optimal_shape(0.5, 128)
     (26, 4)
     """
     import numpy as np

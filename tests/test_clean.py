@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import stories
 from dedup.clean import analyse, clean, find_template_lines, normalize, split_paragraphs, tokenize
-from dedup.settings import lsh_params
+from dedup.settings import lsh_params, optimal_shape
 
 
 def _kinds(text):
@@ -136,7 +136,16 @@ def _lsh_params_at_once(threshold: float, num_perm: int) -> tuple[int, int]:
 @pytest.mark.parametrize("num_perm", [16, 64, 100, 128, 256])
 def test_lsh_params_are_the_all_at_once_definition(num_perm):
     for threshold in (0.1, 0.3, 0.5, 0.7, 0.9):
+        assert optimal_shape(threshold, num_perm) == _lsh_params_at_once(threshold, num_perm)
         assert lsh_params(threshold, num_perm) == _lsh_params_at_once(threshold, num_perm)
+
+
+def test_known_lsh_shapes_are_the_computed_ones():
+    from dedup.settings import _KNOWN_SHAPES
+
+    assert _KNOWN_SHAPES
+    for (threshold, num_perm), shape in _KNOWN_SHAPES.items():
+        assert optimal_shape(threshold, num_perm) == shape
 
 
 # --- the fast paths give what the plain definitions give ---------------------------------
@@ -146,7 +155,7 @@ _PIECES = ["Photo: AP", "(c) 2019", "Copyright Reuters", "ALL RIGHTS RESERVED", 
            "2020-01-02", "By Reuters", "MOSCOW (Reuters) -", "Subscribe now", "Read more:", "İstanbul", "©", "/ REUTERS",
            "He said \"we will win\" today.", "«Мы готовы»", "日本と", "U.S.", "1,500", "word", " ", "\n", "\n\n", ".", "\x0b", "\x1c",
            "Sign-up", "LOG IN", "Cookies", "share this", "Photograph:", "Pictured :", "(File Photo)", "(Getty Images)",
-           "/ EPA", "(C) ", "Video:", "terms of use", "\u212a", "\u017f"]
+           "/ EPA", "(C) ", "Video:", "terms of use", "\u212a", "\u017f", "\t", "\x1f", "Reuters", "REUTERS", "(AP) -", "APPLE"]
 _texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
 
@@ -254,10 +263,15 @@ def test_line_keys_without_regex_equal_the_definition(text):
 @given(_texts)
 def test_rule_prefilters_change_no_kind(text):
     fast = clean(text)
-    original = _clean_module._MAY_MATCH, _clean_module._YEAR
-    try:  # every rule tried in full: no literal test, every line may hold a date
-        _clean_module._MAY_MATCH, _clean_module._YEAR = {}, re.compile("")
+    names = ("_SHORT_RULESET", "_MEDIUM_RULESET", "_LONG_RULESET", "_YEAR", "_AGENCY_ANYWHERE")
+    original = [getattr(_clean_module, name) for name in names]
+    # every rule tried in full: no literal test, every line may hold a date or a credit
+    slow_rules = (*_clean_module._rulesets({}), re.compile(""), re.compile(""))
+    try:
+        for name, value in zip(names, slow_rules):
+            setattr(_clean_module, name, value)
         slow = clean(text)
     finally:
-        _clean_module._MAY_MATCH, _clean_module._YEAR = original
+        for name, value in zip(names, original):
+            setattr(_clean_module, name, value)
     assert fast == slow
