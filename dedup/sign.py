@@ -98,8 +98,12 @@ def word_hashes(words: np.ndarray) -> np.ndarray:
 
 def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Return :func:`word_hashes` of the words ``codes[starts[k]:ends[k]]`` (code points),
-    without building the words: each code point is weighted by the base's power for its
-    place from the word's end, and each word's weights are summed (``np.add.reduceat``).
+    without building the words, from prefix sums over all the code points at once.
+
+    With B the base and I its inverse mod 2^64 (B is odd), ``Q[i] = sum(codes[k] *
+    I^(k+1) for k < i)`` gives each word's polynomial ``sum(codes[k] * B^(e-1-k) for s <=
+    k < e) = B^e * (Q[e] - Q[s])``: one cumulative sum and three gathers, where weighting
+    each code point by its place in its word took twice as long.
 
     >>> codes = np.frombuffer("peace treaty".encode("utf-32-le"), dtype=np.uint32)
     >>> bool((span_hashes(codes, np.array([0, 6]), np.array([5, 12])) == word_hashes(np.array(["peace", "treaty"]))).all())
@@ -107,23 +111,20 @@ def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     """
     if len(starts) == 0:
         return np.zeros(0, dtype=_U64)
-    lengths = ends - starts
-    offsets = np.cumsum(lengths) - lengths  # where each word's code points start, once gathered
-    place = np.arange(int(offsets[-1] + lengths[-1]))
-    index = np.repeat(starts - offsets, lengths) + place
-    power = np.repeat(offsets + lengths - 1, lengths) - place  # code points after this one in its word
-    weighted = codes[index].astype(_U64) * _powers(max(64, int(lengths.max())))[power]
-    return _fmix64(np.add.reduceat(weighted, offsets))
+    n = int(ends.max())
+    weights = np.full(n, _WORD_BASE_INVERSE, dtype=_U64)
+    np.multiply.accumulate(weights, out=weights)  # I^(k+1) at k (products wrap mod 2^64)
+    weights *= codes[:n]
+    prefix = np.zeros(n + 1, dtype=_U64)
+    np.cumsum(weights, out=prefix[1:])
+    del weights
+    powers = np.full(n + 1, _WORD_BASE, dtype=_U64)
+    powers[0] = 1
+    np.multiply.accumulate(powers, out=powers)  # B^e at e
+    return _fmix64((prefix[ends] - prefix[starts]) * powers[ends])
 
 
-@lru_cache(maxsize=4)
-def _powers(n: int) -> np.ndarray:
-    """_WORD_BASE ** k mod 2^64 for k < n (the polynomial of :func:`word_hashes`)."""
-    out, p = [], 1
-    for _ in range(n):
-        out.append(p)
-        p = p * int(_WORD_BASE) % (1 << 64)
-    return np.array(out, dtype=_U64)
+_WORD_BASE_INVERSE = _U64(pow(int(_WORD_BASE), -1, 1 << 64))
 
 
 def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarray:
