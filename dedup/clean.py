@@ -46,6 +46,7 @@ _QUOTE_CHARS = re.compile("[“”„‟«»「」『』〝〞〟]")
 # Patterns start with a literal (apostrophe, dot, comma) so the regex engine skips
 # ahead quickly; the condition on the character before is checked in the callback.
 _APOSTROPHE = re.compile(r"['‘’‛′`´ʼ](?=\w)")
+_ASCII_APOSTROPHE = re.compile(r"'(?=\w)")  # _APOSTROPHE in ASCII text without a backtick
 _ABBREV = re.compile(r"\.[^\W\d_](?:\.[^\W\d_])*\.?(?!\w)")
 _THOUSANDS = re.compile(r",(?=\d{3}(?!\d))")
 
@@ -89,8 +90,11 @@ def normalize(text: str) -> str:
     """
     s = unicodedata.normalize("NFKC", text).casefold()
     if not s.isascii():
-        s = _QUOTE_CHARS.sub('"', s).translate(_DIGITS)
-    s = _APOSTROPHE.sub(_join_apostrophe, s)
+        s = _APOSTROPHE.sub(_join_apostrophe, _QUOTE_CHARS.sub('"', s).translate(_DIGITS))
+    elif "`" in s:
+        s = _APOSTROPHE.sub(_join_apostrophe, s)
+    elif "'" in s:  # the same, searched for one literal (the regex engine skips to it): 3x faster
+        s = _ASCII_APOSTROPHE.sub(_join_apostrophe, s)
     s = _ABBREV.sub(_join_abbreviation, s)
     return _THOUSANDS.sub(_join_thousands, s)
 
@@ -292,9 +296,9 @@ _BMP_WORD = re.compile(f"[^\\W_{_CJK}]")
 
 def _classes(codes: np.ndarray) -> np.ndarray:
     """:func:`_code_classes` of each code point; those beyond the BMP (rare) one by one."""
-    classes = _code_classes()[np.minimum(codes, 0xFFFF)]
+    classes = np.take(_code_classes(), codes, mode="clip")  # clip: the last entry for those beyond
     astral = np.flatnonzero(codes > 0xFFFF)
-    for c in np.unique(codes[astral]).tolist():
+    for c in sorted(set(codes[astral].tolist())):
         ch = chr(c)
         kind = _CJK_WORD if _CJK_CHAR.match(ch) else _WORD_CHAR if _BMP_WORD.match(ch) else _OTHER
         classes[astral[codes[astral] == c]] = kind

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -187,6 +187,22 @@ def test_paragraph_keys_are_line_keys(text):
 
     paragraphs = split_paragraphs(text)
     assert _clean_module._paragraph_keys(paragraphs) == [line_key(p) for p in paragraphs]
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(_ascii_text, _any_text, st.text(alphabet="a1_ '`’.,", max_size=30)))
+@example("japan's 1'2 a'_ 'quoted' o'brien's")
+@example("it`s japan's")
+@example("japan’s 'x'")
+def test_apostrophes_join_words_as_their_definition_says(text):
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():
+        folded = _clean_module._QUOTE_CHARS.sub('"', folded).translate(_clean_module._DIGITS)
+    expected = _clean_module._APOSTROPHE.sub(_clean_module._join_apostrophe, folded)
+    expected = _clean_module._ABBREV.sub(_clean_module._join_abbreviation, expected)
+    assert normalize(text) == _clean_module._THOUSANDS.sub(_clean_module._join_thousands, expected)
 
 
 def _analyse_by_regex(paragraphs):
