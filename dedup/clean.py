@@ -284,8 +284,10 @@ def _code_classes() -> np.ndarray:
     """The class of every code point of the Basic Multilingual Plane, read off the
     regexes themselves, so that the two tokenisers cannot disagree (once per process)."""
     table = np.zeros(0x10000, dtype=np.uint8)
-    table[[ord(c) for c in _BMP_WORD.findall("".join(map(chr, range(0x10000))))]] = _WORD_CHAR
-    table[[ord(c) for c in _CJK_CHAR.findall("".join(map(chr, range(0x10000))))]] = _CJK_WORD
+    plane = "".join(map(chr, range(0x10000)))
+    for pattern, kind in ((_BMP_WORD, _WORD_CHAR), (_CJK_CHAR, _CJK_WORD)):
+        found = "".join(pattern.findall(plane)).encode("utf-32-le", "surrogatepass")
+        table[np.frombuffer(found, dtype=np.uint32)] = kind
     table[[ord(c) for c in "\n" + _SENTENCE_MARKS]] = _BREAK
     table[[_OPEN_CODE, _CLOSE_CODE, ord(_TOGGLE)]] = _QUOTE
     return table
