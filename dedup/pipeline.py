@@ -378,13 +378,18 @@ def _tapered(n: int, size: int, workers: int) -> list[tuple[int, int]]:
     """(start, end) ranges over ``n`` items, ``size`` at a time but smaller towards the
     end (down to an eighth), so that no process waits long for another's last task.
 
+    Smaller from four tasks a process before the end: a worker holds up to three tasks
+    that can no longer be taken back (running, and two in the executor's call queue);
+    tapering from two a process left it a tenth of a second of work on the real corpus
+    after this process had run out, 0.02 s so.
+
     >>> _tapered(20, 4, 1)
-    [(0, 4), (4, 8), (8, 12), (12, 16), (16, 18), (18, 19), (19, 20)]
+    [(0, 4), (4, 8), (8, 10), (10, 12), (12, 14), (14, 15), (15, 16), (16, 17), (17, 18), (18, 19), (19, 20)]
     """
     spans, start = [], 0
     while start < n:
         step = size
-        while step > max(1, size // 8) and n - start < 2 * workers * step:
+        while step > max(1, size // 8) and n - start < 4 * workers * step:
             step //= 2
         step = max(1, min(step, n - start))
         spans.append((start, start + step))
