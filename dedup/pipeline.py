@@ -323,7 +323,7 @@ def scan(
         linked = {m.a for m in matches} | {m.b for m in matches}
         members = [p for p in prepared if p.doc_id in linked]  # the evidence of origin of these only
         clusters = build_clusters(
-            [p.doc_id for p in prepared], matches,
+            [p.doc_id for p in members], matches,  # the others are in no cluster
             credits={p.doc_id: p.credits for p in members},
             published={p.doc_id: p.published for p in members},
             lengths={p.doc_id: p.word_count for p in members},
