@@ -22,9 +22,9 @@ import os
 import sys
 import time
 from collections import Counter, deque
+from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import ge
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -578,6 +578,10 @@ class _Pool:
     runs tasks too, whenever each worker already has four queued: its own results need
     no pickling, and no third process competes for the CPUs while it gathers the rest.
     Where processes cannot be forked, every task runs in this process.
+
+    While it is open, the objects alive are frozen out of the garbage collector's sight
+    (``gc.freeze``; ``gc.unfreeze`` when it closes, which also releases objects the
+    caller had frozen itself).
     """
 
     def __init__(self, workers: int) -> None:
