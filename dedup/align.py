@@ -319,10 +319,10 @@ def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]]:
     >>> paragraph_tokens(analyse(["One two.", "", "Three."]), 3)
     [['one', 'two'], [], ['three']]
     """
-    out: list[list[str]] = [[] for _ in range(paragraphs)]
-    for word, k in zip(words.words.tolist(), words.paragraph.tolist()):
-        out[k].append(word)
-    return out
+    # the words come in paragraph order: each paragraph's are one slice
+    bounds = np.searchsorted(words.paragraph, np.arange(paragraphs + 1)).tolist()
+    every = words.words.tolist()
+    return [every[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 # --- matching -----------------------------------------------------------------------------
