@@ -312,15 +312,9 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
     sorted_b = key_b[order]
     lo = np.searchsorted(sorted_b, key_a, "left")
     hi = np.searchsorted(sorted_b, key_a, "right")
-    # distinct keys counted per pair from sorted keys (np.unique's hash table is many
-    # times slower on these arrays than a sort)
-    distinct_a = distinct(np.sort(key_a))
-    in_b = np.zeros(len(distinct_a), dtype=bool)
-    if len(sorted_b):
-        in_b = sorted_b[np.minimum(np.searchsorted(sorted_b, distinct_a), len(sorted_b) - 1)] == distinct_a
-    sizes_a = np.bincount(distinct_a // width, minlength=count)
+    sizes_a = np.bincount(distinct(np.sort(key_a)) // width, minlength=count)
     sizes_b = np.bincount(distinct(sorted_b) // width, minlength=count)
-    shared = np.bincount(distinct_a[in_b] // width, minlength=count)
+    shared = np.bincount(distinct(np.sort(key_a[hi > lo])) // width, minlength=count)
     sizes = list(zip(sizes_a.tolist(), sizes_b.tolist(), shared.tolist()))
 
     position = np.arange(len(key_a)) - first_a[pair_a]  # each shingle's place in its own a
