@@ -132,7 +132,7 @@ import json, sys, time
 from dedup.check import check
 from dedup.index import Index
 from dedup.ingest import Document
-from dedup.pipeline import prepare_many
+from dedup.steps import prepare_many
 items = [json.loads(line) for line in open(sys.argv[2])]
 docs = [Document(r["id"], r["text"]) for r in items]
 prepared = prepare_many(docs)  # signs the queries, and computes the LSH shape once (as any command does)
@@ -158,7 +158,7 @@ print(json.dumps({"open_s": open_s, "lookup_s": lookup_s, "check_s": check_s,
 _PROBE_PICKLE = _RSS + r"""
 import json, pickle, sys, time
 from dedup.ingest import Document
-from dedup.pipeline import prepare_many
+from dedup.steps import prepare_many
 items = [json.loads(line) for line in open(sys.argv[2])]
 docs = [Document(r["id"], r["text"]) for r in items]
 hashes = [p.signature.to_datasketch() for p in prepare_many(docs)]

@@ -47,7 +47,7 @@ sys.path.insert(0, str(HERE.parent))
 import corpora  # noqa: E402
 
 from dedup import Settings, iter_documents  # noqa: E402
-from dedup.pipeline import scan  # noqa: E402
+from dedup import scan  # noqa: E402
 from dedup.report import dumps, scan_to_dict  # noqa: E402
 
 OUT = HERE / "out"
@@ -58,7 +58,7 @@ def log(message: str) -> None:
 
 
 def session(master: str, driver_memory: str, partitions: int):
-    from dedup import spark as ds
+    from dedup.engines import spark as ds
 
     spark = ds.session(master, config={
         "spark.ui.enabled": "false",
@@ -81,7 +81,7 @@ def run_local(docs, workers: int) -> tuple[object, float]:
 def run_spark(make, collect: str | None) -> dict:
     """Run a Spark scan; collect the whole result (``collect="all"``), only its pairs and
     clusters (``"light"``: for corpora whose prepared documents would not fit the driver), or nothing."""
-    from dedup import spark as ds
+    from dedup.engines import spark as ds
 
     t0 = time.perf_counter()
     result = make()
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", default=str(OUT / "bench_spark.md"))
     args = parser.parse_args(argv)
 
-    from dedup import spark as ds
+    from dedup.engines import spark as ds
 
     header = ["corpus", "engine", "docs", "wall s", "docs/s", "stages (s)", "candidate pairs", "pairs", "clusters",
               "JSON report vs local"]

@@ -5,22 +5,24 @@
 'none'
 """
 
+from ._version import __version__
 from .align import Alignment, Block, Change, align
 from .check import CheckedArticle, CheckMatch, CheckResult, check
-from .clean import Cleaned, Paragraph, Words, clean, tokenize
+from .clean import Cleaned, Paragraph, clean
 from .cluster import Cluster
+from .engines.local import scan
 from .errors import ConfigError, DedupError, IndexFormatError, InputError, MissingDependencyError
 from .index import Index
 from .ingest import Document, Skipped, iter_documents
-from .pipeline import Diff, Prepared, ScanResult, compare, diff, prepare, scan
+from .steps import Analysed, Diff, Prepared, ScanResult, compare, diff, prepare
 from .settings import Settings
 from .sign import Signature
+from .tokens import Words, tokenize
 from .verify import Match, SharedPassage
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Alignment",
+    "Analysed",
     "Block",
     "Change",
     "CheckMatch",

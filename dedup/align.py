@@ -3,7 +3,7 @@
 Given the body paragraphs of article A (say the wire original) and of article B (an
 outlet's reprint), :func:`align` tiles both texts with :class:`Block` s:
 
-* ``same``   -- the paragraphs read the same once normalised (:func:`dedup.clean.tokenize`
+* ``same``   -- the paragraphs read the same once normalised (:func:`dedup.tokens.tokenize`
   folds case, quotes, dashes and ``U.S.`` -> ``us``);
 * ``edited`` -- the same paragraph lightly changed, with the word-level :class:`Change` s;
 * ``added``  -- in B only; ``cut`` -- in A only.
@@ -59,7 +59,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .clean import Words, tokenize
+from .tokens import Words, tokenize
 from .errors import ConfigError, InputError
 
 #: Block kinds, in the order :meth:`Alignment.summary` reports them.
@@ -244,7 +244,7 @@ def align(
         edited_threshold: lowest word similarity (``2 * LCS / total words``, in (0, 1])
             at which two paragraphs count as one edited paragraph; also the share of a
             paragraph that must be found inside a longer one for the two to be joined.
-        tokens: each side's paragraphs as :func:`~dedup.clean.tokenize` tokens, if
+        tokens: each side's paragraphs as :func:`~dedup.tokens.tokenize` tokens, if
             already at hand (:func:`paragraph_tokens` of an analysed body gives them);
             computed here otherwise.
 
@@ -312,10 +312,10 @@ def align(
 
 def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]]:
     """Split an analysed body's words by paragraph: the ``tokens`` :func:`align` takes,
-    equal to :func:`~dedup.clean.tokenize` of each paragraph (tested), without
+    equal to :func:`~dedup.tokens.tokenize` of each paragraph (tested), without
     normalising the text again.
 
-    >>> from dedup.clean import analyse
+    >>> from dedup.tokens import analyse
     >>> paragraph_tokens(analyse(["One two.", "", "Three."]), 3)
     [['one', 'two'], [], ['three']]
     """

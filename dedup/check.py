@@ -2,7 +2,7 @@
 
 Each new article is cleaned with the corpus's template lines, signed, and looked up in
 the index by band key; only the candidates are fetched and verified exactly
-(:func:`dedup.pipeline.verify`, the new article as ``a``, the indexed one as ``b``).
+(:func:`dedup.steps.verify`, the new article as ``a``, the indexed one as ``b``).
 New articles are also compared with each other: a pair inside the batch is reported
 under the article that is not the pair's origin (:func:`dedup.cluster.choose_origin`:
 credit, date, completeness), so a wire story and its reprint arriving together fail
@@ -36,12 +36,12 @@ from typing import Callable, Iterable, Mapping
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
-from .clean import agency
+from .clean import NO_ARTICLE_TEXT, agency
 from .cluster import choose_origin
 from .errors import ConfigError
-from .index.core import MAX_CANDIDATES, Index, unique_documents
-from .ingest import Document, Skipped
-from .pipeline import Prepared, prepare_many, verify
+from .index.core import MAX_CANDIDATES, Index
+from .ingest import Document, Skipped, unique_documents
+from .steps import Prepared, analyse_prepared, prepare_many, verify
 from .settings import Settings
 from .verify import Match
 
@@ -192,18 +192,20 @@ def check(
         templates = index.template_lines(docs, settings=s)
         union = frozenset().union(*templates.values()) if templates else frozenset()
         # one template set serves all: each document's is the corpus's restricted to its own lines
-        for p in prepare_many(
-            docs, template_lines=union, shingle_size=s.shingle_size, num_perm=s.num_perm, seed=s.seed,
-            passage_words=s.passage_words, passage_threshold=s.passage_threshold,
-        ):
+        for p in prepare_many(docs, template_lines=union, **s.for_step("prepare")):
             if p.word_count == 0:
-                skipped.append(Skipped(p.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
+                skipped.append(Skipped(p.doc_id, NO_ARTICLE_TEXT))
             else:
                 prepared.append(p)
         # an article of the batch is compared in its batch version (below), never its indexed one
         batch_ids = [d.doc_id for d in docs]
         wanted = {p.doc_id: index.candidates(p, limit=max_candidates, exclude=batch_ids) for p in prepared}
-        stored = {q.doc_id: q for q in index.fetch({c for ids in wanted.values() for c in ids})}
+        stored = {p.doc_id: (p, a) for p, a in index.fetch_analysed({c for ids in wanted.values() for c in ids})}
+    batch_pairs = candidate_pairs([p.signature.band_keys for p in prepared]).tolist()
+    # the words of the new articles that have something to be compared with, once each
+    paired = {x for pair in batch_pairs for x in pair}
+    compared = [p for k, p in enumerate(prepared) if k in paired or any(c in stored for c in wanted[p.doc_id])]
+    analysed = {a.doc_id: a for a in analyse_prepared(compared, shingle_size=s.shingle_size)}
 
     found: dict[str, list[CheckMatch]] = {p.doc_id: [] for p in prepared}
 
@@ -219,13 +221,14 @@ def check(
     for p in prepared:
         for doc_id in wanted[p.doc_id]:
             if doc_id in stored:
-                m = verify(p, stored[doc_id], s)
+                old, old_analysed = stored[doc_id]
+                m = verify(analysed[p.doc_id], old_analysed, s)
                 if m.verdict != "none":
-                    record(p, stored[doc_id], m, False, _origin(p, stored[doc_id], m))
+                    record(p, old, m, False, _origin(p, old, m))
 
-    for i, j in candidate_pairs([p.signature.band_keys for p in prepared]).tolist():
+    for i, j in batch_pairs:
         a, b = sorted((prepared[i], prepared[j]), key=lambda p: p.doc_id)
-        m = verify(a, b, s)
+        m = verify(analysed[a.doc_id], analysed[b.doc_id], s)
         if m.verdict == "none":
             continue
         origin = _origin(a, b, m)

@@ -127,7 +127,7 @@ def scan(
     template_min_docs: int = TemplateMinDocs,
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
-    from . import pipeline, report
+    from . import report
 
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
@@ -136,7 +136,7 @@ def scan(
         template_min_docs=template_min_docs,
     )
     if engine is Engine.spark:
-        from . import spark
+        from .engines import spark
 
         result = spark.scan_command(
             [str(p) for p in paths], settings, master=master, output=tables,
@@ -146,10 +146,12 @@ def scan(
             print(f"wrote documents, pairs, clusters, alignments and skipped tables under {tables}", file=sys.stderr)
             return
     else:
+        from .engines import local
+
         docs = _load([Path(p) for p in paths])
         progress, stop = _progress_bar(quiet)
         try:
-            result = pipeline.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers)
+            result = local.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers)
         finally:
             stop()
     if not result.documents:
@@ -195,7 +197,7 @@ def diff(
     duplicate_threshold: float = DuplicateThreshold,
 ) -> None:
     """Align two articles paragraph by paragraph: what B kept, edited, added, cut or moved."""
-    from . import pipeline, report
+    from . import report, steps
     from .ingest import iter_documents
 
     settings = Settings(
@@ -212,7 +214,7 @@ def diff(
         doc_a, doc_b = found[a], found[b]
     else:
         doc_a, doc_b = (_one_document(Path(x)) for x in (a, b))
-    result = pipeline.diff(doc_a, doc_b, settings)
+    result = steps.diff(doc_a, doc_b, settings)
     _emit(format, output,
           json=lambda: report.dumps(report.diff_to_dict(result)),
           markdown=lambda: report.diff_markdown(result),

@@ -134,7 +134,7 @@ def evaluate(pairs: Sequence[LabelledPair], settings: Settings | None = None) ->
     """Run the verdicts on labelled pairs and compute the metrics (scikit-learn)."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-    from .pipeline import compare
+    from .steps import compare
 
     if not pairs:
         raise InputError("no labelled pairs to evaluate; each line needs a, b and label.")

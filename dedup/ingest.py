@@ -38,7 +38,8 @@ from .errors import InputError
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _OPTIONAL_FIELDS = ("title", "url", "source", "published")
-_MAX_BYTES = 50 * 1024 * 1024  # one article over 50 MB is not an article
+#: The largest file read as one article: one over 50 MB is not an article.
+MAX_ARTICLE_BYTES = 50 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def iter_documents(
     for path in paths:
         for doc_id, location, doc in _iter_path(path, on_skip):
             if doc_id in seen:
-                on_skip(Skipped(location, f"duplicate id {doc_id!r} (first seen at {seen[doc_id]})"))
+                on_skip(Skipped(location, duplicate_id(doc_id, seen[doc_id])))
                 continue
             seen[doc_id] = location
             yield doc
@@ -114,17 +115,81 @@ def _walk(root: Path) -> Iterator[Path]:
 def _read(path: Path, on_skip) -> bytes | None:
     try:
         size = path.stat().st_size
-        if size > _MAX_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
-            on_skip(Skipped(str(path), f"file is {size} bytes, over the {_MAX_BYTES}-byte limit for one article"))
+        if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
+            on_skip(Skipped(str(path), too_large(size)))
             return None
         data = path.read_bytes()
     except OSError as exc:
         on_skip(Skipped(str(path), f"cannot read file ({exc.strerror or exc})"))
         return None
-    if b"\x00" in data[:8192]:  # JSON never holds a raw NUL either: a binary file, whatever its name
-        on_skip(Skipped(str(path), "binary file (contains NUL bytes), not text"))
+    if _binary(data):  # JSON never holds a raw NUL either: a binary file, whatever its name
+        on_skip(Skipped(str(path), _BINARY))
         return None
     return data
+
+
+_BINARY = "binary file (contains NUL bytes), not text"
+
+
+def _binary(data: bytes) -> bool:
+    return b"\x00" in data[:8192]
+
+
+def too_large(size: int) -> str:
+    """The reason a file of ``size`` bytes, over :data:`MAX_ARTICLE_BYTES`, is skipped as one article."""
+    return f"file is {size} bytes, over the {MAX_ARTICLE_BYTES}-byte limit for one article"
+
+
+def text_file_text(data: bytes) -> tuple[str | None, str | None]:
+    """Return (text, None) for the bytes of a text file, or (None, the reason it is skipped).
+
+    Every engine's rule for one article in a file of its own.
+
+    >>> text_file_text(b"\\xef\\xbb\\xbfBody."), text_file_text(b"caf\\xe9")
+    (('Body.', None), (None, 'not valid UTF-8 (byte 3); convert it to UTF-8'))
+    """
+    if _binary(data):
+        return None, _BINARY
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"
+    if not text.strip():
+        return None, "empty document"
+    return text, None
+
+
+def duplicate_id(doc_id: str, first_seen: str | None = None) -> str:
+    """The reason a document whose id was seen before is skipped (every engine, the index, the gate).
+
+    >>> duplicate_id("a"), duplicate_id("a", "x.jsonl:1")
+    ("duplicate id 'a'", "duplicate id 'a' (first seen at x.jsonl:1)")
+    """
+    return f"duplicate id {doc_id!r}" + (f" (first seen at {first_seen})" if first_seen is not None else "")
+
+
+def unique_documents(documents: Iterable[Document]) -> tuple[list[Document], list[Skipped]]:
+    """Return the documents with the first occurrence of each id, and the repeats as skipped.
+
+    >>> docs, skipped = unique_documents([Document("a", "One."), Document("a", "Two.")])
+    >>> [d.text for d in docs], [str(s) for s in skipped]
+    (['One.'], ["a: duplicate id 'a'; skipped"])
+
+    Raises:
+        InputError: an item is not a :class:`Document`.
+    """
+    docs: list[Document] = []
+    skipped: list[Skipped] = []
+    seen: set[str] = set()
+    for i, d in enumerate(documents):
+        if not isinstance(d, Document):
+            raise InputError(f"expected Document objects, found {type(d).__name__} at position {i}.")
+        if d.doc_id in seen:
+            skipped.append(Skipped(d.doc_id, duplicate_id(d.doc_id)))
+            continue
+        seen.add(d.doc_id)
+        docs.append(d)
+    return docs, skipped
 
 
 def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Document]]:
@@ -134,13 +199,9 @@ def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Doc
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _iter_jsonl(path, data, on_skip)
         return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        on_skip(Skipped(str(path), f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"))
-        return
-    if not text.strip():
-        on_skip(Skipped(str(path), "empty document"))
+    text, reason = text_file_text(data)
+    if text is None:
+        on_skip(Skipped(str(path), reason))
         return
     yield doc_id, str(path), Document(doc_id=doc_id, text=text)
 

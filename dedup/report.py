@@ -5,7 +5,7 @@ Every format is deterministic: keys in fixed order, lists sorted, floats rounded
 :data:`FORMAT_VERSION`, are documented field by field in the README. The HTML page is
 self-contained (inline CSS, no script, no network).
 
->>> from dedup.pipeline import scan
+>>> from dedup.engines.local import scan
 >>> data = scan_to_dict(scan(["One short article about the harbour."]))
 >>> sorted(data)
 ['clusters', 'documents', 'format_version', 'pairs', 'settings', 'skipped']
@@ -20,7 +20,7 @@ from .align import Alignment, Block, word_diff
 from .verify import Match
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import Diff, Prepared, ScanResult
+    from .steps import Diff, Prepared, ScanResult
 
 FORMAT_VERSION = 1
 
@@ -474,7 +474,7 @@ def diff_html(d: "Diff") -> str:
 
 def _cluster_diffs(result: "ScanResult"):
     """Yield (cluster, [Diff of origin → member, ...]) for every cluster."""
-    from .pipeline import Diff
+    from .steps import Diff
 
     docs = {p.doc_id: p for p in result.documents}
     matches = {(m.a, m.b): m for m in result.pairs}

@@ -2,7 +2,9 @@
 
 Functions never take a ``Settings``; they take the fields they use, keyword-only,
 under the same names (``sign(tokens, shingle_size=5, num_perm=128, seed=1)``).
-``Settings`` is what the CLI and the index carry around and validate.
+``Settings`` is what the CLI and the index carry around and validate;
+:meth:`Settings.for_step` is the one place it becomes a step's keywords
+(``prepare_many(docs, **settings.for_step("prepare"))``).
 
 >>> Settings().shingle_size
 5
@@ -20,7 +22,7 @@ from functools import lru_cache
 
 from .errors import ConfigError
 
-#: Version of the normalisation rules (clean.normalize / clean.tokenize). Bump it when
+#: Version of the normalisation rules (tokens.normalize / tokens.tokenize). Bump it when
 #: they change, so indexes built with the old rules are refused instead of silently wrong.
 NORMALISATION_VERSION = 1
 
@@ -101,6 +103,14 @@ class Settings:
         """
         return dataclasses.replace(self, **changes)
 
+    def for_step(self, step: str) -> dict:
+        """Return the fields one step takes, as its keywords (:data:`STEP_FIELDS`).
+
+        >>> Settings().for_step("verify")["min_run_words"]
+        8
+        """
+        return {name: getattr(self, name) for name in STEP_FIELDS[step]}
+
     def as_dict(self) -> dict:
         """Return the settings as a plain dict, with the derived LSH shape and rule version.
 
@@ -112,6 +122,16 @@ class Settings:
         out["normalisation_version"] = NORMALISATION_VERSION
         return out
 
+
+#: The settings each step takes as keywords, by step: ``prepare`` (clean, tokenise, sign:
+#: :func:`dedup.steps.prepare_many`), ``verify`` (:func:`dedup.verify.compare_many`),
+#: ``templates`` (:func:`dedup.clean.template_candidates`). A test holds every function's
+#: defaults for these names to ``Settings()``.
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    "prepare": ("shingle_size", "num_perm", "seed", "passage_words", "passage_threshold"),
+    "verify": ("shingle_size", "min_run_words", "partial_min_words", "reprint_threshold", "duplicate_threshold"),
+    "templates": ("template_max_words",),
+}
 
 # The shape for the default settings, worked out once (a test recomputes it): it takes
 # 60 ms to compute, which every scan would spend before it starts its workers.

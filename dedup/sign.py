@@ -22,7 +22,7 @@ over the window's shingles (``np.minimum.reduceat``), so passages cost almost no
 extra. Each passage MinHash is cut into ``bands`` bands of ``rows`` rows and every band
 becomes one 64-bit key (MMDS ch. 3.4): two documents sharing any key are candidates.
 
->>> from dedup.clean import analyse
+>>> from dedup.tokens import analyse
 >>> s = sign(analyse(["The quick brown fox jumps over the lazy dog. It ran away."]), num_perm=32)
 >>> s.minhash.shape, s.band_keys.shape[1] > 0
 ((32,), True)
@@ -36,7 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .clean import Spans, Words
+from .tokens import Spans, Words
 from .settings import lsh_params
 
 _U64 = np.uint64
@@ -278,7 +278,7 @@ def sign(
     """Compute a document's MinHash and the LSH band keys of its passage windows.
 
     Args:
-        words: the analysed body (:func:`dedup.clean.analyse`).
+        words: the analysed body (:func:`dedup.tokens.analyse`).
         shingles: the shingle hashes if already computed (from :func:`shingle_hashes`).
     """
     if shingles is None:
@@ -302,7 +302,7 @@ def sign_many(
     but every step is one numpy operation over the whole batch, so the per-call overhead
     of numpy is paid once per batch instead of once per document.
 
-    >>> from dedup.clean import analyse
+    >>> from dedup.tokens import analyse
     >>> docs = [analyse(["One two three four five six. Seven eight nine."]), analyse(["Ten."])]
     >>> [(len(sh), s.band_keys.shape[0]) for sh, s in sign_many(docs)]
     [(5, 1), (1, 1)]
@@ -326,10 +326,10 @@ def sign_spans(
     passage_words: int = 30,
     passage_threshold: float = 0.5,
 ) -> list[tuple[np.ndarray, Signature]]:
-    """:func:`sign_many` of a batch tokenised by :func:`dedup.clean.spans_many`: the same
+    """:func:`sign_many` of a batch tokenised by :func:`dedup.tokens.spans_many`: the same
     bits, with the words hashed straight from their code points (:func:`span_hashes`).
 
-    >>> from dedup.clean import spans_many
+    >>> from dedup.tokens import spans_many
     >>> [(len(sh), s.band_keys.shape[0]) for sh, s in sign_spans(spans_many([["One two three four five six."], ["Ten."]]))]
     [(2, 1), (1, 1)]
     """

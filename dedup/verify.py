@@ -41,7 +41,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .clean import Words, analyse, split_paragraphs
+from .clean import split_paragraphs
+from .tokens import Words, analyse
 from .sign import distinct, shingle_hashes, word_hashes
 
 VERDICTS = ("duplicate", "reprint", "partial", "none")

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.align import Alignment, Block, Change, align, paragraph_tokens
-from dedup.clean import analyse, clean, tokenize
+from dedup.clean import clean
+from dedup.tokens import analyse, tokenize
 from dedup.errors import ConfigError, InputError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -1,16 +1,17 @@
-"""Cleaning: body versus furniture on the seeds and synthetic pages; normalisation."""
+"""Cleaning: body versus furniture on the seeds and synthetic pages; template lines; the LSH shape."""
 
 import importlib
 import re
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 import stories
-from dedup.clean import analyse, clean, find_template_lines, normalize, split_paragraphs, tokenize
+from dedup.clean import clean, find_template_lines, split_paragraphs
+from dedup.tokens import WORD_TOKEN, tokenize
 from dedup.settings import lsh_params, optimal_shape
 
 
@@ -83,38 +84,6 @@ def test_template_lines_recur_across_documents():
     assert not find_template_lines([stories.WIRE] * 6, template_min_docs=5) & {" ".join(tokenize(p)) for p in stories.WIRE_PARAGRAPHS}
 
 
-@pytest.mark.parametrize(
-    "a, b",
-    [
-        ("the U.S. military", "the US military"),
-        ("“quoted” — text", '"quoted" - text'),
-        ("Japan’s", "Japan's"),
-        ("ＦＵＬＬ　ｗｉｄｔｈ", "full width"),
-        ("1,500 people", "1500 people"),
-        ("ÉCOLE", "école"),
-    ],
-)
-def test_normalisation_folds_formatting(a, b):
-    assert tokenize(a) == tokenize(b)
-
-
-def test_tokens_for_any_script():
-    assert tokenize("Путин заявил: «Мы готовы».") == ["путин", "заявил", "мы", "готовы"]
-    assert tokenize("港口工人罢工") == ["港", "口", "工", "人", "罢", "工"]
-    assert tokenize("ストライキ") == list("ストライキ")
-    assert normalize("«Мы»") == '"мы"'
-
-
-def test_quotes_reset_at_each_paragraph():
-    w = analyse(['"An unclosed quote runs on', "a new paragraph is not quoted"])
-    assert w.quoted.tolist() == [True] * 5 + [False] * 6
-
-
-def test_cyrillic_guillemets_are_quotes():
-    w = analyse(["Он сказал «мы готовы» вчера"])
-    assert w.quoted.tolist() == [False, False, True, True, False]
-
-
 def test_lsh_params_match_datasketch():
     from datasketch.lsh import _optimal_param
 
@@ -151,17 +120,7 @@ def test_known_lsh_shapes_are_the_computed_ones():
 # --- the fast paths give what the plain definitions give ---------------------------------
 
 _clean_module = importlib.import_module("dedup.clean")
-_PIECES = ["Photo: AP", "(c) 2019", "Copyright Reuters", "ALL RIGHTS RESERVED", "Jan 5, 2019", "5 March 2020",
-           "2020-01-02", "By Reuters", "MOSCOW (Reuters) -", "Subscribe now", "Read more:", "İstanbul", "©", "/ REUTERS",
-           "He said \"we will win\" today.", "«Мы готовы»", "日本と", "U.S.", "1,500", "word", " ", "\n", "\n\n", ".", "\x0b", "\x1c",
-           "Sign-up", "LOG IN", "Cookies", "share this", "Photograph:", "Pictured :", "(File Photo)", "(Getty Images)",
-           "/ EPA", "(C) ", "Video:", "terms of use", "\u212a", "\u017f", "\t", "\x1f", "Reuters", "REUTERS", "(AP) -", "APPLE"]
-_texts = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
-_ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
-
-
-_UNUSUAL = ["\ud800", "\U00020000", "\U0001d400x", "\U0001f600", "x" * 50, "a_b", "ǅ", "。", "！", "«", "”", "'s", "١٣", "\u3000"]
-_any_text = st.one_of(_texts, st.text(max_size=60), st.lists(st.sampled_from(_PIECES + _UNUSUAL), max_size=30).map("".join))
+from strategies import any_text as _any_text, ascii_text as _ascii_text, texts as _texts  # noqa: E402
 
 
 @hsettings(max_examples=300, deadline=None)
@@ -190,86 +149,11 @@ def test_paragraph_keys_are_line_keys(text):
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(st.one_of(_ascii_text, _any_text, st.text(alphabet="a1_ '`’.,", max_size=30)))
-@example("japan's 1'2 a'_ 'quoted' o'brien's")
-@example("it`s japan's")
-@example("japan’s 'x'")
-def test_apostrophes_join_words_as_their_definition_says(text):
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    if not folded.isascii():
-        folded = _clean_module._QUOTE_CHARS.sub('"', folded).translate(_clean_module._DIGITS)
-    expected = _clean_module._APOSTROPHE.sub(_clean_module._join_apostrophe, folded)
-    expected = _clean_module._ABBREV.sub(_clean_module._join_abbreviation, expected)
-    assert normalize(text) == _clean_module._THOUSANDS.sub(_clean_module._join_thousands, expected)
-
-
-def _analyse_by_regex(paragraphs):
-    """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body, then
-    the quotation, paragraph and sentence state of each word, token by token."""
-    body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
-    body = _clean_module._QUOTE_MARK.sub(_clean_module._quote_direction, body)
-    words, paragraph, quoted, start = [], [], [], []
-    para, inside, new_sentence = 0, False, True
-    for token in _clean_module._MARKED_TOKEN.findall(body):
-        if token == "\n":
-            para, inside, new_sentence = para + 1, False, True
-        elif token in ('"', "\u201c", "\u201d"):
-            inside = True if token == "\u201c" else False if token == "\u201d" else not inside
-        elif token in _clean_module._SENTENCE_MARKS:
-            new_sentence = True
-        else:
-            words.append(token[: _clean_module._MAX_WORD])
-            paragraph.append(para)
-            quoted.append(inside)
-            start.append(new_sentence)
-            new_sentence = False
-    return words, paragraph, quoted, start
-
-
-@hsettings(max_examples=300, deadline=None)
-@given(st.lists(_any_text, max_size=5))
-def test_analyse_finds_the_tokens_of_the_regex(paragraphs):
-    w = analyse(paragraphs)
-    assert (w.words.tolist(), w.paragraph.tolist(), w.quoted.tolist(), w.sentence_start.tolist()) == _analyse_by_regex(paragraphs)
-
-
-@hsettings(max_examples=200, deadline=None)
-@given(st.lists(st.lists(_texts, max_size=4), max_size=6))
-def test_analyse_many_equals_analyse_one_by_one(bodies):
-    from dedup.clean import analyse_many
-
-    for alone, batched in zip([analyse(b) for b in bodies], analyse_many(bodies), strict=True):
-        for field in ("words", "paragraph", "quoted", "sentence_start"):
-            assert getattr(alone, field).tolist() == getattr(batched, field).tolist()
-
-
-@hsettings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(_any_text, max_size=4), max_size=6))
-def test_spans_give_the_words_and_hashes_of_analyse(bodies):
-    from dedup.clean import analyse_many, spans_many
-    from dedup.sign import sign_many, sign_spans, span_hashes, word_hashes
-
-    spans = spans_many(bodies)
-    analysed = analyse_many(bodies)
-    assert spans.counts.tolist() == [len(w) for w in analysed]
-    words = [w for a in analysed for w in a.words.tolist()]
-    assert ["".join(map(chr, spans.codes[a:b])) for a, b in zip(spans.starts, spans.ends)] == words
-    assert spans.sentence_start.tolist() == [s for a in analysed for s in a.sentence_start.tolist()]
-    if words:
-        assert span_hashes(spans.codes, spans.starts, spans.ends).tolist() == word_hashes(np.array(words)).tolist()
-    for (sh, sig), (sh2, sig2) in zip(sign_spans(spans), sign_many(analysed), strict=True):
-        assert sh.tolist() == sh2.tolist() and sig.minhash.tolist() == sig2.minhash.tolist()
-        assert sig.windows.tolist() == sig2.windows.tolist() and sig.band_keys.tolist() == sig2.band_keys.tolist()
-
-
-@hsettings(max_examples=300, deadline=None)
 @given(st.one_of(_ascii_text, _texts))
 def test_line_keys_without_regex_equal_the_definition(text):
     from dedup.clean import line_key, template_candidates
 
-    definition = lambda line: " ".join(_clean_module._WORD_TOKEN.findall(line.casefold()))  # noqa: E731
+    definition = lambda line: " ".join(WORD_TOKEN.findall(line.casefold()))  # noqa: E731
     assert line_key(text) == definition(text)
     expected = {definition(line) for line in text.splitlines() if line and _clean_module._word_count(line) <= 3} - {""}
     assert template_candidates(text, template_max_words=3) == expected

@@ -34,7 +34,7 @@ from dedup.check import check
 from dedup.errors import ConfigError, IndexFormatError, InputError
 from dedup.index import BACKENDS, Index, MemoryStore
 from dedup.ingest import Document
-from dedup.pipeline import scan
+from dedup import scan
 from dedup.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

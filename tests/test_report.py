@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dedup.ingest import iter_documents
-from dedup.pipeline import diff, scan
+from dedup import diff, scan
 from dedup import report
 from goldens import check_golden
 

@@ -88,11 +88,11 @@ def test_settings_change_results():
 
 
 def test_output_identical_whatever_the_number_of_processes(monkeypatch):
-    import dedup.pipeline as pipeline
+    import dedup.engines.local as local
 
     # many chunks, pair blocks and alignment tasks, so the pool really splits every stage
-    monkeypatch.setattr(pipeline, "_CHUNK", 3)
-    monkeypatch.setattr(pipeline, "_ALIGN_CHUNK", 1)
+    monkeypatch.setattr(local, "_CHUNK", 3)
+    monkeypatch.setattr(local, "_ALIGN_CHUNK", 1)
     docs = corpus()
     alone = scan(docs, workers=1)
     assert alone.candidates > 3 and len(alone.alignments) > 1
@@ -101,22 +101,22 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     assert dumps(scan_to_dict(scan(docs, workers=0))) == one
 
 
-def _where(k, label):
+def _where(k, label, remote=False):
     import time
 
-    import dedup.pipeline as pipeline
-
     time.sleep(0.002 * (k % 3))  # uneven tasks
-    return k, label, pipeline._IN_WORKER
+    return k, label, remote
 
 
 def test_pool_runs_tasks_here_and_in_workers_and_keeps_their_order():
-    from dedup.pipeline import _Pool
+    from functools import partial
 
-    with _Pool(3) as pool:
-        results = list(pool.starmap(_where, ((k, f"task {k}") for k in range(60))))
+    from dedup.engines.pool import Pool
+
+    with Pool(3) as pool:
+        results = list(pool.starmap(_where, ((k, f"task {k}") for k in range(60)), remote=partial(_where, remote=True)))
     assert [(k, label) for k, label, _ in results] == [(k, f"task {k}") for k in range(60)]
-    places = {in_worker for _, _, in_worker in results}
+    places = {remote for _, _, remote in results}
     assert places == {True, False}  # this process ran tasks too
 
 

@@ -4,7 +4,7 @@ import numpy as np
 from datasketch import MinHash
 from hypothesis import given, settings, strategies as st
 
-from dedup.clean import analyse
+from dedup.tokens import analyse
 from dedup.sign import band_keys, minhash, passage_windows, shingle_hashes, sign, word_hashes
 from dedup.settings import lsh_params
 
@@ -52,7 +52,7 @@ def test_signature_is_identical_across_calls_and_processes():
     text = ["The port strike entered its second day. Ships waited at anchor in the North Sea.", "Talks resume on Friday, the union said."]
     s = sign(analyse(text))
     code = (
-        "import numpy as np; from dedup.clean import analyse; from dedup.sign import sign; "
+        "import numpy as np; from dedup.tokens import analyse; from dedup.sign import sign; "
         f"print(sign(analyse({text!r})).band_keys.tobytes().hex())"
     )
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -17,7 +17,7 @@ pytest.importorskip("pyspark")
 pytest.importorskip("pyarrow")
 
 from dedup import Document, MissingDependencyError, Settings, iter_documents, scan  # noqa: E402
-from dedup import spark as ds  # noqa: E402
+from dedup.engines import spark as ds  # noqa: E402
 from dedup.report import dumps, scan_to_dict  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")  # pyspark on pandas 3

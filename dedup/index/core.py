@@ -2,7 +2,7 @@
 
 :class:`Index` holds the logic, a :class:`~dedup.index.store.Store` the data. Adding a
 document cleans and signs it exactly as :func:`dedup.scan` would
-(:func:`dedup.pipeline.prepare`) and stores what checking needs: metadata, credits,
+(:func:`dedup.steps.prepare`) and stores what checking needs: metadata, credits,
 the cleaned body (to verify and align matches without the original files), the
 signatures, and the raw text (for ``--rebuild``). Querying touches only candidates:
 the band keys of a new article are looked up in the store's key table, and only the
@@ -30,20 +30,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..clean import TEMPLATE_MAX_WORDS, Cleaned, Paragraph, analyse, line_key, split_paragraphs, template_candidates
-from ..errors import ConfigError, IndexFormatError, InputError
-from ..ingest import Document, Skipped
-from ..pipeline import Prepared, prepare_many
+from ..clean import NO_ARTICLE_TEXT, TEMPLATE_MAX_WORDS, Cleaned, Paragraph, line_key, split_paragraphs, template_candidates
+from ..engines.pool import Pool, processes
+from ..errors import ConfigError, IndexFormatError
+from ..ingest import Document, Skipped, unique_documents
+from ..steps import Analysed, Prepared, analyse_documents, prepare_many
 from ..settings import Settings
-from ..sign import Signature, passage_windows, shingle_hashes, word_hashes
+from ..sign import Signature, passage_windows
 from .memory import MemoryStore
 from .sqlite import SQLiteStore
 from .store import IndexStats, Manifest, Store, StoredDocument, mismatch
@@ -58,7 +55,7 @@ BATCH_SIZE = 500
 #: A story indexed more often than this still fails the check; the report names the
 #: closest copies.
 MAX_CANDIDATES = 200
-# Documents signed per numpy batch (pipeline.prepare_many) and per worker task: half
+# Documents signed per numpy batch (steps.prepare_many) and per worker task: half
 # of scan's 256, since a CI add is often a few hundred documents and should still use
 # every worker.
 _CHUNK = 128
@@ -129,10 +126,7 @@ def _prepare_records(
     every document of the chunk exactly as its own set would.
     """
     documents, templates, lines = item
-    prepared = prepare_many(
-        documents, template_lines=templates, shingle_size=settings.shingle_size, num_perm=settings.num_perm,
-        seed=settings.seed, passage_words=settings.passage_words, passage_threshold=settings.passage_threshold,
-    )
+    prepared = prepare_many(documents, template_lines=templates, **settings.for_step("prepare"))
     return [_record(p, d.text, keys) for p, d, keys in zip(prepared, documents, lines)]
 
 
@@ -307,7 +301,7 @@ class Index:
 
     def _template_sets(self, documents: Sequence[Document], s: Settings) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
         """(template lines per document, short-line keys per document, sorted)."""
-        lines = {d.doc_id: template_candidates(d.text, template_max_words=s.template_max_words) for d in documents}
+        lines = {d.doc_id: template_candidates(d.text, **s.for_step("templates")) for d in documents}
         probes = {d.doc_id: probe_keys(d.text, template_max_words=s.template_max_words, lines=lines[d.doc_id]) for d in documents}
         known = self.store.known(lines)
         counts = self.store.line_counts(set().union(*probes.values()) if probes else ())
@@ -354,7 +348,7 @@ class Index:
         """
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive number of documents, got {batch_size!r}.")
-        _processes(workers)  # validate before any work
+        processes(workers)  # validate before any work
         docs, skipped = unique_documents(documents)
         s = self.settings
         with self.store.reading():
@@ -372,10 +366,8 @@ class Index:
             (chunk, frozenset().union(*(templates[d.doc_id] for d in chunk)), [lines[d.doc_id] for d in chunk])
             for batch in _batches(todo, batch_size) for chunk in _batches(batch, _CHUNK)
         ]
-        processes = _processes(workers) if len(chunks) > 1 else 1
-        with _executor(processes) as pool:
-            run = partial(_prepare_records, settings=s)
-            prepared = _bounded_map(pool, run, chunks, window=2 * processes) if pool else map(run, chunks)
+        with Pool(workers if len(chunks) > 1 else 1) as pool:
+            prepared = pool.starmap(partial(_prepare_records, settings=s), ((chunk,) for chunk in chunks))
             chunks_per_batch = -(-batch_size // _CHUNK)
             pending: list[StoredDocument] = []
             for k, records in enumerate(prepared, 1):
@@ -385,7 +377,7 @@ class Index:
                 keep = []
                 for record in pending:
                     if record.words == 0:
-                        skipped.append(Skipped(record.doc_id, "no article text left after removing furniture (menus, captions, comments)"))
+                        skipped.append(Skipped(record.doc_id, NO_ARTICLE_TEXT))
                     else:
                         keep.append(record)
                 with self.store.writing():
@@ -475,19 +467,29 @@ class Index:
         return tuple(doc_id for doc_id, _ in ranked[:limit])
 
     def fetch(self, doc_ids: Iterable[str]) -> list[Prepared]:
-        """Return indexed documents as :class:`~dedup.pipeline.Prepared`, ready to verify and align."""
-        return [self.prepared(d) for d in self.store.fetch(doc_ids)]
+        """Return indexed documents as :class:`~dedup.steps.Prepared`, ready to align and report."""
+        return [p for p, _ in self.fetch_analysed(doc_ids)]
+
+    def fetch_analysed(self, doc_ids: Iterable[str]) -> list[tuple[Prepared, Analysed]]:
+        """Return indexed documents as (:class:`~dedup.steps.Prepared`, :class:`~dedup.steps.Analysed`):
+        ready to verify too, their words computed once for both (the passage windows need them)."""
+        return self._restored(self.store.fetch(doc_ids))
 
     def prepared(self, stored: StoredDocument) -> Prepared:
         """Rebuild the :class:`Prepared` of a stored document from its body and signatures."""
+        return self._restored([stored])[0][0]
+
+    def _restored(self, stored: Sequence[StoredDocument]) -> list[tuple[Prepared, Analysed]]:
         s = self.settings
-        words = analyse(stored.body)
-        shingles = shingle_hashes(word_hashes(words.words), shingle_size=s.shingle_size)
-        windows = passage_windows(words.sentence_start, len(shingles), passage_words=s.passage_words, shingle_size=s.shingle_size)
-        document = Document(stored.doc_id, "\n\n".join(stored.body), title=stored.title, url=stored.url,
-                            source=stored.source, published=stored.published)
-        cleaned = Cleaned(tuple(Paragraph(p, "body") for p in stored.body), stored.credits, stored.published, stored.title)
-        return Prepared(document, cleaned, shingles, Signature(stored.minhash, windows, stored.band_keys), stored.words, words)
+        analysed = analyse_documents([d.doc_id for d in stored], [d.body for d in stored], shingle_size=s.shingle_size)
+        out = []
+        for d, a in zip(stored, analysed):
+            windows = passage_windows(a.words.sentence_start, len(a.shingles), passage_words=s.passage_words,
+                                      shingle_size=s.shingle_size)
+            document = Document(d.doc_id, "\n\n".join(d.body), title=d.title, url=d.url, source=d.source, published=d.published)
+            cleaned = Cleaned(tuple(Paragraph(p, "body") for p in d.body), d.credits, d.published, d.title)
+            out.append((Prepared(document, cleaned, Signature(d.minhash, windows, d.band_keys), d.words), a))
+        return out
 
 
 def _backend(name: str) -> type[Store]:
@@ -495,49 +497,3 @@ def _backend(name: str) -> type[Store]:
         return BACKENDS[name]
     except KeyError:
         raise ConfigError(f"unknown index backend {name!r}; choose one of {', '.join(sorted(BACKENDS))}.") from None
-
-
-def unique_documents(documents: Iterable[Document]) -> tuple[list[Document], list[Skipped]]:
-    """Documents with their first occurrence of each id; the repeats as skipped."""
-    docs: list[Document] = []
-    skipped: list[Skipped] = []
-    seen: set[str] = set()
-    for i, d in enumerate(documents):
-        if not isinstance(d, Document):
-            raise InputError(f"an index takes Document objects, found {type(d).__name__} at position {i}.")
-        if d.doc_id in seen:
-            skipped.append(Skipped(d.doc_id, f"duplicate id {d.doc_id!r}"))
-            continue
-        seen.add(d.doc_id)
-        docs.append(d)
-    return docs, skipped
-
-
-def _bounded_map(pool: ProcessPoolExecutor, fn: Callable, items: Sequence, *, window: int) -> Iterator:
-    """``pool.map`` in order, with at most ``window`` items in flight: the results of a
-    huge add wait to be written a few chunks at a time, not all at once in memory."""
-    pending: deque = deque()
-    for item in items:
-        if len(pending) >= window:
-            yield pending.popleft().result()
-        pending.append(pool.submit(fn, item))
-    while pending:
-        yield pending.popleft().result()
-
-
-def _processes(workers: int) -> int:
-    """The number of processes ``workers`` asks for (0: one per CPU)."""
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-        raise ConfigError(f"workers must be 0 (one per CPU) or a positive number of processes, got {workers!r}.")
-    return workers or os.cpu_count() or 1
-
-
-def _executor(processes: int):
-    """A process pool for more than one process, else a context giving None (work in-process)."""
-    if processes == 1:
-        return nullcontext(None)
-    import multiprocessing
-
-    # fork shares the parent's imports, so workers start at once (where fork exists)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context(method))

@@ -25,6 +25,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .._version import __version__
 from ..errors import IndexFormatError
 from ..settings import Settings
 
@@ -101,8 +102,6 @@ class Manifest:
     @classmethod
     def new(cls, settings: Settings) -> "Manifest":
         """Return the manifest of a new index built with ``settings`` by this dedup."""
-        from .. import __version__
-
         return cls(FORMAT_VERSION, __version__, settings.as_dict())
 
     def to_settings(self) -> Settings:
@@ -164,8 +163,6 @@ def mismatch(name: str, built: Mapping[str, object], asked: Mapping[str, object]
         raise IndexFormatError(f"index {name} holds settings this dedup cannot read ({exc}); rebuild it from the articles.") from exc
     stale = [f for f in DERIVED_FIELDS if built.get(f) != current[f]]
     if stale:
-        from .. import __version__
-
         was = _join([_describe(f, built.get(f)) for f in stale])
         now = _join([_describe(f, current[f]) for f in stale])
         return (f"index {name} was built with {was}; this dedup ({__version__}) uses {now}. "

@@ -1,4 +1,4 @@
-"""Spark engine: the same scan as :func:`dedup.pipeline.scan`, on corpora beyond one machine.
+"""Spark engine: the same scan as :func:`dedup.engines.local.scan`, on corpora beyond one machine.
 
 The only module that imports pyspark (an optional extra: ``pip install 'dedup[spark]'``).
 Per-document work calls the very functions the local engine calls, on executors;
@@ -13,13 +13,13 @@ ingest                JSONL lines / Parquet rows / text files / a user DataFrame
 templates             :func:`dedup.clean.template_candidates` per document, counted
                       per key with a shuffle; the small set is collected and
                       broadcast
-clean + sign          :func:`dedup.pipeline.prepare_many` on batches (``mapInArrow``);
+clean + sign          :func:`dedup.steps.prepare_many` on batches (``mapInArrow``);
                       the prepared documents are persisted
 candidates            band keys exploded, grouped by key (a shuffle), each bucket
                       expanded to pairs exactly as :mod:`dedup.candidates` (all pairs,
                       or star + chain over members in input order above
                       ``max_bucket``)
-verify                pairs joined with both documents, :func:`dedup.pipeline.verify`
+verify                pairs joined with both documents, :func:`dedup.steps.verify_many`
                       on executors
 cluster               connected components of the copy links by min-label
                       propagation with pointer jumping (checkpointed), origin per
@@ -29,7 +29,7 @@ align                 origin and member joined, :func:`dedup.align.align` on exe
 ====================  ============================================================
 
 Results stay DataFrames (:class:`SparkScanResult`); :func:`to_scan_result` collects a
-result small enough for one machine into the local :class:`~dedup.pipeline.ScanResult`,
+result small enough for one machine into the local :class:`~dedup.steps.ScanResult`,
 whose reports (``report.scan_to_dict`` and the renderers) are byte-identical to the
 local engine's on the same input.
 
@@ -67,7 +67,8 @@ from their lineage survive losing an executor::
         --conf spark.sql.shuffle.partitions=400 scan_job.py
 
     # scan_job.py
-    from dedup import Settings, spark as ds
+    from dedup import Settings
+    from dedup.engines import spark as ds
     session = ds.session()
     session.sparkContext.setCheckpointDir("hdfs:///tmp/dedup-checkpoints")
     ds.scan_paths(["hdfs:///corpus/"], Settings(), spark=session, output="hdfs:///out/dedup")
@@ -90,17 +91,20 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .align import Alignment, Block, Change, align
-from .candidates import DEFAULT_MAX_BUCKET
-from .clean import Cleaned, Paragraph, template_candidates
-from .cluster import Cluster, choose_origin
-from .errors import ConfigError, InputError, require
-from .ingest import JSONL_SUFFIXES, TEXT_SUFFIXES, Document, Skipped, record_to_document
-from .pipeline import Prepared, ScanResult, prepare_many, verify
-from .report import document_to_dict
-from .settings import Settings
-from .sign import Signature
-from .verify import Match, SharedPassage
+from ..align import Alignment, Block, Change, align
+from ..candidates import DEFAULT_MAX_BUCKET
+from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, template_candidates
+from ..cluster import Cluster, choose_origin
+from ..errors import ConfigError, InputError, require
+from ..ingest import (
+    JSONL_SUFFIXES, MAX_ARTICLE_BYTES, TEXT_SUFFIXES, Document, Skipped, duplicate_id, record_to_document, text_file_text,
+    too_large,
+)
+from ..steps import Prepared, ScanResult, analyse_documents, prepare_many, verify_many
+from ..report import document_to_dict
+from ..settings import Settings
+from ..sign import Signature
+from ..verify import Match, SharedPassage
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -109,11 +113,9 @@ PARQUET_SUFFIXES = frozenset({".parquet"})
 OUTPUT_FORMATS = ("parquet", "jsonl")
 TABLES = ("documents", "pairs", "clusters", "alignments", "skipped")
 
-_CHUNK = 256  # documents per prepare_many call, as the local engine (pipeline._CHUNK)
+_CHUNK = 256  # documents per prepare_many call, as the local engine (engines.local._CHUNK)
 _ARROW_BATCH = 512  # rows per Arrow batch to Python (Spark's default, 10,000, holds 10,000 articles)
 _ORDER_BITS = 40  # idx of file input: file rank << 40 | line (a file of up to 10^12 lines)
-_MAX_BYTES = 50 * 1024 * 1024  # as dedup.ingest: one article over 50 MB is not an article
-_EMPTY_BODY = "no article text left after removing furniture (menus, captions, comments)"  # pipeline.scan
 _COPY = ("duplicate", "reprint")
 
 # --- schemas (Spark DDL; the Arrow schema of each is derived from it) ------------------------
@@ -124,7 +126,7 @@ _PREPARED = (
     f"idx bigint, location string, doc_id string, text string, {_META}, "
     "paragraphs array<struct<text:string,kind:string>>, found_credits array<string>, "
     "found_published string, headline string, word_count int, "
-    "shingles binary, minhash binary, windows binary, band_keys binary, "
+    "minhash binary, windows binary, band_keys binary, "
     "doc_title string, doc_published string, doc_credits array<string>, "
     "body_paragraphs int, furniture_paragraphs int"
 )
@@ -281,28 +283,15 @@ def _jsonl_rows(rows: list[dict]) -> list[dict]:
     return _validate_rows(out, has_location=True)
 
 
-def _text_file_record(data: bytes) -> tuple[str | None, str | None]:
-    """(text, reason) of one text file's bytes, with the checks and messages of :mod:`dedup.ingest`."""
-    if b"\x00" in data[:8192]:
-        return None, "binary file (contains NUL bytes), not text"
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, f"not valid UTF-8 (byte {exc.start}); convert it to UTF-8"
-    if not text.strip():
-        return None, "empty document"
-    return text, None
-
-
 def _duplicate_rows(rows: list[dict], *, with_first: bool) -> list[dict]:
     """Skip rows for repeated ids, worded as :func:`dedup.ingest.iter_documents` (files) or
-    :func:`dedup.pipeline.scan` (a DataFrame: the location is the id)."""
+    :func:`dedup.engines.local.scan` (a DataFrame: the location is the id)."""
     out = []
     for r in rows:
         if with_first:
-            location, reason = r["location"], f"duplicate id {r['doc_id']!r} (first seen at {r['first_location']})"
+            location, reason = r["location"], duplicate_id(r["doc_id"], r["first_location"])
         else:
-            location, reason = r["doc_id"], f"duplicate id {r['doc_id']!r}"
+            location, reason = r["doc_id"], duplicate_id(r["doc_id"])
         stage = "ingest" if with_first else "scan"
         out.append({"location": location, "reason": reason, "id": r["doc_id"], "stage": stage, "idx": r["idx"], "phase": 0})
     return out
@@ -317,30 +306,27 @@ def _template_rows(rows: list[dict], *, template_max_words: int) -> list[dict]:
 
 
 def _prepare_rows(rows: list[dict], *, settings: Settings, templates) -> list[dict]:
-    """:func:`dedup.pipeline.prepare_many` on a batch, as table rows."""
+    """:func:`dedup.steps.prepare_many` on a batch, as table rows."""
     lines = templates.value if hasattr(templates, "value") else templates
     out = []
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         docs = [Document(r["doc_id"], r["text"], r["title"], r["url"], r["source"], r["published"]) for r in chunk]
-        prepared = prepare_many(
-            docs, template_lines=lines, shingle_size=settings.shingle_size, num_perm=settings.num_perm,
-            seed=settings.seed, passage_words=settings.passage_words, passage_threshold=settings.passage_threshold,
-        )
+        prepared = prepare_many(docs, template_lines=lines, **settings.for_step("prepare"))
         out += [prepared_to_row(p, idx=r["idx"], location=r["location"]) for r, p in zip(chunk, prepared)]
     return out
 
 
 def prepared_to_row(p: Prepared, *, idx: int, location: str | None = None) -> dict:
-    """Describe a prepared document as one row of the ``prepared`` table (lossless but for words).
+    """Describe a prepared document as one row of the ``prepared`` table (lossless).
 
-    Arrays are stored as little-endian bytes; the words are left out and recomputed on
-    first use, as the local engine's worker processes do.
+    Arrays are stored as little-endian bytes. The words and shingles are not stored:
+    verifying computes them again for the documents a pair needs, as the local engine does.
 
-    >>> from dedup.pipeline import prepare
+    >>> from dedup.steps import prepare
     >>> p = prepare(Document("a", "Talks resumed on Monday in the capital, officials said.", source="Reuters"))
     >>> q = prepared_from_row(prepared_to_row(p, idx=0), bands=26)
-    >>> q.doc_id, q.word_count, q.credits, q.cleaned == p.cleaned, bool((q.shingles == p.shingles).all())
+    >>> q.doc_id, q.word_count, q.credits, q.cleaned == p.cleaned, bool((q.signature.band_keys == p.signature.band_keys).all())
     ('a', 9, ('Reuters',), True, True)
     """
     d = document_to_dict(p)
@@ -352,7 +338,6 @@ def prepared_to_row(p: Prepared, *, idx: int, location: str | None = None) -> di
         "paragraphs": [{"text": q.text, "kind": q.kind} for q in p.cleaned.paragraphs],
         "found_credits": list(p.cleaned.credits), "found_published": p.cleaned.published,
         "headline": p.cleaned.headline, "word_count": int(p.word_count),
-        "shingles": p.shingles.astype("<u8", copy=False).tobytes(),
         "minhash": sig.minhash.astype("<u4", copy=False).tobytes(),
         "windows": sig.windows.astype("<i8", copy=False).tobytes(),
         "band_keys": sig.band_keys.astype("<u8", copy=False).tobytes(),
@@ -362,7 +347,7 @@ def prepared_to_row(p: Prepared, *, idx: int, location: str | None = None) -> di
 
 
 def prepared_from_row(row: dict, *, bands: int, prefix: str = "") -> Prepared:
-    """Rebuild the :class:`~dedup.pipeline.Prepared` a row of the ``prepared`` table describes."""
+    """Rebuild the :class:`~dedup.steps.Prepared` a row of the ``prepared`` table describes."""
     g = lambda name: row[prefix + name]  # noqa: E731
     document = Document(g("doc_id"), g("text"), g("title"), g("url"), g("source"), g("published"))
     cleaned = Cleaned(
@@ -374,8 +359,7 @@ def prepared_from_row(row: dict, *, bands: int, prefix: str = "") -> Prepared:
         np.frombuffer(g("windows"), dtype="<i8").astype(np.int64).reshape(-1, 2),
         np.frombuffer(g("band_keys"), dtype="<u8").astype(np.uint64).reshape(-1, bands),
     )
-    shingles = np.frombuffer(g("shingles"), dtype="<u8").astype(np.uint64)
-    return Prepared(document, cleaned, shingles, signature, int(g("word_count")))
+    return Prepared(document, cleaned, signature, int(g("word_count")))
 
 
 def _band_key_batches(batches, schema):
@@ -395,41 +379,34 @@ def _band_key_batches(batches, schema):
 
 
 def _verify_rows(rows: list[dict], *, settings: Settings) -> list[dict]:
-    """:func:`dedup.pipeline.verify` on joined candidate pairs; keep verdicts other than none.
+    """:func:`dedup.steps.verify_many` on joined candidate pairs; keep verdicts other than none.
 
-    A pair row carries, per side, only what ``verify`` reads (id, body paragraphs for the
-    words, shingles): the documents' other fields stay behind, halving the shuffle.
+    A pair row carries, per side, only what verifying reads (idx, id, paragraphs): the
+    documents' other fields stay behind, halving the shuffle. The words of the batch's
+    documents are computed once, for all of them at a time.
     """
-    cache: dict[int, Prepared] = {}
-    no_signature = Signature(np.zeros(0, np.uint32), np.zeros((0, 2), np.int64), np.zeros((0, settings.bands), np.uint64))
-
-    def side(row: dict, prefix: str) -> Prepared:
-        key = row[prefix + "idx"]
-        if key not in cache:
-            if len(cache) > 1024:
-                cache.clear()
-            cleaned = Cleaned(tuple(Paragraph(q["text"], q["kind"]) for q in row[prefix + "paragraphs"]))
-            shingles = np.frombuffer(row[prefix + "shingles"], dtype="<u8").astype(np.uint64)
-            cache[key] = Prepared(Document(row[prefix + "doc_id"], ""), cleaned, shingles, no_signature,
-                                  row[prefix + "word_count"])
-        return cache[key]
-
-    out = []
+    sides: dict[int, tuple[str, tuple[str, ...]]] = {}
     for row in rows:
-        a, b = side(row, "a_"), side(row, "b_")
+        for prefix in ("a_", "b_"):
+            if row[prefix + "idx"] not in sides:
+                sides[row[prefix + "idx"]] = (row[prefix + "doc_id"], _body(row[prefix + "paragraphs"]))
+    keys = list(sides)
+    found = analyse_documents([sides[k][0] for k in keys], [sides[k][1] for k in keys], shingle_size=settings.shingle_size)
+    analysed = dict(zip(keys, found))
+    ordered = []
+    for row in rows:
         ai, bi = row["a_idx"], row["b_idx"]
-        if a.doc_id > b.doc_id:  # as pipeline.scan: a pair is ordered by id
-            a, b, ai, bi = b, a, bi, ai
-        m = verify(a, b, settings)
-        if m.verdict != "none":
-            out.append(match_to_row(m, a_idx=ai, b_idx=bi))
-    return out
+        if analysed[ai].doc_id > analysed[bi].doc_id:  # as the local engine: a pair is ordered by id
+            ai, bi = bi, ai
+        ordered.append((ai, bi))
+    matches = verify_many([(analysed[a], analysed[b]) for a, b in ordered], settings)
+    return [match_to_row(m, a_idx=a, b_idx=b) for m, (a, b) in zip(matches, ordered) if m.verdict != "none"]
 
 
 def match_to_row(m: Match, *, a_idx: int | None = None, b_idx: int | None = None) -> dict:
     """Describe a :class:`~dedup.verify.Match` as one row of the ``pairs`` table.
 
-    >>> from dedup.pipeline import compare
+    >>> from dedup.steps import compare
     >>> m = compare("Talks resumed on Monday in the capital after a week of strikes, officials said.",
     ...             "Talks resumed on Monday in the capital after a week of strikes, officials said.")
     >>> match_from_row(match_to_row(m)) == m
@@ -530,7 +507,7 @@ def scan_dataframe(
     max_iterations: int = 64,
     checkpoint_interval: int = 4,
 ) -> SparkScanResult:
-    """Scan a DataFrame of articles: the local :func:`~dedup.pipeline.scan` on Spark.
+    """Scan a DataFrame of articles: the local :func:`~dedup.engines.local.scan` on Spark.
 
     Args:
         df: one article per row: ``id`` (string or integer) and ``text`` (string), and
@@ -645,7 +622,7 @@ def _scan_records(
             df.unpersist()
         ok = prepared.where(F.col("word_count") > 0)
         empty_skips = prepared.where(F.col("word_count") == 0).select(
-            F.col("doc_id").alias("location"), F.lit(_EMPTY_BODY).alias("reason"), F.col("doc_id").alias("id"),
+            F.col("doc_id").alias("location"), F.lit(NO_ARTICLE_TEXT).alias("reason"), F.col("doc_id").alias("id"),
             F.lit("scan").alias("stage"), "idx", F.lit(1).alias("phase"))
         skipped = _keep(bad.unionByName(dup_skips).unionByName(empty_skips))
         timings["clean+sign"] = time.perf_counter() - t0
@@ -674,7 +651,7 @@ def _scan_records(
         n_candidates = candidate_pairs.count()
         timings["candidates"] = time.perf_counter() - t0
 
-        # verify: both documents joined to each pair, pipeline.verify on executors
+        # verify: both documents joined to each pair, steps.verify_many on executors
         t0 = time.perf_counter()
         joined = candidate_pairs.join(_side(ok, "a_"), F.col("i") == F.col("a_idx")).join(
             _side(ok, "b_"), F.col("j") == F.col("b_idx"))
@@ -765,7 +742,7 @@ def _keep(df):
 def _side(prepared, prefix: str):
     from pyspark.sql import functions as F
 
-    return prepared.select(*(F.col(c).alias(prefix + c) for c in ("idx", "doc_id", "paragraphs", "shingles", "word_count")))
+    return prepared.select(*(F.col(c).alias(prefix + c) for c in ("idx", "doc_id", "paragraphs")))
 
 
 def _components(edges, *, max_iterations: int, checkpoint_interval: int):
@@ -812,7 +789,7 @@ def _components(edges, *, max_iterations: int, checkpoint_interval: int):
 
 
 def to_scan_result(result: SparkScanResult, *, ingest_skips: bool = True) -> ScanResult:
-    """Collect a Spark result into the local engine's :class:`~dedup.pipeline.ScanResult`.
+    """Collect a Spark result into the local engine's :class:`~dedup.steps.ScanResult`.
 
     For results small enough for the driver: every prepared document is collected. The
     reports of the returned value (``report.scan_to_dict``, ``render_scan``, ...) are
@@ -920,7 +897,7 @@ def scan_command(
     Records skipped while reading go to ``on_skip`` (the CLI prints them as warnings),
     as the local ``iter_documents`` does. With ``output``, the tables are written there
     and None is returned (the corpus may not fit the driver); without, the result is
-    collected into a :class:`~dedup.pipeline.ScanResult` for the usual renderers,
+    collected into a :class:`~dedup.steps.ScanResult` for the usual renderers,
     identical to the local engine's.
 
     Raises:
@@ -1029,10 +1006,10 @@ def _read_paths(spark, paths: list[str]):
     release = []
 
     if text_files:
-        big = [(rank, f) for rank, f in text_files if f.size > _MAX_BYTES]
-        readable = {f.path: (rank, f) for rank, f in text_files if f.size <= _MAX_BYTES}
+        big = [(rank, f) for rank, f in text_files if f.size > MAX_ARTICLE_BYTES]
+        readable = {f.path: (rank, f) for rank, f in text_files if f.size <= MAX_ARTICLE_BYTES}
         rows = [{"idx": rank << _ORDER_BITS, "location": f.location, "reason":
-                 f"file is {f.size} bytes, over the {_MAX_BYTES}-byte limit for one article"} for rank, f in big]
+                 too_large(f.size)} for rank, f in big]
         parts.append(spark.createDataFrame(_fill(rows), _RECORD) if rows else None)
         if readable:
             meta = sc.broadcast({k: (rank, f.location, f.doc_id) for k, (rank, f) in readable.items()})
@@ -1040,7 +1017,7 @@ def _read_paths(spark, paths: list[str]):
             def text_rows(pair):
                 path, data = pair
                 rank, location, doc_id = meta.value[path]
-                text, reason = _text_file_record(data)
+                text, reason = text_file_text(data)
                 return (rank << _ORDER_BITS, location, None if reason else doc_id, text, None, None, None, None, reason)
 
             rdd = sc.binaryFiles(",".join(readable)).map(text_rows)
