@@ -32,7 +32,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
@@ -41,7 +41,7 @@ from .cluster import choose_origin
 from .errors import ConfigError
 from .index.core import MAX_CANDIDATES, Index
 from .ingest import Document, Skipped, unique_documents
-from .steps import Prepared, analyse_prepared, prepare_many, verify
+from .steps import Analysed, Prepared, analyse_prepared, prepare_many, verify
 from .settings import Settings
 from .verify import Match
 
@@ -186,30 +186,12 @@ def check(
     allowed = {_canonical(a) for a in allow}
     locations = locations or {}
 
-    prepared: list[Prepared] = []
     with index.reading():
         indexed = len(index)
-        templates = index.template_lines(docs, settings=s)
-        union = frozenset().union(*templates.values()) if templates else frozenset()
-        # one template set serves all: each document's is the corpus's restricted to its own lines
-        for p in prepare_many(docs, template_lines=union, **s.for_step("prepare")):
-            if p.word_count == 0:
-                skipped.append(Skipped(p.doc_id, NO_ARTICLE_TEXT))
-            else:
-                prepared.append(p)
-        # an article of the batch is compared in its batch version (below), never its indexed one
-        batch_ids = [d.doc_id for d in docs]
-        wanted = {p.doc_id: index.candidates(p, limit=max_candidates, exclude=batch_ids) for p in prepared}
-        stored = {p.doc_id: (p, a) for p, a in index.fetch_analysed({c for ids in wanted.values() for c in ids})}
-    batch_pairs = candidate_pairs([p.signature.band_keys for p in prepared]).tolist()
-    # the words of the new articles that have something to be compared with, once each
-    paired = {x for pair in batch_pairs for x in pair}
-    compared = [p for k, p in enumerate(prepared) if k in paired or any(c in stored for c in wanted[p.doc_id])]
-    analysed = {a.doc_id: a for a in analyse_prepared(compared, shingle_size=s.shingle_size)}
+        prepared, wanted, stored = _read_index(index, docs, s, max_candidates=max_candidates, skipped=skipped)
 
     found: dict[str, list[CheckMatch]] = {p.doc_id: [] for p in prepared}
-
-    def record(new: Prepared, old: Prepared, m: Match, in_batch: bool, origin: tuple[str, str]) -> None:
+    for new, old, m, in_batch, origin in _copies(prepared, wanted, stored, s):
         source = old if origin[0] == old.doc_id else new
         marks = {_canonical(c) for c in source.credits} | ({_canonical(source.document.source)} if source.document.source else set())
         is_allowed = bool(allowed & marks)
@@ -217,25 +199,6 @@ def check(
         found[new.doc_id].append(CheckMatch(
             m, align(old.cleaned.body, new.cleaned.body), in_batch, *origin, old.title, old.credits, is_allowed, fails,
         ))
-
-    for p in prepared:
-        for doc_id in wanted[p.doc_id]:
-            if doc_id in stored:
-                old, old_analysed = stored[doc_id]
-                m = verify(analysed[p.doc_id], old_analysed, s)
-                if m.verdict != "none":
-                    record(p, old, m, False, _origin(p, old, m))
-
-    for i, j in batch_pairs:
-        a, b = sorted((prepared[i], prepared[j]), key=lambda p: p.doc_id)
-        m = verify(analysed[a.doc_id], analysed[b.doc_id], s)
-        if m.verdict == "none":
-            continue
-        origin = _origin(a, b, m)
-        if origin[0] == a.doc_id:  # the copy is b: report it under b, with a as the matched article
-            record(b, a, m.swapped(), True, origin)
-        else:
-            record(a, b, m, True, origin)
 
     articles = tuple(
         CheckedArticle(
@@ -249,3 +212,57 @@ def check(
             on_skip(skip)
     canonical_allow = tuple(sorted({agency(a) or a for a in allow}))
     return CheckResult(articles, tuple(skipped), fail_on, canonical_allow, indexed, s)
+
+
+Stored = dict[str, tuple[Prepared, Analysed]]
+
+
+def _read_index(
+    index: Index, docs: list[Document], s: Settings, *, max_candidates: int, skipped: list[Skipped],
+) -> tuple[list[Prepared], dict[str, tuple[str, ...]], Stored]:
+    """The new articles prepared as the index would store them (those with no text added to
+    ``skipped``), the indexed candidates of each, and those candidates fetched."""
+    templates = index.template_lines(docs, settings=s)
+    # one template set serves all: each document's is the corpus's restricted to its own lines
+    union = frozenset().union(*templates.values()) if templates else frozenset()
+    prepared: list[Prepared] = []
+    for p in prepare_many(docs, template_lines=union, **s.for_step("prepare")):
+        if p.word_count == 0:
+            skipped.append(Skipped(p.doc_id, NO_ARTICLE_TEXT))
+        else:
+            prepared.append(p)
+    # an article of the batch is compared in its batch version (_copies), never its indexed one
+    batch_ids = [d.doc_id for d in docs]
+    wanted = {p.doc_id: index.candidates(p, limit=max_candidates, exclude=batch_ids) for p in prepared}
+    stored = {p.doc_id: (p, a) for p, a in index.fetch_analysed({c for ids in wanted.values() for c in ids})}
+    return prepared, wanted, stored
+
+
+def _copies(
+    prepared: list[Prepared], wanted: dict[str, tuple[str, ...]], stored: Stored, s: Settings,
+) -> Iterator[tuple[Prepared, Prepared, Match, bool, tuple[str, str]]]:
+    """Yield (new article, matched article, match, in the batch?, (origin, why)) for every
+    verdict other than ``none``: each new article against its indexed candidates, then the
+    batch's articles against each other (the copy reported under the later one)."""
+    batch_pairs = candidate_pairs([p.signature.band_keys for p in prepared]).tolist()
+    # the words of the new articles that have something to be compared with, once each
+    paired = {x for pair in batch_pairs for x in pair}
+    compared = [p for k, p in enumerate(prepared) if k in paired or any(c in stored for c in wanted[p.doc_id])]
+    analysed = {a.doc_id: a for a in analyse_prepared(compared, shingle_size=s.shingle_size)}
+    for p in prepared:
+        for doc_id in wanted[p.doc_id]:
+            if doc_id in stored:
+                old, old_analysed = stored[doc_id]
+                m = verify(analysed[p.doc_id], old_analysed, s)
+                if m.verdict != "none":
+                    yield p, old, m, False, _origin(p, old, m)
+    for i, j in batch_pairs:
+        a, b = sorted((prepared[i], prepared[j]), key=lambda p: p.doc_id)
+        m = verify(analysed[a.doc_id], analysed[b.doc_id], s)
+        if m.verdict == "none":
+            continue
+        origin = _origin(a, b, m)
+        if origin[0] == a.doc_id:  # the copy is b: report it under b, with a as the matched article
+            yield b, a, m.swapped(), True, origin
+        else:
+            yield a, b, m, True, origin

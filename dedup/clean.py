@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from itertools import compress, repeat
+from operator import ge
+from typing import Iterable, Mapping
 
 from .tokens import CJK_CHAR, WORD_TOKEN
 
@@ -290,7 +292,18 @@ def find_template_lines(
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(template_candidates(text, template_max_words=template_max_words))
-    return frozenset(k for k, n in counts.items() if n >= template_min_docs)
+    return frequent_lines(counts, template_min_docs=template_min_docs)
+
+
+def frequent_lines(counts: Mapping[str, int], *, template_min_docs: int = 5) -> frozenset[str]:
+    """Return the line keys held by at least ``template_min_docs`` documents: the template
+    lines, from the number of documents holding each key (every engine's and the index's rule).
+
+    >>> sorted(frequent_lines({"menu": 9, "rare": 1}, template_min_docs=5))
+    ['menu']
+    """
+    # picked in C: a generator would loop in Python over every short line of the corpus
+    return frozenset(compress(counts, map(ge, counts.values(), repeat(template_min_docs))))
 
 
 def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned:

@@ -18,16 +18,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 from functools import partial
-from itertools import compress, repeat
-from operator import ge
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from ..align import Alignment, align, paragraph_tokens
 from ..candidates import banded_candidate_pairs
-from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, template_candidates
-from ..cluster import build_clusters, components
+from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, frequent_lines, template_candidates
+from ..cluster import Cluster, build_clusters, components
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
 from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_texts, verify_many
@@ -111,14 +109,7 @@ def scan(
         timings["verify"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        linked = {m.a for m in matches} | {m.b for m in matches}
-        members = [p for p in prepared if p.doc_id in linked]  # the evidence of origin of these only
-        clusters = build_clusters(
-            [p.doc_id for p in members], matches,  # the others are in no cluster
-            credits={p.doc_id: p.credits for p in members},
-            published={p.doc_id: p.published for p in members},
-            lengths={p.doc_id: p.word_count for p in members},
-        )
+        clusters = _cluster(prepared, matches)
         timings["cluster"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -148,8 +139,7 @@ def _templates(pool: Pool, texts: list[str], settings: Settings, n_processes: in
     tasks = ((settings, texts[a:b]) for a, b in tapered(len(texts), 4 * _CHUNK, n_processes))
     for keys in pool.starmap(_template_keys, tasks):
         counts.update(keys.split("\n") if keys else ())
-    # the keys counted often enough, picked in C (a generator would loop over every key in Python)
-    return frozenset(compress(counts, map(ge, counts.values(), repeat(settings.template_min_docs))))
+    return frequent_lines(counts, template_min_docs=settings.template_min_docs)
 
 
 def _template_keys(settings: Settings, texts: list[str]) -> str:
@@ -312,6 +302,18 @@ def _by_component(pair_list: list[list[int]]) -> list[list[int]]:
 def _verify_block(settings: Settings, pair_list: list, doc_ids: list[str], bodies: list[tuple[str, ...]]) -> list[Match]:
     """One task: verify a block of pairs that carries its documents (:func:`_task`)."""
     return _verify_pairs(doc_ids, bodies, settings, pair_list)
+
+
+def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, ...]:
+    """The clusters of the copy links, each with its origin."""
+    linked = {m.a for m in matches} | {m.b for m in matches}
+    members = [p for p in prepared if p.doc_id in linked]  # the evidence of origin of these only
+    return build_clusters(
+        [p.doc_id for p in members], matches,  # the others are in no cluster
+        credits={p.doc_id: p.credits for p in members},
+        published={p.doc_id: p.published for p in members},
+        lengths={p.doc_id: p.word_count for p in members},
+    )
 
 
 def _align(pool: Pool, prepared: list[Prepared], to_align: list[tuple[int, int]], n_processes: int) -> list[Alignment]:

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..clean import NO_ARTICLE_TEXT, TEMPLATE_MAX_WORDS, Cleaned, Paragraph, line_key, split_paragraphs, template_candidates
+from ..clean import (
+    NO_ARTICLE_TEXT, TEMPLATE_MAX_WORDS, Cleaned, Paragraph, frequent_lines, line_key, split_paragraphs, template_candidates,
+)
 from ..engines.pool import Pool, processes
 from ..errors import ConfigError, IndexFormatError
 from ..ingest import Document, Skipped, unique_documents
@@ -314,10 +316,8 @@ class Index:
                     counts[key] -= 1
             for key in lines[d.doc_id]:
                 counts[key] = counts.get(key, 0) + 1
-        templates = {
-            doc_id: frozenset(k for k in keys if counts.get(k, 0) >= s.template_min_docs)
-            for doc_id, keys in probes.items()
-        }
+        frequent = frequent_lines(counts, template_min_docs=s.template_min_docs)
+        templates = {doc_id: frozenset(keys & frequent) for doc_id, keys in probes.items()}
         return templates, {doc_id: tuple(sorted(keys)) for doc_id, keys in lines.items()}
 
     # --- writing ----------------------------------------------------------------------
@@ -432,7 +432,7 @@ class Index:
             for page in self._pages(batch_size):
                 probes = [probe_keys(d.text or "", template_max_words=new.template_max_words) for d in page]
                 counts = self.store.line_counts(set().union(*probes))
-                templates = frozenset(k for k, n in counts.items() if n >= new.template_min_docs)
+                templates = frequent_lines(counts, template_min_docs=new.template_min_docs)
                 documents = [Document(d.doc_id, d.text or "", title=d.title, url=d.url, source=d.source, published=d.published)
                              for d in page]
                 records = _prepare_records((documents, templates, [d.lines for d in page]), settings=new)
