@@ -21,7 +21,7 @@ keeps every member connected while bounding the work.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -52,7 +52,8 @@ def candidate_pairs(band_keys: Sequence[np.ndarray], *, max_bucket: int = DEFAUL
 
 
 def banded_candidate_pairs(
-    blocks: Sequence[np.ndarray], windows: np.ndarray, *, max_bucket: int = DEFAULT_MAX_BUCKET
+    blocks: Sequence[np.ndarray], windows: np.ndarray, *, max_bucket: int = DEFAULT_MAX_BUCKET,
+    map_bands: Callable[[Callable, range], Iterable] = map,
 ) -> np.ndarray:
     """:func:`candidate_pairs` of keys held band by band: the same pairs.
 
@@ -62,6 +63,9 @@ def banded_candidate_pairs(
             from its workers a batch at a time, kept so: no copy of them all is made).
         windows: each document's number of windows (its columns in the blocks).
         max_bucket: as for :func:`candidate_pairs`.
+        map_bands: how the bands are mapped to their pairs (``map(fn, bands)``, or a
+            parallel map whose results may come in any order:
+            :meth:`dedup.engines.pool.Pool.thread_map`).
 
     >>> keys = [np.array([[1, 2]], dtype=np.uint64), np.array([[3, 2]], dtype=np.uint64), np.array([[9, 8]], dtype=np.uint64)]
     >>> banded_candidate_pairs([np.concatenate(keys[:2]).T, keys[2].T], np.array([1, 1, 1])).tolist()
@@ -81,15 +85,7 @@ def banded_candidate_pairs(
     def band(b: int) -> list[np.ndarray]:
         return _band_pairs(blocks[0][b] if len(blocks) == 1 else np.concatenate([k[b] for k in blocks]), docs, max_bucket)
 
-    # Half the bands on one helper thread (numpy's sorts release the GIL): on the real
-    # corpus 0.13 s instead of 0.22. One thread only: each thread's allocator arena keeps
-    # what the thread freed, and two helpers cost 16 MB of a scan's peak memory, one 6 MB.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as helper:
-        odd = helper.map(band, range(1, len(blocks[0]), 2))
-        even = [band(b) for b in range(0, len(blocks[0]), 2)]
-        found = even + list(odd)  # in any order: the pairs are sorted below
+    found = list(map_bands(band, range(len(blocks[0]))))  # in any order: the pairs are sorted below
     allpairs = np.concatenate([np.zeros((0, 2), dtype=np.int64)] + [p for pairs in found for p in pairs])
     if not len(allpairs):
         return np.zeros((0, 2), dtype=np.int64)

@@ -167,3 +167,18 @@ def test_each_step_takes_the_fields_mapped_to_it(step, function):
     parameters = inspect.signature(getattr(importlib.import_module(module), name)).parameters
     assert set(STEP_FIELDS[step]) <= {n for n, p in parameters.items() if p.kind is p.KEYWORD_ONLY}
     assert set(Settings().for_step(step)) == set(STEP_FIELDS[step])
+
+
+def test_only_the_pool_touches_processes_and_the_interpreter():
+    tricks = {"gc", "multiprocessing", "concurrent", "fcntl"}
+    found = []
+    for name, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(n.split(".")[0] in tricks for n in names) and name != "dedup.engines.pool":
+                found.append(f"{name} imports {', '.join(names)}")
+            if isinstance(node, ast.Attribute) and node.attr in ("setswitchinterval", "setrecursionlimit") and name != "dedup.engines.pool":
+                found.append(f"{name} calls sys.{node.attr}")
+    assert not found, "\n".join(found)

@@ -100,7 +100,7 @@ def scan(
 
         t0 = time.perf_counter()
         windows = np.array([len(p.signature.windows) for p in prepared], dtype=np.int64)  # skipped: none
-        pairs = banded_candidate_pairs(key_blocks, windows)
+        pairs = banded_candidate_pairs(key_blocks, windows, map_bands=pool.thread_map)
         del key_blocks
         timings["candidates"] = time.perf_counter() - t0
 

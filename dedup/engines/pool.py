@@ -123,6 +123,26 @@ class Pool:
         """
         gc.freeze()
 
+    def thread_map(self, fn: Callable, items: Iterable) -> list:
+        """``fn(item)`` for each item, half of them on one helper thread, the results in
+        any order: for numpy work that releases the GIL (candidates' sorts, band by band:
+        on the real corpus 0.13 s instead of 0.22).
+
+        One thread only: each thread's allocator arena keeps what the thread freed, and
+        two helpers cost 16 MB of a scan's peak memory, one 6 MB.
+
+        >>> with Pool(1) as pool:
+        ...     sorted(pool.thread_map(abs, [-3, 1, -2]))
+        [1, 2, 3]
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        items = list(items)
+        with ThreadPoolExecutor(1) as helper:
+            odd = helper.map(fn, items[1::2])
+            even = [fn(item) for item in items[0::2]]
+            return even + list(odd)
+
     def starmap(self, fn: Callable, tasks: Iterable[tuple], *, remote: Callable | None = None) -> Iterator:
         """``fn(*task)`` for each task (a tuple of arguments), in order.
 
