@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
-from .align import Alignment, Block, word_diff
-from .verify import Match
+from ..align import Alignment, Block, word_diff
+from ..verify import Match
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import Diff, Prepared, ScanResult
+    from ..pipeline import Diff, Prepared, ScanResult
 
 FORMAT_VERSION = 1
 
@@ -474,7 +474,7 @@ def diff_html(d: "Diff") -> str:
 
 def _cluster_diffs(result: "ScanResult"):
     """Yield (cluster, [Diff of origin → member, ...]) for every cluster."""
-    from .pipeline import Diff
+    from ..pipeline import Diff
 
     docs = {p.doc_id: p for p in result.documents}
     matches = {(m.a, m.b): m for m in result.pairs}
@@ -538,8 +538,8 @@ def scan_html(result: "ScanResult") -> str:
 # --- check (the CI gate) --------------------------------------------------------------------
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .check import CheckMatch, CheckResult
-    from .index import IndexStats
+    from ..check import CheckMatch, CheckResult
+    from ..index import IndexStats
 
 
 def check_match_to_dict(c: "CheckMatch") -> dict:
