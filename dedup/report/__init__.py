@@ -407,11 +407,11 @@ def _h(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _diff_grid(d: "Diff") -> str:
-    """The side-by-side body of a diff: one grid row per block."""
-    body_a, body_b = d.a.cleaned.body, d.b.cleaned.body
-    rows = [f'<div class="colhead">A: {_h(d.a.doc_id)}</div><div class="colhead">B: {_h(d.b.doc_id)}</div>']
-    for block in d.alignment.blocks:
+def _diff_grid(a: "Prepared", b: "Prepared", alignment: Alignment) -> str:
+    """The side-by-side body of a diff (A, B and their alignment): one grid row per block."""
+    body_a, body_b = a.cleaned.body, b.cleaned.body
+    rows = [f'<div class="colhead">A: {_h(a.doc_id)}</div><div class="colhead">B: {_h(b.doc_id)}</div>']
+    for block in alignment.blocks:
         texts_a, texts_b = _block_texts(block, body_a, body_b)
         moved = ' <span class="moved">moved</span>' if block.moved else ""
         tag = f'<span class="tag">{_h(block.op)}{moved}</span>'
@@ -465,7 +465,7 @@ def diff_html(d: "Diff") -> str:
         f"Jaccard {m.jaccard:.2f} · A in B {m.containment_a_in_b:.0%} · B in A {m.containment_b_in_a:.0%} · "
         f"shared words {m.shared_words} ({m.quoted_shared_words} quoted)</div>{_summary_table(d.alignment)}</header>"
     )
-    section = f"<section>{_diff_grid(d)}{_furniture(d.a)}{_furniture(d.b)}</section>"
+    section = f"<section>{_diff_grid(d.a, d.b, d.alignment)}{_furniture(d.a)}{_furniture(d.b)}</section>"
     return _page(f"dedup diff: {d.a.doc_id} → {d.b.doc_id}", header + section)
 
 
@@ -473,10 +473,12 @@ def diff_html(d: "Diff") -> str:
 
 
 def _cluster_diffs(result: "ScanResult"):
-    """Yield (cluster, [Diff of origin → member, ...]) for every cluster."""
-    from ..pipeline import Diff
+    """Yield (cluster, [(member, match of origin → member or None), ...]) for every cluster.
 
-    docs = {p.doc_id: p for p in result.documents}
+    None: the member is linked to the origin through another member only. The origin →
+    member alignment is ``result.alignments[member]``; this module formats the scan's
+    records and builds no :class:`~dedup.pipeline.Diff` (no runtime import of the pipeline).
+    """
     matches = {(m.a, m.b): m for m in result.pairs}
     for c in result.clusters:
         diffs = []
@@ -484,7 +486,7 @@ def _cluster_diffs(result: "ScanResult"):
             if member == c.origin:
                 continue
             m = matches.get((c.origin, member)) or (matches[(member, c.origin)].swapped() if (member, c.origin) in matches else None)
-            diffs.append((member, m, Diff(docs[c.origin], docs[member], m, result.alignments[member]) if m else None))
+            diffs.append((member, m))
         yield c, diffs
 
 
@@ -497,7 +499,7 @@ def scan_markdown(result: "ScanResult") -> str:
                   f"Origin chosen by {c.origin_reason}. Title: {_md(docs[c.origin].title or '')}", "",
                   "| member | verdict | jaccard | kept | edited | added | cut | moved | words added | words cut |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for member, m, _ in diffs:
+        for member, m in diffs:
             s = result.alignments[member].summary()
             verdict, jac = (m.verdict, f"{m.jaccard:.2f}") if m else ("via cluster", "")
             lines.append(f"| {_md(member)} | {verdict} | {jac} | {s['same']} | {s['edited']} | {s['added']} | "
@@ -519,13 +521,14 @@ def scan_html(result: "ScanResult") -> str:
     for c, diffs in _cluster_diffs(result):
         parts.append(f'<section id="{_h(c.cluster_id)}"><h2>Cluster {_h(c.cluster_id)}: {_h(docs[c.origin].title or c.origin)}</h2>'
                      f'<div class="meta">origin <b>{_h(c.origin)}</b> ({_h(c.origin_reason)}); {len(c.members)} articles</div>')
-        for member, m, d in diffs:
-            if d is None:
+        for member, m in diffs:
+            if m is None:
                 parts.append(f"<h3>{_h(member)}: linked through another member</h3>")
                 continue
+            al = result.alignments[member]
             parts.append(f'<details open><summary><span class="verdict v-{m.verdict}">{m.verdict}</span> '
-                         f"<b>{_h(member)}</b> ({_h(docs[member].title or '')}) · {_h(_summary_line(d.alignment))}</summary>"
-                         f"{_diff_grid(d)}</details>")
+                         f"<b>{_h(member)}</b> ({_h(docs[member].title or '')}) · {_h(_summary_line(al))}</summary>"
+                         f"{_diff_grid(docs[c.origin], docs[member], al)}</details>")
         parts.append("</section>")
     partial = [m for m in result.pairs if m.verdict == "partial"]
     if partial:
