@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..align import Alignment, Block, word_diff
 from ..verify import Match
+from ._shared import _block_texts, _check_footer, _check_status, _cluster_diffs, _label, _summary_line
 from .data import (
     FORMAT_VERSION,
     block_to_dict,
@@ -140,17 +141,6 @@ def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> 
 # --- diffs ------------------------------------------------------------------------------
 
 
-def _label(block: Block) -> str:
-    a = "A¶" + ",".join(str(i + 1) for i in block.a) if block.a else ""
-    b = "B¶" + ",".join(str(i + 1) for i in block.b) if block.b else ""
-    where = f"{a} → {b}" if a and b else a or b
-    return f"{block.op}{' (moved)' if block.moved else ''}: {where}"
-
-
-def _block_texts(block: Block, body_a, body_b) -> tuple[list[str], list[str]]:
-    return [body_a[i] for i in block.a], [body_b[i] for i in block.b]
-
-
 def render_diff(d: "Diff", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
     """Print a diff to a terminal: verdict, summary, then each block with inline word changes.
 
@@ -223,12 +213,6 @@ def _inline_merged(texts_a, texts_b, escape, plain: bool) -> str:
         else:
             parts.extend(x for x in (cut(a) if a else "", add(b) if b else "") if x)
     return " ".join(parts)
-
-
-def _summary_line(al: Alignment) -> str:
-    s = al.summary()
-    return (f"paragraphs: {s['same']} kept, {s['edited']} edited, {s['added']} added, {s['cut']} cut, "
-            f"{s['moved']} moved; words: +{s['words_added']} -{s['words_cut']}")
 
 
 def _md(text: str) -> str:
@@ -368,24 +352,6 @@ def diff_html(d: "Diff") -> str:
 # --- per-cluster views --------------------------------------------------------------------
 
 
-def _cluster_diffs(result: "ScanResult"):
-    """Yield (cluster, [(member, match of origin → member or None), ...]) for every cluster.
-
-    None: the member is linked to the origin through another member only. The origin →
-    member alignment is ``result.alignments[member]``; this module formats the scan's
-    records and builds no :class:`~dedup.pipeline.Diff` (no runtime import of the pipeline).
-    """
-    matches = {(m.a, m.b): m for m in result.pairs}
-    for c in result.clusters:
-        diffs = []
-        for member in c.members:
-            if member == c.origin:
-                continue
-            m = matches.get((c.origin, member)) or (matches[(member, c.origin)].swapped() if (member, c.origin) in matches else None)
-            diffs.append((member, m))
-        yield c, diffs
-
-
 def scan_markdown(result: "ScanResult") -> str:
     """Return the scan as Markdown: one section per cluster with each outlet's changes."""
     lines = ["# dedup scan", "", f"{len(result.documents)} documents, {len(result.clusters)} clusters.", ""]
@@ -441,10 +407,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..index import IndexStats
 
 
-def _check_status(c: "CheckMatch") -> str:
-    return "FAIL" if c.fails else "allowed" if c.allowed else "below --fail-on"
-
-
 def _match_sentence(c: "CheckMatch", article: str) -> str:
     """One line saying what an article copies and how (for JUnit and GitHub annotations)."""
     m, s = c.match, c.alignment.summary()
@@ -459,15 +421,6 @@ def _match_sentence(c: "CheckMatch", article: str) -> str:
         + ("; allowed by --allow" if c.allowed else "")
         + "."
     )
-
-
-def _check_footer(result: "CheckResult") -> str:
-    n = len(result.articles)
-    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-    if result.clean:
-        return f"ok: {n} article{'s' if n != 1 else ''} checked against {result.indexed} indexed{skipped}; none fails --fail-on {result.fail_on}."
-    return (f"FAIL: {len(result.failed)} of {n} article{'s' if n != 1 else ''} fail --fail-on {result.fail_on} "
-            f"(checked against {result.indexed} indexed{skipped}).")
 
 
 def render_check(result: "CheckResult", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
