@@ -57,6 +57,8 @@ def _containment(a: str, b: str) -> float:
 def semeval_documents(eval_dir: Path) -> dict[str, Document]:
     docs = {}
     for p in corpora.load_semeval(eval_dir):
+        if f"semeval-{p.pair_id}-1" in docs:
+            continue  # a pair id listed twice (once machine-translated): the first is kept
         docs[f"semeval-{p.pair_id}-1"] = Document(f"semeval-{p.pair_id}-1", p.text1)
         docs[f"semeval-{p.pair_id}-2"] = Document(f"semeval-{p.pair_id}-2", p.text2)
     return docs
@@ -85,7 +87,10 @@ def write_corpus(eval_dir: Path, out: Path) -> int:
 
 
 def _semeval_sample(eval_dir: Path, rng: random.Random, n_rest: int) -> list[dict]:
-    pairs = [p for p in corpora.load_semeval(eval_dir) if p.lang1 == p.lang2]
+    firsts = {}
+    for p in corpora.load_semeval(eval_dir):
+        firsts.setdefault(p.pair_id, p)  # as semeval_documents: the first of a repeated pair id
+    pairs = [p for p in firsts.values() if p.lang1 == p.lang2]
     overlap, same_story, other = [], [], []
     for p in sorted(pairs, key=lambda p: p.pair_id):
         c = _containment(p.text1, p.text2)
