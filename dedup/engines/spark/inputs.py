@@ -93,75 +93,18 @@ def _list_inputs(spark, paths: list[str]) -> list[_Input]:
 def _read_paths(spark, paths: list[str]):
     """Validated records (the columns of ``rows._RECORD``) of every input file, and tables to release."""
     from pyspark import StorageLevel
-    from pyspark.sql import functions as F
 
     inputs = _list_inputs(spark, paths)
     parts = []
-    sc = spark.sparkContext
     text_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "text"]
     jsonl_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "jsonl"]
     parquet_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "parquet"]
-    release = []
-
     if text_files:
-        big = [(rank, f) for rank, f in text_files if f.size > MAX_ARTICLE_BYTES]
-        readable = {f.path: (rank, f) for rank, f in text_files if f.size <= MAX_ARTICLE_BYTES}
-        rows = [{"idx": rank << _ORDER_BITS, "location": f.location, "reason":
-                 too_large(f.size)} for rank, f in big]
-        parts.append(spark.createDataFrame(_fill(rows), _RECORD) if rows else None)
-        if readable:
-            meta = sc.broadcast({k: (rank, f.location, f.doc_id) for k, (rank, f) in readable.items()})
-
-            def text_rows(pair):
-                path, data = pair
-                rank, location, doc_id = meta.value[path]
-                text, reason = text_file_text(data)
-                return (rank << _ORDER_BITS, location, None if reason else doc_id, text, None, None, None, None, reason)
-
-            rdd = sc.binaryFiles(",".join(readable)).map(text_rows)
-            parts.append(spark.createDataFrame(rdd, _RECORD))
-
+        parts += _read_text(spark, text_files)
     if jsonl_files:
-        files = [(rank, f, sc.textFile(f.path)) for rank, f in jsonl_files]
-        # line numbers: the lines of the file's earlier splits, plus the position in this one
-        sizes = sc.union([
-            rdd.mapPartitionsWithIndex(lambda part, it, rank=rank: [((rank, part), sum(1 for _ in it))])
-            for rank, _, rdd in files
-        ]).collect()
-        before, running = {}, {}
-        for (rank, part), n in sorted(sizes):
-            before[(rank, part)] = running.get(rank, 0)
-            running[rank] = running.get(rank, 0) + n
-        numbered = sc.union([
-            rdd.mapPartitionsWithIndex(
-                lambda part, it, rank=rank, shown=f.location: _number_lines(it, rank, shown, before[(rank, part)]))
-            for rank, f, rdd in files
-        ])
-        decoded = numbered.mapPartitions(lambda it: iter(_jsonl_rows(list(it))))
-        parts.append(spark.createDataFrame(decoded.map(lambda r: tuple(r[c] for c in _RECORD_NAMES)), _RECORD))
-
+        parts.append(_read_jsonl(spark, jsonl_files))
     if parquet_files:
-        frame = spark.read.parquet(*[f.path for _, f in parquet_files])
-        names = {f.name for f in frame.schema.fields}
-        if "id" not in names or "text" not in names:
-            raise InputError(
-                f"Parquet input needs columns 'id' and 'text'; {parquet_files[0][1].location} has "
-                f"{', '.join(sorted(names))}. Rename them when writing the files."
-            )
-        ranks = spark.createDataFrame([(_same_uri(f.uri), rank, f.location) for rank, f in parquet_files],
-                                      "uri string, rank bigint, shown string")
-        cols = [F.col(c) for c in _RAW_FIELDS if c in names]
-        uri = F.regexp_replace("_metadata.file_path", _URI_SLASHES, "$1:/")
-        located = frame.select(*cols, uri.alias("uri"), F.col("_metadata.row_index").alias("row"))
-        located = located.join(F.broadcast(ranks), "uri").select(
-            *cols, (F.shiftleft("rank", _ORDER_BITS) + F.col("row") + 1).alias("idx"),
-            F.concat(F.col("shown"), F.lit(":"), (F.col("row") + 1).cast("string")).alias("location"))
-        located = _stringify_dates(located)
-        checked = located.mapInArrow(
-            _rows_fn(lambda rows: _validate_rows(rows, has_location=True), _RECORD), _RECORD)
-        parts.append(checked)
-
-    parts = [p for p in parts if p is not None]
+        parts.append(_read_parquet(spark, parquet_files))
     if not parts:
         records = spark.createDataFrame([], _RECORD)
     else:
@@ -169,8 +112,82 @@ def _read_paths(spark, paths: list[str]):
         for p in parts[1:]:
             records = records.unionByName(p)
     records = records.persist(StorageLevel.MEMORY_AND_DISK)
-    release.append(records)
-    return records, release
+    return records, [records]
+
+
+def _read_text(spark, text_files: list[tuple[int, _Input]]) -> list:
+    """Records of text files (one article each): files too large are skipped unread, the
+    others read whole and checked by :func:`dedup.ingest.text_file_text`."""
+    parts = []
+    sc = spark.sparkContext
+    big = [(rank, f) for rank, f in text_files if f.size > MAX_ARTICLE_BYTES]
+    readable = {f.path: (rank, f) for rank, f in text_files if f.size <= MAX_ARTICLE_BYTES}
+    rows = [{"idx": rank << _ORDER_BITS, "location": f.location, "reason":
+             too_large(f.size)} for rank, f in big]
+    if rows:
+        parts.append(spark.createDataFrame(_fill(rows), _RECORD))
+    if readable:
+        meta = sc.broadcast({k: (rank, f.location, f.doc_id) for k, (rank, f) in readable.items()})
+
+        def text_rows(pair):
+            path, data = pair
+            rank, location, doc_id = meta.value[path]
+            text, reason = text_file_text(data)
+            return (rank << _ORDER_BITS, location, None if reason else doc_id, text, None, None, None, None, reason)
+
+        rdd = sc.binaryFiles(",".join(readable)).map(text_rows)
+        parts.append(spark.createDataFrame(rdd, _RECORD))
+    return parts
+
+
+def _read_jsonl(spark, jsonl_files: list[tuple[int, _Input]]):
+    """Records of JSONL files, one per non-blank line, numbered within its file."""
+    sc = spark.sparkContext
+    files = [(rank, f, sc.textFile(f.path)) for rank, f in jsonl_files]
+    # line numbers: the lines of the file's earlier splits, plus the position in this one
+    sizes = sc.union([
+        rdd.mapPartitionsWithIndex(lambda part, it, rank=rank: [((rank, part), sum(1 for _ in it))])
+        for rank, _, rdd in files
+    ]).collect()
+    before, running = {}, {}
+    for (rank, part), n in sorted(sizes):
+        before[(rank, part)] = running.get(rank, 0)
+        running[rank] = running.get(rank, 0) + n
+    numbered = sc.union([
+        rdd.mapPartitionsWithIndex(
+            lambda part, it, rank=rank, shown=f.location: _number_lines(it, rank, shown, before[(rank, part)]))
+        for rank, f, rdd in files
+    ])
+    decoded = numbered.mapPartitions(lambda it: iter(_jsonl_rows(list(it))))
+    return spark.createDataFrame(decoded.map(lambda r: tuple(r[c] for c in _RECORD_NAMES)), _RECORD)
+
+
+def _read_parquet(spark, parquet_files: list[tuple[int, _Input]]):
+    """Records of Parquet files, one per row, located as ``file:row`` (1-based).
+
+    Raises:
+        InputError: the files have no ``id`` or no ``text`` column.
+    """
+    from pyspark.sql import functions as F
+
+    frame = spark.read.parquet(*[f.path for _, f in parquet_files])
+    names = {f.name for f in frame.schema.fields}
+    if "id" not in names or "text" not in names:
+        raise InputError(
+            f"Parquet input needs columns 'id' and 'text'; {parquet_files[0][1].location} has "
+            f"{', '.join(sorted(names))}. Rename them when writing the files."
+        )
+    ranks = spark.createDataFrame([(_same_uri(f.uri), rank, f.location) for rank, f in parquet_files],
+                                  "uri string, rank bigint, shown string")
+    cols = [F.col(c) for c in _RAW_FIELDS if c in names]
+    uri = F.regexp_replace("_metadata.file_path", _URI_SLASHES, "$1:/")
+    located = frame.select(*cols, uri.alias("uri"), F.col("_metadata.row_index").alias("row"))
+    located = located.join(F.broadcast(ranks), "uri").select(
+        *cols, (F.shiftleft("rank", _ORDER_BITS) + F.col("row") + 1).alias("idx"),
+        F.concat(F.col("shown"), F.lit(":"), (F.col("row") + 1).cast("string")).alias("location"))
+    located = _stringify_dates(located)
+    return located.mapInArrow(
+        _rows_fn(lambda rows: _validate_rows(rows, has_location=True), _RECORD), _RECORD)
 
 
 def _number_lines(lines: Iterable[str], rank: int, shown: str, before: int) -> Iterator[dict]:

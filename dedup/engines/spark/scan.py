@@ -134,149 +134,39 @@ def _scan_records(
     spark, records, settings: Settings, *, timings: dict, file_input: bool, release: list,
     max_bucket: int, max_iterations: int, checkpoint_interval: int,
 ) -> SparkScanResult:
-    """The scan proper, from validated records (idx, location, doc_id, text, metadata, reason)."""
-    from pyspark import StorageLevel
-    from pyspark.sql import functions as F
+    """The scan proper, from validated records (idx, location, doc_id, text, metadata, reason).
 
+    One function per stage, DataFrames passed from each to the next; the driver's wall
+    clock per stage goes to ``timings``.
+    """
     if isinstance(max_bucket, bool) or not isinstance(max_bucket, int) or max_bucket < 2:
         raise ConfigError(f"max_bucket must be an integer of at least 2, got {max_bucket!r}; 200 is the default.")
     if isinstance(max_iterations, bool) or not isinstance(max_iterations, int) or max_iterations < 1:
         raise ConfigError(f"max_iterations must be a positive integer, got {max_iterations!r}; 64 is the default.")
     if isinstance(checkpoint_interval, bool) or not isinstance(checkpoint_interval, int) or checkpoint_interval < 1:
         raise ConfigError(f"checkpoint_interval must be a positive integer, got {checkpoint_interval!r}; 4 is the default.")
-    level = StorageLevel.MEMORY_AND_DISK
     conf_key = "spark.sql.execution.arrow.maxRecordsPerBatch"
     saved = spark.conf.get(conf_key, None)
     spark.conf.set(conf_key, str(_ARROW_BATCH))
     try:
-        t0 = time.perf_counter()
-        # ingest: bad records, then repeated ids (the first row of an id is kept)
-        bad = records.where(F.col("reason").isNotNull()).select(
-            "location", "reason", F.col("doc_id").alias("id"), F.lit("ingest").alias("stage"), "idx", F.lit(0).alias("phase"))
-        valid = records.where(F.col("reason").isNull()).drop("reason")
-        firsts = valid.groupBy("doc_id").agg(
-            F.count("*").alias("n"), F.min("idx").alias("first_idx"), F.min_by("location", "idx").alias("first_location"),
-        ).where("n > 1")
-        repeated = valid.select("idx", "doc_id", "location").join(firsts, "doc_id").where(
-            F.col("idx") != F.col("first_idx"))
-        repeated = _keep(repeated)
-        dup_skips = repeated.select("idx", "doc_id", "location", "first_location").mapInArrow(
-            _rows_fn(lambda rows: _duplicate_rows(rows, with_first=file_input), _SKIP), _SKIP)
-        unique = _keep(valid.join(repeated.select("idx"), "idx", "left_anti"))
-        timings["ingest"] = timings.get("ingest", 0.0) + time.perf_counter() - t0
-
-        # templates: short lines counted per document, the set kept where count >= template_min_docs
-        t0 = time.perf_counter()
-        counted = unique.select("text").mapInArrow(
-            _rows_fn(lambda rows: _template_rows(rows, template_max_words=settings.template_max_words), "key string, n bigint"),
-            "key string, n bigint",
-        )
-        keys = counted.groupBy("key").agg(F.sum("n").alias("n")).where(F.col("n") >= settings.template_min_docs)
-        templates = frozenset(r["key"] for r in keys.select("key").collect())
-        timings["templates"] = time.perf_counter() - t0
-
-        # clean + sign: prepare_many on executors, with the template set broadcast
-        t0 = time.perf_counter()
-        lines = spark.sparkContext.broadcast(templates)
-        prepared = _keep(unique.mapInArrow(
-            _rows_fn(lambda rows: _prepare_rows(rows, settings=settings, templates=lines), _PREPARED), _PREPARED))
-        sizes = dict(prepared.groupBy(F.col("word_count") > 0).count().collect())
-        n_unique, n_prepared = sum(sizes.values()), sizes.get(True, 0)
-        unique.unpersist()
-        for df in release:
-            df.unpersist()
-        ok = prepared.where(F.col("word_count") > 0)
-        empty_skips = prepared.where(F.col("word_count") == 0).select(
-            F.col("doc_id").alias("location"), F.lit(NO_ARTICLE_TEXT).alias("reason"), F.col("doc_id").alias("id"),
-            F.lit("scan").alias("stage"), "idx", F.lit(1).alias("phase"))
-        skipped = _keep(bad.unionByName(dup_skips).unionByName(empty_skips))
-        timings["clean+sign"] = time.perf_counter() - t0
-
-        # candidates: documents sharing a band key; huge buckets as star + chain (candidates.py)
-        t0 = time.perf_counter()
-        keyed = ok.select("idx", "band_keys").mapInArrow(
-            functools.partial(_band_key_batches, schema=_arrow_schema(_KEYS)), _KEYS).persist(level)
-        # most shared keys join exactly two documents: found with plain aggregates (hash
-        # aggregation); only the keys of three or more documents collect their member lists.
-        # Each table feeding several branches is materialised once (_keep), not per branch.
-        shared = _keep(keyed.groupBy("key").agg(
-            F.count("*").alias("n"), F.min("idx").alias("lo"), F.max("idx").alias("hi")).where("n >= 2"))
-        buckets = _keep(keyed.join(shared.where("n > 2").select("key"), "key").groupBy("key").agg(
-            F.array_sort(F.collect_list("idx")).alias("m")))
-        keyed.unpersist()
-        two = shared.where("n = 2").select(F.col("lo").alias("i"), F.col("hi").alias("j"))
-        small = buckets.where(F.size("m") <= max_bucket)
-        large = buckets.where(F.size("m") > max_bucket)
-        pairs_small = small.select("m", F.explode(F.sequence(F.lit(0), F.size("m") - 2)).alias("k")).select(
-            F.col("m")[F.col("k")].alias("i"), F.explode(F.expr("slice(m, k + 2, size(m) - k - 1)")).alias("j"))
-        star = large.select(F.col("m")[0].alias("i"), F.explode(F.expr("slice(m, 2, size(m) - 1)")).alias("j"))
-        chain = large.select("m", F.explode(F.sequence(F.lit(1), F.size("m") - 2)).alias("k")).select(
-            F.col("m")[F.col("k")].alias("i"), F.col("m")[F.col("k") + 1].alias("j"))
-        candidate_pairs = _keep(two.unionByName(pairs_small).unionByName(star).unionByName(chain).distinct())
-        n_candidates = candidate_pairs.count()
-        timings["candidates"] = time.perf_counter() - t0
-
-        # verify: both documents joined to each pair, steps.verify_many on executors
-        t0 = time.perf_counter()
-        joined = candidate_pairs.join(_side(ok, "a_"), F.col("i") == F.col("a_idx")).join(
-            _side(ok, "b_"), F.col("j") == F.col("b_idx"))
-        matches = _keep(joined.mapInArrow(_rows_fn(lambda rows: _verify_rows(rows, settings=settings), _MATCH), _MATCH))
-        timings["verify"] = time.perf_counter() - t0
-
-        # cluster: components of the copy links, origin per component, numbered by size then origin
-        t0 = time.perf_counter()
-        copies = matches.where(F.col("verdict").isin(*_COPY))
-        labels = _components(
-            copies.select(F.col("a_idx").alias("u"), F.col("b_idx").alias("v")),
-            max_iterations=max_iterations, checkpoint_interval=checkpoint_interval,
-        )
-        evidence = ok.select("idx", F.col("doc_credits").alias("credits"), F.col("doc_published").alias("published"),
-                             F.col("word_count").alias("words"))
-        ev_a = evidence.select(*(F.col(c).alias("a_" + c) for c in evidence.columns))
-        ev_b = evidence.select(*(F.col(c).alias("b_" + c) for c in evidence.columns))
-        linked = copies.join(labels.withColumnRenamed("node", "a_idx"), "a_idx").join(ev_a, "a_idx").join(ev_b, "b_idx")
-        origins = linked.groupBy("comp").applyInArrow(
-            functools.partial(_origin_table, schema=_arrow_schema(_ORIGIN)), _ORIGIN)
-        origins = _keep(origins)
-        ranked = origins.orderBy(F.col("size").desc(), F.col("origin")).rdd.zipWithIndex().map(
-            lambda pair: (pair[0]["comp"], f"c{pair[1] + 1}"))
-        numbers = spark.createDataFrame(ranked, "comp bigint, id string")
-        clusters = _keep(origins.join(numbers, "comp"))
-        n_clusters = clusters.count()
-        members = labels.join(clusters.select("comp", F.col("id").alias("cluster")), "comp").withColumnRenamed("node", "idx")
-        pairs = matches.join(members.select(F.col("idx").alias("a_idx"), "cluster"), "a_idx", "left").withColumn(
-            "cluster", F.when(F.col("verdict").isin(*_COPY), F.col("cluster"))
-        ).select("a", "b", "verdict", "cluster", *[c for c in _MATCH_FIELDS if c != "verdict"],
-                 "conflicts", "passages", "a_idx", "b_idx")
-        pairs = _keep(pairs)
-        n_pairs = pairs.count()
-        timings["cluster"] = time.perf_counter() - t0
-
-        # align: each member (B) with its cluster's origin (A), on executors
-        t0 = time.perf_counter()
-        body = ok.select("idx", "doc_id", "paragraphs")
-        origin_side = body.select(*(F.col(c).alias("o_" + c) for c in body.columns))
-        member_side = body.select(*(F.col(c).alias("m_" + c) for c in body.columns))
-        todo = members.join(clusters.select("comp", "origin"), "comp").join(member_side, F.col("idx") == F.col("m_idx")).where(
-            F.col("m_doc_id") != F.col("origin")).join(origin_side, F.col("origin") == F.col("o_doc_id"))
-        alignments = _keep(todo.select("cluster", "m_doc_id", "m_paragraphs", "o_doc_id", "o_paragraphs").mapInArrow(
-            _rows_fn(_align_rows, _ALIGNMENT), _ALIGNMENT))
-        timings["align"] = time.perf_counter() - t0
+        unique, ingest_skips = _timed(timings, "ingest", _ingest, records, file_input=file_input)
+        templates = _timed(timings, "templates", _templates, unique, settings)
+        ok, skipped, n_unique, n_prepared = _timed(
+            timings, "clean+sign", _clean_sign, spark, unique, settings, templates, release=release, ingest_skips=ingest_skips)
+        candidate_pairs, n_candidates = _timed(timings, "candidates", _candidates, ok, max_bucket=max_bucket)
+        matches = _timed(timings, "verify", _verify, ok, candidate_pairs, settings)
+        clusters, members, pairs, n_clusters, n_pairs = _timed(
+            timings, "cluster", _cluster, spark, ok, matches, max_iterations=max_iterations,
+            checkpoint_interval=checkpoint_interval)
+        alignments = _timed(timings, "align", _align, ok, members, clusters)
     finally:
         if saved is None:
             spark.conf.unset(conf_key)
         else:
             spark.conf.set(conf_key, saved)
 
-    documents = ok.select(
-        F.col("doc_id").alias("id"), F.col("doc_title").alias("title"), "source", "url",
-        F.col("doc_published").alias("published"), F.col("doc_credits").alias("credits"),
-        F.col("word_count").alias("words"),
-        F.struct(F.col("body_paragraphs").alias("body"), F.col("furniture_paragraphs").alias("furniture")).alias("paragraphs"),
-        "idx",
-    )
     return SparkScanResult(
-        documents=documents,
+        documents=_documents(ok),
         pairs=pairs,
         clusters=clusters.select("id", "origin", "origin_reason", "members", "size"),
         alignments=alignments,
@@ -287,6 +177,174 @@ def _scan_records(
         counts={"documents": n_unique, "prepared": n_prepared, "candidates": n_candidates, "pairs": n_pairs,
                 "clusters": n_clusters},
         timings=timings,
+    )
+
+
+def _timed(timings: dict, stage: str, run: Callable, *args, **kwargs):
+    """Run one stage, adding its seconds (driver wall clock) to ``timings[stage]``."""
+    t0 = time.perf_counter()
+    out = run(*args, **kwargs)
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
+    return out
+
+
+def _ingest(records, *, file_input: bool):
+    """Ingest: bad records, then repeated ids (the first row of an id is kept).
+
+    Returns the unique valid records (kept) and the rows of the ``skipped`` table for
+    both kinds of skip.
+    """
+    from pyspark.sql import functions as F
+
+    bad = records.where(F.col("reason").isNotNull()).select(
+        "location", "reason", F.col("doc_id").alias("id"), F.lit("ingest").alias("stage"), "idx", F.lit(0).alias("phase"))
+    valid = records.where(F.col("reason").isNull()).drop("reason")
+    firsts = valid.groupBy("doc_id").agg(
+        F.count("*").alias("n"), F.min("idx").alias("first_idx"), F.min_by("location", "idx").alias("first_location"),
+    ).where("n > 1")
+    repeated = valid.select("idx", "doc_id", "location").join(firsts, "doc_id").where(
+        F.col("idx") != F.col("first_idx"))
+    repeated = _keep(repeated)
+    dup_skips = repeated.select("idx", "doc_id", "location", "first_location").mapInArrow(
+        _rows_fn(lambda rows: _duplicate_rows(rows, with_first=file_input), _SKIP), _SKIP)
+    unique = _keep(valid.join(repeated.select("idx"), "idx", "left_anti"))
+    return unique, bad.unionByName(dup_skips)
+
+
+def _templates(unique, settings: Settings) -> frozenset[str]:
+    """Templates: short lines counted per document, the set kept where count >= template_min_docs."""
+    from pyspark.sql import functions as F
+
+    counted = unique.select("text").mapInArrow(
+        _rows_fn(lambda rows: _template_rows(rows, template_max_words=settings.template_max_words), "key string, n bigint"),
+        "key string, n bigint",
+    )
+    keys = counted.groupBy("key").agg(F.sum("n").alias("n")).where(F.col("n") >= settings.template_min_docs)
+    return frozenset(r["key"] for r in keys.select("key").collect())
+
+
+def _clean_sign(spark, unique, settings: Settings, templates: frozenset[str], *, release: list, ingest_skips):
+    """Clean + sign: prepare_many on executors, with the template set broadcast.
+
+    Releases ``unique`` and the tables of ``release`` once the prepared documents are
+    kept. Returns the documents with article text, every skip so far (kept), the number
+    of documents and the number with article text.
+    """
+    from pyspark.sql import functions as F
+
+    lines = spark.sparkContext.broadcast(templates)
+    prepared = _keep(unique.mapInArrow(
+        _rows_fn(lambda rows: _prepare_rows(rows, settings=settings, templates=lines), _PREPARED), _PREPARED))
+    sizes = dict(prepared.groupBy(F.col("word_count") > 0).count().collect())
+    n_unique, n_prepared = sum(sizes.values()), sizes.get(True, 0)
+    unique.unpersist()
+    for df in release:
+        df.unpersist()
+    ok = prepared.where(F.col("word_count") > 0)
+    empty_skips = prepared.where(F.col("word_count") == 0).select(
+        F.col("doc_id").alias("location"), F.lit(NO_ARTICLE_TEXT).alias("reason"), F.col("doc_id").alias("id"),
+        F.lit("scan").alias("stage"), "idx", F.lit(1).alias("phase"))
+    skipped = _keep(ingest_skips.unionByName(empty_skips))
+    return ok, skipped, n_unique, n_prepared
+
+
+def _candidates(ok, *, max_bucket: int):
+    """Candidates: documents sharing a band key; huge buckets as star + chain (candidates.py).
+
+    Returns the candidate pairs (``i``, ``j``: the documents' idx; kept) and their number.
+    """
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    keyed = ok.select("idx", "band_keys").mapInArrow(
+        functools.partial(_band_key_batches, schema=_arrow_schema(_KEYS)), _KEYS).persist(StorageLevel.MEMORY_AND_DISK)
+    # most shared keys join exactly two documents: found with plain aggregates (hash
+    # aggregation); only the keys of three or more documents collect their member lists.
+    # Each table feeding several branches is materialised once (_keep), not per branch.
+    shared = _keep(keyed.groupBy("key").agg(
+        F.count("*").alias("n"), F.min("idx").alias("lo"), F.max("idx").alias("hi")).where("n >= 2"))
+    buckets = _keep(keyed.join(shared.where("n > 2").select("key"), "key").groupBy("key").agg(
+        F.array_sort(F.collect_list("idx")).alias("m")))
+    keyed.unpersist()
+    two = shared.where("n = 2").select(F.col("lo").alias("i"), F.col("hi").alias("j"))
+    small = buckets.where(F.size("m") <= max_bucket)
+    large = buckets.where(F.size("m") > max_bucket)
+    pairs_small = small.select("m", F.explode(F.sequence(F.lit(0), F.size("m") - 2)).alias("k")).select(
+        F.col("m")[F.col("k")].alias("i"), F.explode(F.expr("slice(m, k + 2, size(m) - k - 1)")).alias("j"))
+    star = large.select(F.col("m")[0].alias("i"), F.explode(F.expr("slice(m, 2, size(m) - 1)")).alias("j"))
+    chain = large.select("m", F.explode(F.sequence(F.lit(1), F.size("m") - 2)).alias("k")).select(
+        F.col("m")[F.col("k")].alias("i"), F.col("m")[F.col("k") + 1].alias("j"))
+    candidate_pairs = _keep(two.unionByName(pairs_small).unionByName(star).unionByName(chain).distinct())
+    return candidate_pairs, candidate_pairs.count()
+
+
+def _verify(ok, candidate_pairs, settings: Settings):
+    """Verify: both documents joined to each pair, steps.verify_many on executors (kept)."""
+    from pyspark.sql import functions as F
+
+    joined = candidate_pairs.join(_side(ok, "a_"), F.col("i") == F.col("a_idx")).join(
+        _side(ok, "b_"), F.col("j") == F.col("b_idx"))
+    return _keep(joined.mapInArrow(_rows_fn(lambda rows: _verify_rows(rows, settings=settings), _MATCH), _MATCH))
+
+
+def _cluster(spark, ok, matches, *, max_iterations: int, checkpoint_interval: int):
+    """Cluster: components of the copy links, origin per component, numbered by size then origin.
+
+    Returns the clusters (kept), each document's cluster (``members``: idx, comp,
+    cluster), the ``pairs`` table (kept) and the numbers of clusters and pairs.
+    """
+    from pyspark.sql import functions as F
+
+    copies = matches.where(F.col("verdict").isin(*_COPY))
+    labels = _components(
+        copies.select(F.col("a_idx").alias("u"), F.col("b_idx").alias("v")),
+        max_iterations=max_iterations, checkpoint_interval=checkpoint_interval,
+    )
+    evidence = ok.select("idx", F.col("doc_credits").alias("credits"), F.col("doc_published").alias("published"),
+                         F.col("word_count").alias("words"))
+    ev_a = evidence.select(*(F.col(c).alias("a_" + c) for c in evidence.columns))
+    ev_b = evidence.select(*(F.col(c).alias("b_" + c) for c in evidence.columns))
+    linked = copies.join(labels.withColumnRenamed("node", "a_idx"), "a_idx").join(ev_a, "a_idx").join(ev_b, "b_idx")
+    origins = linked.groupBy("comp").applyInArrow(
+        functools.partial(_origin_table, schema=_arrow_schema(_ORIGIN)), _ORIGIN)
+    origins = _keep(origins)
+    ranked = origins.orderBy(F.col("size").desc(), F.col("origin")).rdd.zipWithIndex().map(
+        lambda pair: (pair[0]["comp"], f"c{pair[1] + 1}"))
+    numbers = spark.createDataFrame(ranked, "comp bigint, id string")
+    clusters = _keep(origins.join(numbers, "comp"))
+    n_clusters = clusters.count()
+    members = labels.join(clusters.select("comp", F.col("id").alias("cluster")), "comp").withColumnRenamed("node", "idx")
+    pairs = matches.join(members.select(F.col("idx").alias("a_idx"), "cluster"), "a_idx", "left").withColumn(
+        "cluster", F.when(F.col("verdict").isin(*_COPY), F.col("cluster"))
+    ).select("a", "b", "verdict", "cluster", *[c for c in _MATCH_FIELDS if c != "verdict"],
+             "conflicts", "passages", "a_idx", "b_idx")
+    pairs = _keep(pairs)
+    return clusters, members, pairs, n_clusters, pairs.count()
+
+
+def _align(ok, members, clusters):
+    """Align: each member (B) with its cluster's origin (A), on executors (kept)."""
+    from pyspark.sql import functions as F
+
+    body = ok.select("idx", "doc_id", "paragraphs")
+    origin_side = body.select(*(F.col(c).alias("o_" + c) for c in body.columns))
+    member_side = body.select(*(F.col(c).alias("m_" + c) for c in body.columns))
+    todo = members.join(clusters.select("comp", "origin"), "comp").join(member_side, F.col("idx") == F.col("m_idx")).where(
+        F.col("m_doc_id") != F.col("origin")).join(origin_side, F.col("origin") == F.col("o_doc_id"))
+    return _keep(todo.select("cluster", "m_doc_id", "m_paragraphs", "o_doc_id", "o_paragraphs").mapInArrow(
+        _rows_fn(_align_rows, _ALIGNMENT), _ALIGNMENT))
+
+
+def _documents(ok):
+    """The ``documents`` table: the fields of the JSON report's ``documents[]``, and idx."""
+    from pyspark.sql import functions as F
+
+    return ok.select(
+        F.col("doc_id").alias("id"), F.col("doc_title").alias("title"), "source", "url",
+        F.col("doc_published").alias("published"), F.col("doc_credits").alias("credits"),
+        F.col("word_count").alias("words"),
+        F.struct(F.col("body_paragraphs").alias("body"), F.col("furniture_paragraphs").alias("furniture")).alias("paragraphs"),
+        "idx",
     )
 
 
