@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
 from ...errors import InputError
-from ...ingest import JSONL_SUFFIXES, MAX_ARTICLE_BYTES, TEXT_SUFFIXES, text_file_text, too_large
+from ...ingest import file_kind, is_hidden, oversized, text_file_text
 from .rows import _RAW_FIELDS, _RECORD, _RECORD_NAMES, _jsonl_rows, _rows_fn, _validate_rows
 
 PARQUET_SUFFIXES = frozenset({".parquet"})
@@ -32,18 +32,19 @@ class _Input:
 
 
 def _kind(name: str, *, explicit: bool) -> str | None:
+    """Return how a file is read: as :func:`dedup.ingest.file_kind` says, plus the kinds only
+    Spark reads, Parquet and compressed JSONL (Hadoop decompresses ``.gz`` and ``.bz2``).
+
+    >>> _kind("wire.jsonl.gz", explicit=False), _kind("rows.parquet", explicit=False), _kind("a.md", explicit=False)
+    ('jsonl', 'parquet', 'text')
+    """
     lower = name.lower()
     for packed in (".gz", ".bz2"):
-        if lower.endswith(packed) and PurePosixPath(lower[: -len(packed)]).suffix in JSONL_SUFFIXES:
+        if lower.endswith(packed) and file_kind(lower[: -len(packed)]) == "jsonl":
             return "jsonl"
-    suffix = PurePosixPath(lower).suffix
-    if suffix in JSONL_SUFFIXES:
-        return "jsonl"
-    if suffix in PARQUET_SUFFIXES:
+    if PurePosixPath(lower).suffix in PARQUET_SUFFIXES:
         return "parquet"
-    if suffix in TEXT_SUFFIXES or explicit:
-        return "text"
-    return None
+    return file_kind(name, explicit=explicit)
 
 
 def _join(base: str, rel: str) -> str:
@@ -77,7 +78,7 @@ def _list_inputs(spark, paths: list[str]) -> list[_Input]:
             dirs = []
             for entry in entries:
                 name = entry.getPath().getName()
-                if name.startswith("."):
+                if is_hidden(name):
                     continue
                 if entry.isDirectory():
                     dirs.append((entry, f"{rel}{name}/"))
@@ -116,14 +117,14 @@ def _read_paths(spark, paths: list[str]):
 
 
 def _read_text(spark, text_files: list[tuple[int, _Input]]) -> list:
-    """Records of text files (one article each): files too large are skipped unread, the
-    others read whole and checked by :func:`dedup.ingest.text_file_text`."""
+    """Records of text files (one article each): files too large (:func:`dedup.ingest.oversized`)
+    are skipped unread, the others read whole and checked by :func:`dedup.ingest.text_file_text`."""
     parts = []
     sc = spark.sparkContext
-    big = [(rank, f) for rank, f in text_files if f.size > MAX_ARTICLE_BYTES]
-    readable = {f.path: (rank, f) for rank, f in text_files if f.size <= MAX_ARTICLE_BYTES}
+    big = [(rank, f) for rank, f in text_files if oversized(f.kind, f.size)]
+    readable = {f.path: (rank, f) for rank, f in text_files if not oversized(f.kind, f.size)}
     rows = [{"idx": rank << _ORDER_BITS, "location": f.location, "reason":
-             too_large(f.size)} for rank, f in big]
+             oversized(f.kind, f.size)} for rank, f in big]
     if rows:
         parts.append(spark.createDataFrame(_fill(rows), _RECORD))
     if readable:

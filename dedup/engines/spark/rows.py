@@ -12,7 +12,6 @@ neither (pyarrow is imported where a batch is built). Only :func:`_arrow_schema`
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Callable
 
@@ -21,7 +20,7 @@ import numpy as np
 from ...align import Alignment, Block, Change, align
 from ...clean import Cleaned, Paragraph, template_candidates
 from ...cluster import choose_origin
-from ...ingest import Document, Skipped, duplicate_id, record_to_document
+from ...ingest import Document, Skipped, duplicate_id, jsonl_record, record_to_document
 from ...report import document_to_dict
 from ...settings import Settings
 from ...sign import Signature
@@ -121,10 +120,9 @@ def _jsonl_rows(rows: list[dict]) -> list[dict]:
     """Decode JSONL lines (``line`` text, ``location``) into records, as :mod:`dedup.ingest` does."""
     out = []
     for row in rows:
-        try:
-            record = json.loads(row["line"])
-        except json.JSONDecodeError as exc:
-            out.append({"idx": row["idx"], "location": row["location"], "_reason": f"malformed JSON ({exc.msg})"})
+        record, reason = jsonl_record(row["line"])
+        if reason is not None:
+            out.append({"idx": row["idx"], "location": row["location"], "_reason": reason})
             continue
         out.append({"idx": row["idx"], "location": row["location"], "_record": record})
     return _validate_rows(out, has_location=True)
