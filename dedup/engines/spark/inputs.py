@@ -211,7 +211,6 @@ def _same_uri(uri: str) -> str:
     return re.sub(_URI_SLASHES, r"\1:/", uri)
 
 
-
 def _fill(rows: list[dict]) -> list[tuple]:
     return [tuple(r.get(c) for c in _RECORD_NAMES) for r in rows]
 

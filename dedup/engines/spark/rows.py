@@ -339,4 +339,3 @@ def alignment_from_row(row: dict) -> Alignment:
         for b in row["blocks"]
     )
     return Alignment(blocks, tuple(row["words_a"]), tuple(row["words_b"]))
-

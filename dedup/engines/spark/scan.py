@@ -35,7 +35,6 @@ def _spark():
     return require("pyspark", "spark")
 
 
-
 # --- sessions ---------------------------------------------------------------------------------
 
 
@@ -457,7 +456,6 @@ def scan_paths(
     return result
 
 
-
 def scan_command(
     paths: Sequence[str | os.PathLike],
     settings: Settings | None = None,
@@ -493,5 +491,3 @@ def scan_command(
         return None if output is not None else to_scan_result(result, ingest_skips=False)
     finally:
         result.unpersist()
-
-

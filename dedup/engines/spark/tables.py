@@ -55,7 +55,6 @@ class SparkScanResult:
             df.unpersist()
 
 
-
 # --- back to one machine --------------------------------------------------------------------------
 
 
@@ -91,6 +90,8 @@ def _collect(df) -> list[dict]:
     return df.toArrow().to_pylist()
 
 
+# --- tables out -----------------------------------------------------------------------------------
+
 
 def write(result: SparkScanResult, output: str | os.PathLike, *, output_format: str = "parquet", mode: str = "errorifexists") -> None:
     """Write the tables of a result under ``output`` (one folder per table, see :mod:`dedup.engines.spark`)."""
@@ -104,5 +105,3 @@ def write(result: SparkScanResult, output: str | os.PathLike, *, output_format: 
             writer.parquet(f"{base}/{name}")
         else:
             writer.json(f"{base}/{name}")
-
-
