@@ -2,15 +2,15 @@
 
 Real corpus: Reuters-21578 stories with a body + BBC News (21,268 articles, read in place
 from ``../shared/eval`` by :mod:`corpora`), given to both engines as the same documents in
-the same order (a Spark DataFrame built from them for :func:`dedup.spark.scan_dataframe`).
+the same order (a Spark DataFrame built from them for :func:`dedup.engines.spark.scan_dataframe`).
 Synthetic (``--synthetic N``, repeatable): the JSONL corpus ``out/scale-N.jsonl`` made by
 ``benchmarks/scale.py --docs N`` (generated first if missing), read by
-:func:`dedup.spark.scan_paths` from the file and by the local engine through
+:func:`dedup.engines.spark.scan_paths` from the file and by the local engine through
 :func:`dedup.ingest.iter_documents`.
 
 For every corpus it prints wall time per stage for each engine, the sizes found, and
 whether the two JSON reports (``report.scan_to_dict``) are byte-identical (the Spark
-result collected with :func:`dedup.spark.to_scan_result`; ``--no-local`` skips the local
+result collected with :func:`dedup.engines.spark.to_scan_result`; ``--no-local`` skips the local
 run and the comparison, for corpora too large for one process). A synthetic corpus above
 ``--light-above`` documents (default 200,000) is compared on its pairs (every scored field)
 and clusters only, by SHA-256 digest: the local result is reduced to its digest before

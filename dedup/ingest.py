@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
@@ -103,20 +103,49 @@ def _iter_path(path: Path, on_skip) -> Iterator[tuple[str, str, Document]]:
 
 def _walk(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
         for name in sorted(filenames):
-            if name.startswith("."):
+            if is_hidden(name):
                 continue
-            suffix = Path(name).suffix.lower()
-            if suffix in TEXT_SUFFIXES or suffix in JSONL_SUFFIXES:
+            if file_kind(name):
                 yield Path(dirpath) / name
+
+
+def is_hidden(name: str) -> bool:
+    """Tell whether a file or folder met while walking a folder is skipped, with all it holds.
+
+    Every engine's rule: a name starting with a dot (``.git``, ``.DS_Store``). A hidden
+    file given explicitly is read all the same.
+
+    >>> is_hidden(".git"), is_hidden(".notes.txt"), is_hidden("notes.txt")
+    (True, True, False)
+    """
+    return name.startswith(".")
+
+
+def file_kind(name: str, *, explicit: bool = False) -> str | None:
+    """Return how a file is read, by its name: ``"jsonl"``, ``"text"``, or None (not read).
+
+    Every engine's rule: :data:`JSONL_SUFFIXES` are JSONL corpora, :data:`TEXT_SUFFIXES`
+    text articles (case ignored); any other file is read as text when ``explicit`` (given
+    as an argument) and left out when met while walking a folder.
+
+    >>> file_kind("wire.NDJSON"), file_kind("story.md"), file_kind("data.csv"), file_kind("data.csv", explicit=True)
+    ('jsonl', 'text', None, 'text')
+    """
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in TEXT_SUFFIXES or explicit:
+        return "text"
+    return None
 
 
 def _read(path: Path, on_skip) -> bytes | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES and path.suffix.lower() not in JSONL_SUFFIXES:
-            on_skip(Skipped(str(path), too_large(size)))
+        reason = oversized(file_kind(path.name, explicit=True), path.stat().st_size)
+        if reason is not None:
+            on_skip(Skipped(str(path), reason))
             return None
         data = path.read_bytes()
     except OSError as exc:
@@ -138,6 +167,20 @@ def _binary(data: bytes) -> bool:
 def too_large(size: int) -> str:
     """The reason a file of ``size`` bytes, over :data:`MAX_ARTICLE_BYTES`, is skipped as one article."""
     return f"file is {size} bytes, over the {MAX_ARTICLE_BYTES}-byte limit for one article"
+
+
+def oversized(kind: str, size: int) -> str | None:
+    """Return why a file of ``kind`` (:func:`file_kind`) and ``size`` bytes is skipped unread, or None.
+
+    Every engine's rule: a text file is one article, at most :data:`MAX_ARTICLE_BYTES`;
+    a corpus (JSONL, or Parquet on Spark) has no limit.
+
+    >>> oversized("text", 2_000), oversized("jsonl", 60_000_000)
+    (None, None)
+    >>> oversized("text", 60_000_000)
+    'file is 60000000 bytes, over the 52428800-byte limit for one article'
+    """
+    return too_large(size) if kind == "text" and size > MAX_ARTICLE_BYTES else None
 
 
 def text_file_text(data: bytes) -> tuple[str | None, str | None]:
@@ -196,7 +239,7 @@ def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Doc
     data = _read(path, on_skip)
     if data is None:
         return
-    if path.suffix.lower() in JSONL_SUFFIXES:
+    if file_kind(path.name, explicit=True) == "jsonl":
         yield from _iter_jsonl(path, data, on_skip)
         return
     text, reason = text_file_text(data)
@@ -235,12 +278,27 @@ def jsonl_line_document(line: bytes | str, location: str, on_skip: Callable[[Ski
             return None
     if not line.strip():
         return None
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        on_skip(Skipped(location, f"malformed JSON ({exc.msg})"))
+    record, reason = jsonl_record(line)
+    if reason is not None:
+        on_skip(Skipped(location, reason))
         return None
     return record_to_document(record, location, on_skip)
+
+
+def jsonl_record(line: str) -> tuple[object, str | None]:
+    """Decode the JSON of one JSONL line: (the record, None), or (None, the reason it is skipped).
+
+    Every engine's rule for a line's JSON; :func:`record_to_document` then checks the record.
+
+    >>> jsonl_record('{"id": "a", "text": "Body."}')
+    ({'id': 'a', 'text': 'Body.'}, None)
+    >>> jsonl_record('{broken')
+    (None, 'malformed JSON (Expecting property name enclosed in double quotes)')
+    """
+    try:
+        return json.loads(line), None
+    except json.JSONDecodeError as exc:
+        return None, f"malformed JSON ({exc.msg})"
 
 
 def record_to_document(record: object, location: str, on_skip: Callable[[Skipped], None]) -> Document | None:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dedup import InputError, iter_documents
+from dedup import InputError, ingest, iter_documents
 
 GOOD = "The harbour authority said on Monday that the new quay would open in the spring of next year."
 
@@ -24,6 +24,31 @@ def test_folder_ids_are_relative_paths(tmp_path):
     docs, skipped = _load(tmp_path)
     assert [d.doc_id for d in docs] == ["a.txt", "sub/b.md"]
     assert skipped == []
+
+
+def test_hidden_folders_are_skipped_with_all_they_hold(tmp_path):
+    (tmp_path / ".git" / "sub").mkdir(parents=True)
+    (tmp_path / ".git" / "sub" / "notes.txt").write_text(GOOD)
+    (tmp_path / "a.txt").write_text(GOOD)
+    docs, skipped = _load(tmp_path)
+    assert [d.doc_id for d in docs] == ["a.txt"] and skipped == []
+
+
+def test_a_file_given_explicitly_is_read_whatever_its_name(tmp_path):
+    # hidden, and of no known kind: left out of a folder, read as text when named
+    (tmp_path / ".story.csv").write_text(GOOD)
+    docs, skipped = _load(tmp_path / ".story.csv", tmp_path)
+    assert [(d.doc_id, d.text) for d in docs] == [(".story.csv", GOOD)] and skipped == []
+
+
+def test_only_an_article_file_has_a_size_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_ARTICLE_BYTES", 50)
+    (tmp_path / "long.txt").write_text(GOOD)
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": "j", "text": GOOD}) + "\n")
+    docs, skipped = _load(tmp_path)
+    assert [d.doc_id for d in docs] == ["j"]
+    assert [(s.location, s.reason) for s in skipped] == [
+        (str(tmp_path / "long.txt"), f"file is {len(GOOD)} bytes, over the 50-byte limit for one article")]
 
 
 def test_file_argument_id_is_its_name(tmp_path):

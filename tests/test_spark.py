@@ -220,6 +220,32 @@ def test_files_jsonl_parquet_and_outputs(spark, tmp_path):
     assert written["clusters"].count() == len(local.clusters)
 
 
+def test_files_skipped_by_the_rules_of_dedup_ingest(spark, tmp_path, monkeypatch):
+    """Kinds, hidden names, the size limit and the text checks are dedup.ingest's, on Spark too."""
+    from dedup import ingest
+
+    monkeypatch.setattr(ingest, "MAX_ARTICLE_BYTES", 120)  # read on the driver, where files are listed
+    good = "The harbour authority said on Monday that the new quay would open in the spring."
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "old.txt").write_text(good)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.MD").write_text(good + " Second.")
+    (tmp_path / "a.txt").write_text(good)
+    (tmp_path / "long.txt").write_text(good * 3)
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01binary")
+    (tmp_path / "latin.text").write_bytes(b"caf\xe9 au lait")
+    (tmp_path / "empty.markdown").write_text("  \n")
+    (tmp_path / "notes.csv").write_text(good)
+    (tmp_path / ".hidden.txt").write_text(good)
+    skipped = []
+    docs = list(iter_documents([tmp_path], on_skip=skipped.append))
+    result = ds.scan_paths([str(tmp_path)], spark=spark)
+    mine = [(r.location, r.reason) for r in sorted(result.skipped.where("stage = 'ingest'").collect(), key=lambda r: r.idx)]
+    assert mine == [(s.location, s.reason) for s in skipped] and len(mine) == 4
+    assert result.counts["documents"] == len(docs) == 2
+    result.unpersist()
+
+
 def test_components_settle_on_long_chains(spark):
     n = 300  # a path 0-1-2-...: min-label propagation alone would need 300 rounds
     edges = spark.createDataFrame([(i, i + 1) for i in range(n - 1)] + [(1000, 1001)], "u bigint, v bigint")
