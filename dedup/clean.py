@@ -23,13 +23,52 @@ from typing import Iterable, Mapping
 from .tokens import CJK_CHAR, WORD_TOKEN
 
 #: Why a document whose every paragraph is furniture is skipped (every engine, the index, the gate).
-NO_ARTICLE_TEXT = "no article text left after removing furniture (menus, captions, comments)"
+NO_ARTICLE_TEXT = (
+    "no article text left after removing furniture (menus, captions, comments; "
+    "cookie, paywall, sign-up or bot-check notices)"
+)
 
 #: Paragraph kinds. ``body`` is article text; everything else is furniture.
 KINDS = (
     "body", "headline", "standfirst", "byline", "dateline", "date", "caption", "credit",
-    "related", "source", "copyright", "comment", "prompt", "ad", "nav", "template", "trailer",
+    "related", "source", "copyright", "comment", "prompt", "ad", "nav", "template", "trailer", "notice",
 )
+
+# --- site notices: what a scraper gets instead of an article ---------------------------------
+
+# Cookie and consent banners, paywalls, sign-up and log-in forms, bot checks and IP blocks,
+# in the languages news is scraped in (English, German, French, Spanish, Italian, Polish,
+# Russian, Turkish). A marker is a phrase such a notice cannot do without; an article that
+# mentions one (a story about cookies) holds few of them among much prose.
+_NOTICE = re.compile(
+    r"cookies?\b|privacy policy|politique de confidentialit|datenschutzerkl|polityk\w* prywatno|"
+    r"pol[ií]tica de privacidad|informativa (?:sulla )?privacy|политик\w* конфиденциальн|gizlilik politikas|"
+    r"çerez|akzeptieren und schlie|accept (?:all|and close)|zaakceptuj|j'accepte|"
+    r"captcha|not a robot|kein roboter|pas un robot|no soy un robot|nie jestem robotem|не робот|robot değilim|"
+    r"(?:your|ihre|votre|tu|twój|ваш) (?:ip|adres ip|ip-adresse|adresse ip|dirección ip|ip-адрес)|unusual traffic|"
+    r"access (?:is )?denied|zugriff verweigert|enable javascript|javascript (?:aktivieren|is disabled)|"
+    r"free trial|registered users|subscribe to (?:continue|read)|to continue reading|already a subscriber|"
+    r"create an account|forgot (?:your )?password|password for your account|passwor[dt] (?:must|muss)|"
+    r"first name|last name|read up to \d+ (?:free )?(?:articles|reports|stories)|trial request|"
+    r"jetzt abonnieren|abonnez-vous|suscr[ií]bete|abbonati|подпишитесь",
+    re.I,
+)
+# Literals without which no marker matches (each alternative of _NOTICE holds one): a text
+# holding none of them, lower-cased, holds no notice, which spares most texts the regex.
+_NOTICE_STEMS = (
+    "cookie", "privacy", "confidentialit", "datenschutzerkl", "prywatno", "privacidad", "конфиденциальн", "gizlilik",
+    "çerez", "akzeptieren", "accept all", "accept and close", "zaakceptuj", "j'accepte", "captcha", "robot", "робот",
+    " ip", "unusual traffic", "access denied", "access is denied", "verweigert", "javascript", "free trial",
+    "trial request", "registered user", "subscribe", "continue reading", "create an account", "passwor",
+    "first name", "last name", "read up to", "abonnieren", "abonnez", "suscr", "abbonati", "подпишитесь",
+)
+#: A paragraph with this many notice markers and no more words than ``_NOTICE_WORDS`` is a notice.
+_NOTICE_MARKERS = 2
+_NOTICE_WORDS = 120
+_NOTICE_DENSITY = 25  # ... and a marker per 25 words at least
+#: A whole text under this many words, a third of whose sentences hold a marker, is a notice page.
+_NOTICE_PAGE_WORDS = 250
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s*")
 
 # --- paragraphs --------------------------------------------------------------------------
 
@@ -122,8 +161,11 @@ _AGENCY_ANYWHERE = re.compile(_AGENCY)
 
 _RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("source", re.compile(r"^\W*(original\s+url|source|original\s+article|originally\s+published(\s+(at|on|by))?|url|link)\s*:|^\W*<?https?://\S+>?\W*$", re.I)),
-    ("related", re.compile(r"^\W*(related(\s+(articles?|stories|story|content|news|coverage|links?))?|read\s+more|see\s+also|more\s+on\s+this(\s+story)?|recommended|also\s+read|read\s+also|you\s+may\s+also\s+like|more\s+from|further\s+reading|most\s+read)\s*[:|>»\-–—]", re.I)),
-    ("copyright", re.compile(r"©|\([cC]\)\s|\bcopyright\b|\ball rights reserved\b", re.I)),
+    ("related", re.compile(r"^\W*(related(\s+(articles?|stories|story|content|news|coverage|links?))?|read\s+more|see\s+also|more\s+on\s+this(\s+story)?|recommended|also\s+read|read\s+also|you\s+may\s+also\s+like|more\s+from|further\s+reading|most\s+read|te\s+puede\s+interesar|lea\s+también|lesen\s+sie\s+auch|mehr\s+zum\s+thema|lire\s+aussi|à\s+lire\s+aussi|czytaj\s+(?:też|także|więcej)|читайте\s+также|ayrıca\s+bakınız)\s*[:|>»\-–—]", re.I)),
+    ("copyright", re.compile(
+        r"©|\([cC]\)\s|\bcopyright\b|\ball rights reserved\b|derechos de autor|derechos reservados|"
+        r"alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|wszelkie prawa zastrzeżone|"
+        r"все права защищены|tüm hakları saklıdır", re.I)),
     ("caption", re.compile(r"\b(photos?|photograph|picture|pictured|image|file photo|credits?|illustration|video)\s*:|\((photo|file photo|getty images|epa)\)|/\s*(reuters|ap|afp|tass|getty images|epa|ria novosti|sputnik|xinhua|kyodo|bloomberg)\W*$", re.I)),
     ("comment", re.compile(r"^\W*(\d+\s+comments?|comments?|login to (comment|leave a comment)|leave a comment|add (a|your) comment|post a comment|reply|report( abuse)?|show (more )?replies|comments are closed|join the (conversation|discussion))\W*$|^\d+\s*\(\s*\+\d+\s*/\s*-\d+\s*\)$", re.I)),
     ("prompt", re.compile(r"\b(newsletters?|sign[ -]?up|subscribe|subscription|register|log ?in|login|sign in|forgot (your )?password|create an account|follow us|share (this|on)|download (our|the) app|cookies?|privacy policy|terms of (use|service)|accessibility links|skip to (main )?content)\b", re.I)),
@@ -144,6 +186,7 @@ _BULLET = re.compile(r"^[•·▪►■●◦*\-]\s")
 # Literals without which a rule cannot match: a substring test is much cheaper than an
 # unanchored case-insensitive search. ``low`` is the paragraph lower-cased, or None when
 # it is not ASCII (Unicode case folding is then left to the regex).
+_COPYRIGHT_WORDS = ("(c)", "copyright", "all rights reserved", "derechos", "rechte vorbehalten", "diritti riservati")
 _CAPTION_WORDS = ("photo", "picture", "image", "credit", "illustration", "video")
 _CAPTION_BRACKETS = ("(photo", "(file photo", "(getty images", "(epa")
 _PROMPT_WORDS = (
@@ -156,7 +199,7 @@ _MAY_MATCH = {
         or (":" in p and any(map(low.__contains__, _CAPTION_WORDS)))
         or ("(" in p and any(map(low.__contains__, _CAPTION_BRACKETS)))
     ),
-    "copyright": lambda p, low: low is None or "(c)" in low or "copyright" in low or "all rights reserved" in low,
+    "copyright": lambda p, low: low is None or any(map(low.__contains__, _COPYRIGHT_WORDS)),
     "prompt": lambda p, low: low is None or any(map(low.__contains__, _PROMPT_WORDS)),
 }
 
@@ -320,6 +363,8 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     (['headline', 'byline', 'date', 'body'], ('Reuters',), '2019-09-05', 'Putin Rebuffs Abe')
     """
     raw = split_paragraphs(text)
+    if len(raw) == 1 and raw[0].count(" ") >= _LOST_BREAKS_WORDS:
+        raw = _sentences(raw[0])  # one long paragraph: its breaks were lost in extraction
     # split_paragraphs leaves single spaces between words: counting them is counting words
     sizes = [p.count(" ") + 1 if p.isascii() else _word_count(p) for p in raw]
     kinds = [
@@ -343,6 +388,9 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         headline_at = _headline_index(raw, kinds)
         if headline_at is not None:
             kinds[headline_at] = "headline"
+    low = text.lower()
+    if any(map(low.__contains__, _NOTICE_STEMS)):  # a notice holds one of these: most texts are spared the rest
+        _mark_notices(raw, sizes, kinds)
     credits: set[str] = set()
     published: str | None = None
     body_words = 0
@@ -370,6 +418,58 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     paragraphs = tuple(map(Paragraph, raw, kinds))
     headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
     return Cleaned(paragraphs, tuple(sorted(credits)), published, headline)
+
+
+#: A text that is one paragraph of at least this many words lost its paragraph breaks (a news
+#: paragraph runs to 30-80 words): it is cleaned sentence by sentence, so that the furniture
+#: run into it (headline, related links, comments, sign-up prompts) is still told from the body.
+_LOST_BREAKS_WORDS = 120
+# A sentence ends at ".", "!", "?" or an ellipsis (a closing quotation mark may follow) before a
+# space and a capital, a digit or an opening mark; not after an initial or a short title ("U.S.",
+# "Mr.").
+_SENTENCE_BREAK = re.compile(
+    r"(?:(?<=[.!?…])|(?<=[.!?…][\"”»’]))(?<!\b[A-Z]\.)(?<!\b[A-Z][a-z]\.)\s+(?=[\"“«„(\[]?[^\W_a-zа-яё])"
+)
+
+
+# ... and furniture run into the text starts a unit of its own, sentence end or not
+_FURNITURE_START = re.compile(
+    r"\s+(?=(?:Source|Related(?: articles?| stories)?|Read more|See also|Original URL)\s*:|©|\d+ [Cc]omments?\b|"
+    r"Log ?in to comment|Sign up for\b|Subscribe to\b)"
+)
+
+
+def _sentences(paragraph: str) -> list[str]:
+    """Cut a paragraph into its sentences (each a paragraph of its own from then on), and
+    the furniture run into it into pieces of their own.
+
+    >>> _sentences("He said “we will win.” Then he left. The U.S. Navy came! 12 comments Login to comment")
+    ['He said “we will win.”', 'Then he left.', 'The U.S. Navy came!', '12 comments', 'Login to comment']
+    """
+    return [p for s in _SENTENCE_BREAK.split(paragraph) for p in _FURNITURE_START.split(s) if p]
+
+
+def _mark_notices(raw: list[str], sizes: list[int], kinds: list[str]) -> None:
+    """Label as ``notice`` the body paragraphs that are cookie, paywall, sign-up or bot-check
+    notices, and the whole body when the text is such a page with no article around it.
+
+    >>> kinds = ["body"]
+    >>> _mark_notices(["We use cookies. Read our privacy policy. Click accept all to go on."], [13], kinds)
+    >>> kinds
+    ['notice']
+    """
+    body = [i for i, k in enumerate(kinds) if k == "body"]
+    if body and sum(sizes[i] for i in body) < _NOTICE_PAGE_WORDS:
+        sentences = [s for i in body for s in _SENTENCE_END.split(raw[i]) if s.strip()]
+        marked = sum(1 for s in sentences if _NOTICE.search(s))
+        if marked >= _NOTICE_MARKERS and 3 * marked >= len(sentences):
+            for i in body:
+                kinds[i] = "notice"
+            return
+    for i in body:
+        found = len(_NOTICE.findall(raw[i])) if sizes[i] <= _NOTICE_WORDS else 0
+        if found >= _NOTICE_MARKERS and found * _NOTICE_DENSITY >= sizes[i]:
+            kinds[i] = "notice"
 
 
 def _headline_index(raw: list[str], kinds: list[str]) -> int | None:

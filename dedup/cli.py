@@ -59,7 +59,8 @@ Seed = typer.Option(_D.seed, "--seed", help="MinHash permutation seed.")
 PassageWords = typer.Option(_D.passage_words, "--passage-words", help="Words per passage window (candidates).")
 PassageThreshold = typer.Option(_D.passage_threshold, "--passage-threshold", help="Passage Jaccard the LSH is tuned for.")
 MinRunWords = typer.Option(_D.min_run_words, "--min-run-words", help="Shortest shared word run counted as copy.")
-PartialMinWords = typer.Option(_D.partial_min_words, "--partial-min-words", help="Unquoted shared words for 'partial'.")
+SentenceMatch = typer.Option(_D.sentence_match, "--sentence-match", help="Share of a sentence's words, in order, that makes it the same sentence.")
+PartialMinSentences = typer.Option(_D.partial_min_sentences, "--partial-min-sentences", help="Copied sentences (quotations aside) for 'partial'.")
 ReprintThreshold = typer.Option(_D.reprint_threshold, "--reprint-threshold", help="Share of one article's unquoted words shared for 'reprint'.")
 DuplicateThreshold = typer.Option(_D.duplicate_threshold, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'.")
 TemplateMinDocs = typer.Option(_D.template_min_docs, "--template-min-docs", help="A short line in this many documents is template.")
@@ -121,7 +122,8 @@ def scan(
     passage_words: int = PassageWords,
     passage_threshold: float = PassageThreshold,
     min_run_words: int = MinRunWords,
-    partial_min_words: int = PartialMinWords,
+    sentence_match: float = SentenceMatch,
+    partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
     template_min_docs: int = TemplateMinDocs,
@@ -131,7 +133,8 @@ def scan(
 
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
-        passage_threshold=passage_threshold, min_run_words=min_run_words, partial_min_words=partial_min_words,
+        passage_threshold=passage_threshold, min_run_words=min_run_words, sentence_match=sentence_match,
+        partial_min_sentences=partial_min_sentences,
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
         template_min_docs=template_min_docs,
     )
@@ -192,7 +195,8 @@ def diff(
     num_perm: int = NumPerm,
     seed: int = Seed,
     min_run_words: int = MinRunWords,
-    partial_min_words: int = PartialMinWords,
+    sentence_match: float = SentenceMatch,
+    partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
 ) -> None:
@@ -202,7 +206,7 @@ def diff(
 
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, min_run_words=min_run_words,
-        partial_min_words=partial_min_words, reprint_threshold=reprint_threshold,
+        sentence_match=sentence_match, partial_min_sentences=partial_min_sentences, reprint_threshold=reprint_threshold,
         duplicate_threshold=duplicate_threshold,
     )
     if corpus:
@@ -251,7 +255,8 @@ def evaluate_command(
     format: EvalFormat = typer.Option(EvalFormat.text, "--format", "-f", help="text or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     min_run_words: int = MinRunWords,
-    partial_min_words: int = PartialMinWords,
+    sentence_match: float = SentenceMatch,
+    partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
 ) -> None:
@@ -261,7 +266,8 @@ def evaluate_command(
 
     if plot is not None and not sweep:
         raise InputError("--plot draws the --sweep curve; add --sweep.")
-    settings = Settings(min_run_words=min_run_words, partial_min_words=partial_min_words,
+    settings = Settings(min_run_words=min_run_words, sentence_match=sentence_match,
+        partial_min_sentences=partial_min_sentences,
                         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
     if not pairs.is_file():
         raise InputError(f"{pairs}: no such file; give a JSONL file of labelled pairs.")
@@ -306,7 +312,8 @@ ITemplateMinDocs = typer.Option(None, "--template-min-docs", help="A short line 
 # Verdict settings: any value may be used at check time.
 _VER = " Default: the index's ({default} unless built otherwise)."
 CMinRunWords = typer.Option(None, "--min-run-words", help="Shortest shared word run counted as copy." + _VER.format(default=_D.min_run_words))
-CPartialMinWords = typer.Option(None, "--partial-min-words", help="Unquoted shared words for 'partial'." + _VER.format(default=_D.partial_min_words))
+CSentenceMatch = typer.Option(None, "--sentence-match", help="Share of a sentence's words, in order, that makes it the same sentence." + _VER.format(default=_D.sentence_match))
+CPartialMinSentences = typer.Option(None, "--partial-min-sentences", help="Copied sentences (quotations aside) for 'partial'." + _VER.format(default=_D.partial_min_sentences))
 CReprintThreshold = typer.Option(None, "--reprint-threshold", help="Share of one article's words shared for 'reprint'." + _VER.format(default=_D.reprint_threshold))
 CDuplicateThreshold = typer.Option(None, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'." + _VER.format(default=_D.duplicate_threshold))
 
@@ -450,7 +457,8 @@ def check_command(
     passage_threshold: Optional[float] = IPassageThreshold,
     template_min_docs: Optional[int] = ITemplateMinDocs,
     min_run_words: Optional[int] = CMinRunWords,
-    partial_min_words: Optional[int] = CPartialMinWords,
+    sentence_match: Optional[float] = CSentenceMatch,
+    partial_min_sentences: Optional[int] = CPartialMinSentences,
     reprint_threshold: Optional[float] = CReprintThreshold,
     duplicate_threshold: Optional[float] = CDuplicateThreshold,
 ) -> None:
@@ -461,7 +469,8 @@ def check_command(
 
     asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs,
-                   min_run_words=min_run_words, partial_min_words=partial_min_words,
+                   min_run_words=min_run_words, sentence_match=sentence_match,
+        partial_min_sentences=partial_min_sentences,
                    reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
     with Index.open(index, settings=asked) as idx:  # first: a missing or mismatched index is the error to report
         docs, locations = _load_located(paths)

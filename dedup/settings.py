@@ -42,12 +42,16 @@ class Settings:
         passage_threshold: Jaccard between two windows above which LSH should make
             their documents candidates; bands and rows are chosen for it.
         min_run_words: shortest word run that counts as shared copy.
-        partial_min_words: shared copy (outside quotation marks) that makes a pair
-            ``partial`` at least (about two sentences of news prose).
-        reprint_threshold: share of either article's unquoted words that must be
-            shared copy for ``reprint``.
+        sentence_match: share of a sentence's words that must recur, in order, for it
+            to be the same sentence (``../shared/VERDICTS.md``: "about half or more of its
+            words appear in the same order"); also the share of a sentence that shared
+            passages must cover for it to be copied as it is.
+        partial_min_sentences: copied sentences, quotations left out, that make a pair
+            ``partial`` at least (the definitions: two).
+        reprint_threshold: share of the shorter article's sentences, quotations left
+            out, that must be copied for ``reprint`` (the definitions: about half).
         duplicate_threshold: share of both articles' words that must be shared for
-            ``duplicate``.
+            ``duplicate`` (besides every sentence copied).
         template_min_docs: a short line found in at least this many documents is
             template (site furniture), not content.
         template_max_words: lines longer than this are never treated as template
@@ -60,8 +64,9 @@ class Settings:
     passage_words: int = 30
     passage_threshold: float = 0.5
     min_run_words: int = 8
-    partial_min_words: int = 30
-    reprint_threshold: float = 0.3
+    sentence_match: float = 0.55
+    partial_min_sentences: int = 2
+    reprint_threshold: float = 0.4
     duplicate_threshold: float = 0.9
     template_min_docs: int = 5
     template_max_words: int = 20
@@ -72,10 +77,10 @@ class Settings:
         _check_int("seed", self.seed, 0, 2**32 - 1, 1)
         _check_int("passage_words", self.passage_words, self.shingle_size + 1, 1000, 30)
         _check_int("min_run_words", self.min_run_words, self.shingle_size, 1000, 8)
-        _check_int("partial_min_words", self.partial_min_words, 1, 100000, 30)
+        _check_int("partial_min_sentences", self.partial_min_sentences, 1, 1000, 2)
         _check_int("template_min_docs", self.template_min_docs, 2, 10**9, 5)
         _check_int("template_max_words", self.template_max_words, 0, 60, 20)  # clean.TEMPLATE_MAX_WORDS
-        for name in ("passage_threshold", "reprint_threshold", "duplicate_threshold"):
+        for name in ("passage_threshold", "sentence_match", "reprint_threshold", "duplicate_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
                 raise ConfigError(f"{name} must be a number in (0, 1], got {value!r}.")
@@ -129,7 +134,9 @@ class Settings:
 #: defaults for these names to ``Settings()``.
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "prepare": ("shingle_size", "num_perm", "seed", "passage_words", "passage_threshold"),
-    "verify": ("shingle_size", "min_run_words", "partial_min_words", "reprint_threshold", "duplicate_threshold"),
+    "verify": (
+        "shingle_size", "min_run_words", "sentence_match", "partial_min_sentences", "reprint_threshold", "duplicate_threshold",
+    ),
     "templates": ("template_max_words",),
 }
 

@@ -29,8 +29,8 @@ from .cluster import Cluster
 from .ingest import Document, Skipped
 from .settings import Settings
 from .sign import Signature, shingles_many, sign_spans, span_hashes
-from .tokens import Words, analyse_with_spans, spans_many
-from .verify import Match, compare_many
+from .tokens import analyse_with_spans, spans_many
+from .verify import Analysed, Match, compare_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,27 +68,6 @@ class Prepared:
     def title(self) -> str | None:
         """The given title, else the headline found in the text."""
         return self.document.title or self.cleaned.headline
-
-
-@dataclass(frozen=True, slots=True)
-class Analysed:
-    """What :func:`verify` reads of one document: its body as words, and their shingles.
-
-    Attributes:
-        doc_id: the document's id.
-        words: the body as normalised words (:class:`~dedup.tokens.Words`).
-        shingles: the body's shingle hashes (uint64), in word order.
-    """
-
-    doc_id: str
-    words: Words
-    shingles: np.ndarray
-
-    def detached(self) -> "Analysed":
-        """The same, with arrays of its own: keeping it keeps no other document of its batch alive."""
-        w = self.words
-        return Analysed(self.doc_id, Words(w.words.copy(), w.paragraph.copy(), w.quoted.copy(), w.sentence_start.copy()),
-                        self.shingles.copy())
 
 
 def prepare(
@@ -169,7 +148,11 @@ def analyse_documents(
     analysed, spans = analyse_with_spans(bodies)
     hashes = span_hashes(spans.codes, spans.starts, spans.ends)
     shingles_list = shingles_many(hashes, spans.counts, shingle_size=shingle_size)
-    return [Analysed(doc_id, w, s) for doc_id, w, s in zip(doc_ids, analysed, shingles_list)]
+    cuts = np.cumsum(spans.counts).tolist()
+    return [
+        Analysed(doc_id, w, hashes[end - len(w) : end], s)
+        for doc_id, w, s, end in zip(doc_ids, analysed, shingles_list, cuts)
+    ]
 
 
 def analyse_prepared(prepared: Sequence[Prepared], *, shingle_size: int = 5) -> list[Analysed]:
@@ -184,9 +167,7 @@ def verify(a: Analysed, b: Analysed, settings: Settings) -> Match:
 
 def verify_many(pairs: Sequence[tuple[Analysed, Analysed]], settings: Settings) -> list[Match]:
     """:func:`verify` of many pairs, their shingles matched in one pass (:func:`~dedup.verify.compare_many`)."""
-    return compare_many(
-        [(a.doc_id, a.words, a.shingles, b.doc_id, b.words, b.shingles) for a, b in pairs], **settings.for_step("verify"),
-    )
+    return compare_many(pairs, **settings.for_step("verify"))
 
 
 @dataclass(frozen=True)

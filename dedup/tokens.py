@@ -109,9 +109,24 @@ _MAX_WORD = 40  # longer tokens (URLs, hashes) are cut: they carry no more evide
 # mark cannot turn the rest of a paragraph into a quotation.
 _QUOTE_MARK = re.compile('"')
 _OPEN, _CLOSE, _TOGGLE = "\u201c", "\u201d", '"'
-_PARA_CODE, _OPEN_CODE, _CLOSE_CODE = 10, ord(_OPEN), ord(_CLOSE)
+_PARA_CODE, _OPEN_CODE, _CLOSE_CODE, _TOGGLE_CODE = 10, ord(_OPEN), ord(_CLOSE), ord(_TOGGLE)
 _BEFORE_OPEN = set(" \t\n([{/—–-")
 _AFTER_CLOSE = set(" \t\n.,;:!?)]}/—–-")
+# Direct speech introduced by a dash (Russian, Ukrainian, Bulgarian, Polish news: "— Мы
+# готовы, — сказал он. — Начнём завтра."): a dash at the start of a paragraph or after a
+# sentence's end opens speech; a dash after a comma, "!", "?" or an ellipsis inside speech
+# ends it (the attribution follows), and one after the attribution's full stop reopens it.
+_SPEECH_DASH = re.compile(r"(^|[.!?…]\s+|[,!?…]\s+)[—–―](?=\s+\w)", re.MULTILINE)
+# British single quotes, where unambiguous: an opening mark after a space or bracket and
+# before a letter, closed within the sentence by a mark after a word character and before a
+# space or punctuation, no other single or double mark between (apostrophes inside words
+# are gone by now: normalize joined them).
+_SINGLE_QUOTED = re.compile("(?<![\\w'‘’])['‘]([^\\W\\d_][^'‘’\"\\n.!?]{0,300}?[\\w.,!?])['’](?![\\w'‘’])")
+#: An opened quotation never closed before its paragraph ends covers at most this many
+#: words (the rest of its paragraph in news style, where a quotation running over several
+#: paragraphs leaves each open); a longer one covers its own sentence only: a stray or
+#: lost closing mark must not turn the rest of a text into a quotation.
+MAX_UNCLOSED_WORDS = 80
 
 
 def _quote_direction(match: re.Match) -> str:
@@ -127,21 +142,105 @@ def _quote_direction(match: re.Match) -> str:
     return " "
 
 
-def _quote_state(first: np.ndarray, marks: np.ndarray) -> np.ndarray:
-    """Whether each token is inside quotation marks; state resets at each paragraph.
+def _speech(body: str) -> str:
+    """Mark dash-introduced direct speech with directed quotation marks, paragraph by paragraph."""
+    out = []
+    for line in body.split("\n"):
+        if "—" not in line and "–" not in line and "―" not in line:
+            out.append(line)
+            continue
+        inside = False
+        pieces, last = [], 0
+        for m in _SPEECH_DASH.finditer(line):
+            end = m.group(1).strip()[-1:]  # "" at the start of the paragraph
+            if not inside and (not end or end in ".!?…"):
+                mark, inside = _OPEN, True
+            elif inside and end in ",!?…":
+                mark, inside = _CLOSE, False
+            else:
+                continue
+            pieces.append(line[last : m.end(1)] + mark)
+            last = m.end()
+        pieces.append(line[last:])
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _unwrapped(body: str) -> str:
+    """The body without a quotation mark wrapping all of it (a CSV-escaped field: a mark at
+    each end, the inner ones doubled), which is no quotation."""
+    if len(body) > 2 and body[0] == '"' and body[-1] == '"':
+        inner = body[1:-1]
+        if '""' in inner:
+            return inner.replace('""', '"')
+        if '"' not in inner:
+            return inner
+    return body
+
+
+def _directed(body: str) -> str:
+    """A normalised body with each quotation mark given its direction (``“`` opens, ``”``
+    closes, ``"`` toggles): dash speech and unambiguous single quotes marked too, a wrapping
+    mark dropped.
+
+    >>> _directed('— мы готовы, — сказал он. — начнём завтра.')
+    '“ мы готовы, ” сказал он. “ начнём завтра.'
+    >>> print(_directed("he called it 'a disaster', the dogs' owner said"))
+    he called it “a disaster”, the dogs' owner said
+    """
+    body = _unwrapped(body.strip(" ")) if body[:1] == '"' or body[:2] == ' "' else body
+    if "—" in body or "–" in body or "―" in body:
+        body = _speech(body)
+    if "'" in body or "‘" in body:
+        body = _SINGLE_QUOTED.sub(lambda m: _OPEN + m.group(1) + _CLOSE, body)
+    if '"' in body:
+        body = _QUOTE_MARK.sub(_quote_direction, body)
+    return body
+
+
+def _quote_state(first: np.ndarray, marks: np.ndarray, is_word: np.ndarray, sentence_end: np.ndarray) -> np.ndarray:
+    """Whether each token is inside quotation marks.
 
     ``first`` holds each token's first code point, ``marks`` flags paragraph breaks and
-    quotation marks.
+    quotation marks, ``sentence_end`` the tokens that end a sentence. Quotations nest
+    (``«… „…“ …»``); a mark that opens at a sentence start while a quotation is still open
+    starts a new one (the previous was left open, as news style does across paragraphs); a
+    quotation still open where its paragraph ends covers at most
+    :data:`MAX_UNCLOSED_WORDS` words, else its own sentence only. State resets at each
+    paragraph.
     """
     positions = np.flatnonzero(marks)
     state = np.zeros(len(first), dtype=bool)
-    inside = False
-    codes = first[positions].tolist()
-    ends = positions[1:].tolist() + [len(first)]
-    for pos, code, end in zip(positions.tolist(), codes, ends):
-        inside = False if code == _PARA_CODE else True if code == _OPEN_CODE else False if code == _CLOSE_CODE else not inside
-        if inside:
-            state[pos + 1 : end] = True
+    if not len(positions):
+        return state
+    words_before = np.cumsum(is_word)  # words up to and including each token
+    ends = np.flatnonzero(sentence_end | marks & (first == _PARA_CODE))
+
+    def unclosed(start: int, stop: int) -> None:
+        if words_before[stop - 1] - words_before[start] > MAX_UNCLOSED_WORDS:
+            k = int(np.searchsorted(ends, start, side="right"))
+            stop = min(stop, int(ends[k]) if k < len(ends) else stop)
+        state[start + 1 : stop] = True
+
+    depth, opened = 0, 0
+    for pos, code in zip(positions.tolist(), first[positions].tolist()):
+        if code == _PARA_CODE:
+            if depth:
+                unclosed(opened, pos)
+            depth = 0
+        elif code == _OPEN_CODE or (code == _TOGGLE_CODE and not depth):
+            if depth and pos and sentence_end[pos - 1]:  # a new quotation: the last was left open
+                unclosed(opened, pos)
+                depth = 0
+            if not depth:
+                opened = pos
+            depth += 1
+        elif depth:  # a closing mark, or a toggle inside a quotation
+            depth -= 1
+            if not depth:
+                state[opened + 1 : pos] = True
+    if depth:
+        unclosed(opened, len(first))
     return state
 
 
@@ -161,14 +260,19 @@ class Words:
     Attributes:
         words: normalised word tokens, in order (a numpy unicode array).
         paragraph: index of the body paragraph each word is in.
-        quoted: whether each word is inside double quotation marks.
-        sentence_start: whether each word begins a sentence (or a paragraph).
+        quoted: whether each word is inside a quotation (any quotation marks, dash speech).
+        sentence_start: whether each word begins a sentence (or a paragraph), as signing
+            anchors passages (every ``.``, ``!`` or ``?`` ends one).
+        sentence: the index of the sentence each word is in, counting from 0, as
+            verifying compares sentences: a full stop inside a number or a word
+            (``1.5``, ``example.com``) ends none.
     """
 
     words: np.ndarray
     paragraph: np.ndarray
     quoted: np.ndarray
     sentence_start: np.ndarray
+    sentence: np.ndarray
 
     def __len__(self) -> int:
         return len(self.words)
@@ -213,18 +317,35 @@ def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Sp
     codes, tokens, kinds, is_word = spans.codes, scan.tokens, scan.kinds, scan.is_word
     first = codes[tokens]
     is_para = first == _PARA_CODE
-    quoted = _quote_state(first, is_para | (kinds == _QUOTE))[is_word]
-    # paragraph index within its own body: breaks counted since the body's opening one
+    # a sentence ends at a break, but for a full stop with a word character right after it
+    following = np.take(_code_classes(), np.take(codes, tokens + 1, mode="clip"), mode="clip")
+    sentence_end = (kinds == _BREAK) & ~((first == 46) & (following == _WORD_CHAR) & (tokens + 1 < len(codes)))
+    quoted = _quote_state(first, is_para | (kinds == _QUOTE), is_word, sentence_end)[is_word]
+    # paragraph and sentence index within its own body: counted since the body's opening break
     opening = np.searchsorted(tokens, scan.bounds[:-1])
     doc = np.searchsorted(scan.bounds, tokens, side="right") - 1
     paragraphs_seen = np.cumsum(is_para)
     paragraph = (paragraphs_seen - paragraphs_seen[opening][doc])[is_word].astype(np.int32)
     words = _strings(codes, spans.starts, spans.ends)
     cuts = np.concatenate(([0], np.cumsum(spans.counts))).tolist()
+    sentence = _sentence_index(sentence_end, is_word, cuts)
     return [
-        Words(words[i:j], paragraph[i:j], quoted[i:j], spans.sentence_start[i:j])
+        Words(words[i:j], paragraph[i:j], quoted[i:j], spans.sentence_start[i:j], sentence[i:j])
         for i, j in zip(cuts, cuts[1:])
     ], spans
+
+
+def _sentence_index(sentence_end: np.ndarray, is_word: np.ndarray, cuts: list[int]) -> np.ndarray:
+    """Each word's sentence within its body, from 0: the sentence ends before it, renumbered
+    per body so that the numbers run on without gaps (empty sentences take none)."""
+    ends_before = np.cumsum(sentence_end)[is_word]
+    starts = np.ones(len(ends_before), dtype=bool)
+    starts[1:] = ends_before[1:] != ends_before[:-1]
+    starts[np.array(cuts[:-1], dtype=np.int64)[np.array(cuts[:-1]) < len(starts)]] = True
+    number = np.cumsum(starts) - 1
+    first = np.repeat(number[np.minimum(cuts[:-1], max(len(number) - 1, 0))] if len(number) else np.zeros(0, np.int64),
+                      np.diff(cuts)) if len(number) else number
+    return (number - first).astype(np.int32)
 
 
 def _strings(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -317,8 +438,8 @@ def _scan(bodies: Sequence[Iterable[str]], *, directed_quotes: bool) -> _Scan:
     pieces = []
     for paragraphs in bodies:
         body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
-        if directed_quotes and '"' in body:
-            body = _QUOTE_MARK.sub(_quote_direction, body)
+        if directed_quotes:
+            body = _directed(body)
         pieces.append("\n" + body)  # each body opens with a paragraph break: every state resets
     codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     classes = _classes(codes)

@@ -1,32 +1,40 @@
-"""Verify: exact scores and a verdict for a candidate pair.
+"""Verify: exact scores and a verdict for a candidate pair, decided sentence by sentence.
 
-For two documents' words and shingle hashes this computes, exactly (no sketches):
+For two documents' words (with their sentences and quotations) and shingle hashes this
+computes, exactly (no sketches):
 
 - Jaccard of the shingle sets and containment both ways;
 - the *shared passages*: maximal runs of at least ``min_run_words`` words found in
   both texts, in any order (seeded by shared shingles, extended along diagonals), chosen
   greedily longest-first without overlap, so each word is counted once on each side;
-- how many shared words lie inside quotation marks in both texts;
+- the *copied sentences* of each text (``../shared/VERDICTS.md``: a shared sentence keeps
+  about half or more of its words in the same order): a sentence mostly covered by shared
+  passages is copied ``exact``; one that is not, but whose words, order kept, make up
+  ``sentence_match`` of it in a sentence of the other text (or two running into each other,
+  where the other merged or split it) is copied ``edited`` (a light rewrite: tense, a
+  shortened name, a swapped word). Sentences of fewer than :data:`MIN_SENTENCE_WORDS` words
+  (datelines, bylines, fragments) are not counted;
+- which sentences are *quotations*: a sentence at least half inside quotation marks or
+  dash speech in either text (one outlet quotes a statement the other runs as narrative:
+  still a quotation). Quotations never make a pair shared;
 - *conflicts*: numbers that one text replaces by another number within otherwise
   equal wording (``1.5 billion`` vs ``2.5 billion``), the mark of a templated story.
 
-The verdict, from those scores (thresholds are settings):
+The verdict, from the sentences of each text that are not quotations:
 
 ``duplicate``
-    both texts are almost wholly shared (``duplicate_threshold`` of each) and no
-    number conflicts: the same text up to formatting and tiny edits.
+    every sentence of each text is copied in the other, both texts are almost wholly
+    shared (``duplicate_threshold`` of each) and no number conflicts: the same text up to
+    formatting and tiny edits (an added or dropped sentence makes it a reprint).
 ``reprint``
-    at least ``partial_min_words`` of shared copy, and copy makes at least
-    ``reprint_threshold`` of one text's unquoted words: one derives from
-    the other (or both from one source) with additions, cuts, moves or light edits.
+    at least ``reprint_threshold`` (about half) of the shorter text's non-quotation
+    sentences are copied: one derives from the other (or both from one source).
 ``partial``
-    at least ``partial_min_words`` of shared copy, but neither is mostly
-    derived from the other; also templated stories (shared wording, conflicting
-    numbers: at least one per 100 shared words).
+    at least ``partial_min_sentences`` non-quotation sentences are copied, but under
+    about half of the shorter text.
 ``none``
-    anything else. Shared quotations do not count as copy: two reports quoting the
-    same speaker at length are independent. A quotation shared together with at least
-    ten words of the narrative around it was copied with its context, and counts.
+    anything else, and templated stories (two conflicting numbers or more, at least one
+    per 100 shared words): fill-in-the-blank stories of one outlet are stock phrases.
 
 >>> a = "The central bank raised its main rate on Tuesday to fight inflation that hit a ten-year high."
 >>> m = compare_texts(a, a.upper().replace(" ", "\\n"))
@@ -40,10 +48,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+from rapidfuzz.distance import LCSseq
 
 from .clean import split_paragraphs
-from .tokens import Words, analyse
-from .sign import distinct, shingle_hashes, word_hashes
+from .sign import distinct, shingle_hashes, span_hashes
+from .tokens import Words, analyse_with_spans
 
 VERDICTS = ("duplicate", "reprint", "partial", "none")
 #: A number conflict per this many shared words makes a pair a templated story.
@@ -53,6 +62,37 @@ _CONFLICT_DENSITY = 100
 _MAX_CONFLICT_CELLS = 36_000_000
 #: Repeats of one shingle considered per position: bounds the work on repetitive text.
 _MAX_REPEATS = 8
+#: Sentences shorter than this (datelines, bylines, site lines such as "related news: see more",
+#: fragments) are not counted: a news sentence runs to 15-25 words.
+MIN_SENTENCE_WORDS = 6
+#: An edited sentence must keep at least this many words in order (half of a four-word
+#: sentence is two words: a name and a verb, which independent reports share).
+_MIN_EDITED_WORDS = 4
+#: Sentences of the other text tried for an edited match: those sharing the most words.
+_EDIT_CANDIDATES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """What :func:`compare_many` reads of one document.
+
+    Attributes:
+        doc_id: the document's id.
+        words: the body as normalised words (:class:`~dedup.tokens.Words`).
+        hashes: each word's 64-bit hash (:func:`dedup.sign.span_hashes`), in word order.
+        shingles: the body's shingle hashes (uint64), in word order.
+    """
+
+    doc_id: str
+    words: Words
+    hashes: np.ndarray
+    shingles: np.ndarray
+
+    def detached(self) -> "Analysed":
+        """The same, with arrays of its own: keeping it keeps no other document of its batch alive."""
+        w = self.words
+        copies = Words(w.words.copy(), w.paragraph.copy(), w.quoted.copy(), w.sentence_start.copy(), w.sentence.copy())
+        return Analysed(self.doc_id, copies, self.hashes.copy(), self.shingles.copy())
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +102,7 @@ class SharedPassage:
     Attributes:
         a_start, b_start: index of the run's first word in each text's body words.
         words: length of the run in words.
-        quoted_words: how many of them are inside quotation marks in both texts (a true
-            quotation is quoted by both; a stray mark in one text should not hide copy).
+        quoted_words: how many of them are inside a quotation in either text.
         text: the run's normalised words, space-joined.
     """
 
@@ -72,6 +111,25 @@ class SharedPassage:
     words: int
     quoted_words: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    """A sentence of one text found in the other: why it counted, or not.
+
+    Attributes:
+        a, b: the sentence's index in a's body and the index of its counterpart in b's.
+        how: ``exact`` (mostly covered by shared passages) or ``edited`` (most of its
+            words, order kept, in b's sentence or two).
+        similarity: the share of the sentence's words matched (0-1).
+        quoted: whether it is a quotation in either text (then it is not copy).
+    """
+
+    a: int
+    b: int
+    how: str
+    similarity: float
+    quoted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +142,16 @@ class Match:
         jaccard: Jaccard similarity of the shingle sets (0-1).
         containment_a_in_b: share of a's shingles found in b (0-1); and the reverse.
         shared_words: words in shared passages (counted once, same on both sides).
-        quoted_shared_words: shared words inside quotation marks in both texts.
-        copy_share_a, copy_share_b: share of each text that is shared copy (0-1), over
-            its unquoted words plus the quotations copied with their context: the
-            basis of ``reprint``.
+        quoted_shared_words: shared words inside a quotation in either text.
+        copy_share_a, copy_share_b: share of each text's sentences (of
+            :data:`MIN_SENTENCE_WORDS` words or more, quotations left out) copied in the
+            other (0-1): the basis of ``reprint``.
         longest_passage: words in the longest shared passage.
         conflicts: number substitutions, as ``"a→b"`` strings.
         passages: the shared passages, in a's order.
+        sentences_a, sentences_b: each text's counted sentences that are not quotations.
+        copied_a, copied_b: how many of those are copied in the other text.
+        sentence_matches: a's sentences found in b (quotations too), in a's order.
     """
 
     a: str
@@ -106,19 +167,27 @@ class Match:
     longest_passage: int
     conflicts: tuple[str, ...]
     passages: tuple[SharedPassage, ...]
+    sentences_a: int = 0
+    sentences_b: int = 0
+    copied_a: int = 0
+    copied_b: int = 0
+    sentence_matches: tuple[SentenceMatch, ...] = ()
 
     @property
     def copy_words(self) -> int:
-        """Shared words that count as copy (see :func:`_copy_words`)."""
-        return sum(_copy_words(p) for p in self.passages)
+        """Shared words outside quotations."""
+        return self.shared_words - self.quoted_shared_words
 
     @property
     def is_copy(self) -> bool:
         """Whether the verdict is ``duplicate`` or ``reprint`` (links a cluster)."""
         return self.verdict in ("duplicate", "reprint")
 
-    def swapped(self) -> "Match":
-        """Return the same comparison seen from b's side."""
+    def swapped(self, b_matches: tuple[SentenceMatch, ...] | None = None) -> "Match":
+        """Return the same comparison seen from b's side (``b_matches``: b's sentences found
+        in a, where known; by default a's matches turned round)."""
+        turned = tuple(sorted((SentenceMatch(m.b, m.a, m.how, m.similarity, m.quoted) for m in self.sentence_matches),
+                              key=lambda m: (m.a, m.b)))
         return Match(
             a=self.b, b=self.a, verdict=self.verdict, jaccard=self.jaccard,
             containment_a_in_b=self.containment_b_in_a, containment_b_in_a=self.containment_a_in_b,
@@ -130,151 +199,330 @@ class Match:
                 sorted((SharedPassage(p.b_start, p.a_start, p.words, p.quoted_words, p.text) for p in self.passages),
                        key=lambda p: p.a_start)
             ),
+            sentences_a=self.sentences_b, sentences_b=self.sentences_a, copied_a=self.copied_b, copied_b=self.copied_a,
+            sentence_matches=b_matches if b_matches is not None else turned,
         )
 
 
-def compare_words(
-    a_id: str,
-    a_words: Words,
-    a_shingles: np.ndarray,
-    b_id: str,
-    b_words: Words,
-    b_shingles: np.ndarray,
-    *,
-    shingle_size: int = 5,
-    min_run_words: int = 8,
-    partial_min_words: int = 30,
-    reprint_threshold: float = 0.3,
-    duplicate_threshold: float = 0.9,
-) -> Match:
-    """Compare two analysed documents exactly and return a :class:`Match` with the verdict.
-
-    ``a_shingles``/``b_shingles`` are the documents' shingle hashes
-    (:func:`dedup.sign.shingle_hashes` with the same ``shingle_size``).
-    """
-    return compare_many(
-        [(a_id, a_words, a_shingles, b_id, b_words, b_shingles)], shingle_size=shingle_size,
-        min_run_words=min_run_words, partial_min_words=partial_min_words,
-        reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
-    )[0]
-
-
 def compare_many(
-    pairs: Sequence[tuple[str, Words, np.ndarray, str, Words, np.ndarray]],
+    pairs: Sequence[tuple[Analysed, Analysed]],
     *,
     shingle_size: int = 5,
     min_run_words: int = 8,
-    partial_min_words: int = 30,
-    reprint_threshold: float = 0.3,
+    sentence_match: float = 0.55,
+    partial_min_sentences: int = 2,
+    reprint_threshold: float = 0.4,
     duplicate_threshold: float = 0.9,
 ) -> list[Match]:
-    """:func:`compare_words` of many pairs ``(a_id, a_words, a_shingles, b_id, b_words,
-    b_shingles)``: the same matches, with the shingles of all pairs matched in one
-    numpy pass (per pair, its few hundred shingles cost less than numpy's per-call overhead).
-    """
-    found = _shared_runs_many([(p[2], p[5]) for p in pairs], shingle_size=shingle_size)
+    """Compare analysed documents ``(a, b)`` exactly and return a :class:`Match` with the
+    verdict for each pair. The shingles of all pairs are matched in one numpy pass, and
+    their edited sentences looked for in another (per pair, its few hundred words cost
+    less than numpy's per-call overhead)."""
+    found = _shared_runs_many([(a.shingles, b.shingles) for a, b in pairs], shingle_size=shingle_size)
+    chosen, sentences = [], []
+    for (a, b), (runs, _) in zip(pairs, found):
+        n_a, n_b = len(a.words), len(b.words)
+        runs = _select([r for r in runs if r[2] >= min(min_run_words, n_a, n_b)], n_a, n_b)
+        chosen.append(runs)
+        sentences.append(_Sentences(a, b, runs))
+    _exact_many(sentences, sentence_match)
+    _edited_many(sentences, sentence_match)
     return [
-        _match(a_id, a_words, b_id, b_words, runs, sizes, min_run_words=min_run_words,
-               partial_min_words=partial_min_words, reprint_threshold=reprint_threshold,
-               duplicate_threshold=duplicate_threshold)
-        for (a_id, a_words, _, b_id, b_words, _), (runs, sizes) in zip(pairs, found)
+        _match(a, b, runs, sizes, s.finish(), partial_min_sentences=partial_min_sentences,
+               reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+        for (a, b), runs, (_, sizes), s in zip(pairs, chosen, found, sentences)
     ]
 
 
-def _match(a_id, a_words, b_id, b_words, runs, sizes, *, min_run_words, partial_min_words, reprint_threshold,
+def _match(a: Analysed, b: Analysed, runs, sizes, s: "_Sentences", *, partial_min_sentences, reprint_threshold,
            duplicate_threshold) -> Match:
-    """The match of one pair from its shared runs and (distinct shingles of a, of b, shared)."""
+    """The match of one pair from its chosen shared runs, (distinct shingles of a, of b,
+    shared) and its sentences."""
     size_a, size_b, inter = sizes
     union = size_a + size_b - inter
-    jaccard = inter / union if union else 0.0
-    cont_ab = inter / size_a if size_a else 0.0
-    cont_ba = inter / size_b if size_b else 0.0
-
-    runs = [r for r in runs if r[2] >= min(min_run_words, len(a_words), len(b_words))]
-    runs = _select(runs, len(a_words), len(b_words))
-    qa, qb = a_words.quoted, b_words.quoted
+    n_a, n_b = len(a.words), len(b.words)
+    qa, qb = a.words.quoted, b.words.quoted
     passages = []
     for a0, b0, n in sorted(runs):
-        quoted = int(np.count_nonzero(qa[a0 : a0 + n] & qb[b0 : b0 + n]))
-        passages.append(SharedPassage(a0, b0, n, quoted, " ".join(a_words.words[a0 : a0 + n].tolist())))
+        quoted = int(np.count_nonzero(qa[a0 : a0 + n] | qb[b0 : b0 + n]))
+        passages.append(SharedPassage(a0, b0, n, quoted, " ".join(a.words.words[a0 : a0 + n].tolist())))
     shared = sum(p.words for p in passages)
-    quoted_shared = sum(p.quoted_words for p in passages)
-    copy = sum(_copy_words(p) for p in passages)
-    # the words that could count as copy: unquoted ones, and quotations copied with context
-    copied_quotes = sum(p.quoted_words for p in passages if _copy_words(p) == p.words)
-    base_a = int(np.count_nonzero(~qa)) + copied_quotes or len(a_words)
-    base_b = int(np.count_nonzero(~qb)) + copied_quotes or len(b_words)
-    share_a = min(1.0, copy / base_a) if base_a else 0.0
-    share_b = min(1.0, copy / base_b) if base_b else 0.0
-
     conflicts: tuple[str, ...] = ()
-    if copy >= min(partial_min_words, len(a_words), len(b_words)) and shared and len(a_words) * len(b_words) <= _MAX_CONFLICT_CELLS:
-        conflicts = _number_conflicts(a_words.words.tolist(), b_words.words.tolist())
+    # conflicts decide only whether shared copy is a template filled in again
+    could_share = s.complete or max(s.copied_a, s.copied_b) >= min(partial_min_sentences, max(min(s.counted_a, s.counted_b), 1))
+    if could_share and shared and n_a * n_b <= _MAX_CONFLICT_CELLS:
+        conflicts = _number_conflicts(a.words.words.tolist(), b.words.words.tolist())
     verdict = _verdict(
-        shared=shared, copy=copy, n_a=len(a_words), n_b=len(b_words), share_a=share_a, share_b=share_b,
-        conflicts=len(conflicts), partial_min_words=partial_min_words,
+        s, shared=shared, n_a=n_a, n_b=n_b, conflicts=len(conflicts), partial_min_sentences=partial_min_sentences,
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
     )
     return Match(
-        a=a_id, b=b_id, verdict=verdict, jaccard=jaccard, containment_a_in_b=cont_ab,
-        containment_b_in_a=cont_ba, shared_words=shared, quoted_shared_words=quoted_shared,
-        copy_share_a=share_a, copy_share_b=share_b,
+        a=a.doc_id, b=b.doc_id, verdict=verdict, jaccard=inter / union if union else 0.0,
+        containment_a_in_b=inter / size_a if size_a else 0.0, containment_b_in_a=inter / size_b if size_b else 0.0,
+        shared_words=shared, quoted_shared_words=sum(p.quoted_words for p in passages),
+        copy_share_a=s.copied_a / s.counted_a if s.counted_a else 0.0,
+        copy_share_b=s.copied_b / s.counted_b if s.counted_b else 0.0,
         longest_passage=max((p.words for p in passages), default=0),
-        conflicts=conflicts, passages=tuple(passages),
+        conflicts=conflicts, passages=tuple(passages), sentences_a=s.counted_a, sentences_b=s.counted_b,
+        copied_a=s.copied_a, copied_b=s.copied_b, sentence_matches=s.matches_a,
     )
 
 
-#: Unquoted words a shared passage must hold besides its quotation for the quotation
-#: to count as copied with its context: about half a sentence of narrative, more than
-#: an attribution ("union leader Marco Visser said") that two reporters write alike.
-_QUOTE_CONTEXT = 10
+class _Sentences:
+    """Which sentences of a and of b are copied in the other, and which are quotations.
 
+    Built in steps, each for a whole batch of pairs at once: :func:`_exact_many` finds the
+    sentences copied ``exact`` and lists the others (``todo_a``, ``todo_b``),
+    :func:`_edited_many` looks for the edited ones among those, and :meth:`finish` counts.
 
-def _copy_words(p: SharedPassage) -> int:
-    """Words of a shared passage that count as copy.
-
-    A passage that is a quotation (plus an attribution) is what independent reports
-    of one speech share: only its unquoted words count. A passage that also shares
-    the narrative around the quotation was copied whole, quotation included.
+    Attributes (after :meth:`finish`):
+        counted_a, counted_b: sentences of :data:`MIN_SENTENCE_WORDS` words or more that
+            are not quotations in their own text.
+        copied_a, copied_b: how many of those are copied, their counterpart not a
+            quotation either.
+        complete: whether every counted-length sentence of both texts (quotations
+            included) is copied: nothing added or dropped.
+        matches_a: a's matched sentences as :class:`SentenceMatch` records.
     """
-    unquoted = p.words - p.quoted_words
-    return p.words if unquoted >= _QUOTE_CONTEXT else unquoted
+
+    def __init__(self, a: Analysed, b: Analysed, runs: list[tuple[int, int, int]]) -> None:
+        self.runs = runs
+        self.text_a, self.text_b = a.words.words, b.words.words
+        self.hashes_a, self.hashes_b = a.hashes, b.hashes
+        self.sent_a, self.sent_b = a.words.sentence, b.words.sentence
+        self.len_a, self.len_b = _sizes(self.sent_a), _sizes(self.sent_b)
+        self.quote_a = _shares(self.sent_a, a.words.quoted, self.len_a) >= 0.5
+        self.quote_b = _shares(self.sent_b, b.words.quoted, self.len_b) >= 0.5
+        self.found_a: dict[int, tuple[int, str, float]] = {}
+        self.found_b: dict[int, tuple[int, str, float]] = {}
+        self.todo_a: list[int] = []
+        self.todo_b: list[int] = []
+
+    def finish(self) -> "_Sentences":
+        found_a, found_b = self.found_a, self.found_b
+        self.matches_a = tuple(SentenceMatch(k, t, how, sim, bool(self.quote_a[k] or self.quote_b[t]))
+                               for k, (t, how, sim) in sorted(found_a.items()))
+        long_a, long_b = self.len_a >= MIN_SENTENCE_WORDS, self.len_b >= MIN_SENTENCE_WORDS
+        self.counted_a = int(np.count_nonzero(long_a & ~self.quote_a))
+        self.counted_b = int(np.count_nonzero(long_b & ~self.quote_b))
+        self.copied_a = sum(1 for k, (t, _, _) in found_a.items() if long_a[k] and not self.quote_a[k] and not self.quote_b[t])
+        self.copied_b = sum(1 for k, (t, _, _) in found_b.items() if long_b[k] and not self.quote_b[k] and not self.quote_a[t])
+        self.complete = all(k in found_a for k in np.flatnonzero(long_a).tolist()) and all(
+            k in found_b for k in np.flatnonzero(long_b).tolist())
+        return self
+
+
+
+def _batch_texts(states: Sequence[_Sentences]) -> tuple:
+    """The texts of a batch of pairs one after another (a, b, a, b, ...): each text's first
+    sentence and first word in the batch's numbering, and every word's sentence in it."""
+    sentences = np.array([len(x) for s in states for x in (s.len_a, s.len_b)], dtype=np.int64)
+    words = np.array([len(x) for s in states for x in (s.sent_a, s.sent_b)], dtype=np.int64)
+    first_sentence, first_word = np.cumsum(sentences) - sentences, np.cumsum(words) - words
+    sentence = np.concatenate([x for s in states for x in (s.sent_a, s.sent_b)]).astype(np.int64)
+    sentence += np.repeat(first_sentence, words)
+    sizes = np.concatenate([x for s in states for x in (s.len_a, s.len_b)])
+    return sentences, first_sentence, first_word, sentence, sizes
+
+
+def _exact_many(states: Sequence[_Sentences], threshold: float) -> None:
+    """Find, for a batch of pairs at once, the sentences mostly covered by the shared
+    passages (``threshold`` of their words), each with the other text's sentence holding
+    most of its shared words (of two alike, the first); list the others of counted length
+    as still to match (``todo_a``, ``todo_b``)."""
+    if not states:
+        return
+    sentences, first_sentence, first_word, sentence, sizes = _batch_texts(states)
+    total = int(sentences.sum())
+    partner = np.full(len(sentence), -1, dtype=np.int64)  # the word of the other text each word is shared with
+    runs = np.array([(2 * q, a0, b0, n) for q, s in enumerate(states) for a0, b0, n in s.runs], dtype=np.int64).reshape(-1, 4)
+    if len(runs):
+        lengths = runs[:, 3]
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        at_a = np.repeat(first_word[runs[:, 0]] + runs[:, 1], lengths) + within
+        at_b = np.repeat(first_word[runs[:, 0] + 1] + runs[:, 2], lengths) + within
+        partner[at_a], partner[at_b] = at_b, at_a
+    shared = partner >= 0
+    shares = np.bincount(sentence, weights=shared, minlength=total) / np.maximum(sizes, 1)
+    long = sizes >= MIN_SENTENCE_WORDS
+    kept = (shares >= threshold) & long
+    text_of = np.repeat(np.arange(len(sentences)), sentences)
+    w = np.flatnonzero(shared & kept[sentence])
+    linked, count = np.unique(sentence[w] * total + sentence[partner[w]], return_counts=True)
+    mine, theirs = linked // total, linked % total
+    order = np.lexsort((theirs, -count, mine))
+    first = order[np.concatenate(([True], mine[order][1:] != mine[order][:-1]))] if len(order) else order
+    for g, t in zip(mine[first].tolist(), theirs[first].tolist()):
+        text = int(text_of[g])
+        s = states[text // 2]
+        (s.found_a if text % 2 == 0 else s.found_b)[g - int(first_sentence[text])] = (
+            t - int(first_sentence[text ^ 1]), "exact", float(shares[g]))
+    for g in np.flatnonzero(long & ~kept).tolist():
+        text = int(text_of[g])
+        s = states[text // 2]
+        (s.todo_a if text % 2 == 0 else s.todo_b).append(g - int(first_sentence[text]))
+
+
+def _edited_many(states: Sequence[_Sentences], threshold: float) -> None:
+    """Find, for a batch of pairs at once, the sentences not covered by passages but kept,
+    words in order, in a sentence of the other text (or two running into each other): light
+    rewrites. Each pair's ``found_a``/``found_b`` gain them.
+
+    Every text's sentences are numbered one after another over the batch; the distinct words
+    each sentence of a shares with each of b come from one sort of the batch's words, so the
+    numpy work is a few calls for the batch, not for each pair. Only sentences sharing
+    ``threshold`` of their distinct words with a sentence of the other text are then aligned.
+    """
+    work = [s for s in states if s.todo_a or s.todo_b]
+    if not work:
+        return
+    uniq, first, ids = np.unique(np.concatenate([h for s in work for h in (s.hashes_a, s.hashes_b)]),
+                                 return_index=True, return_inverse=True)
+    numeric = np.char.isdigit(np.concatenate([t for s in work for t in (s.text_a, s.text_b)])[first])
+    width = np.int64(len(uniq))
+    sentences, offset, _, sentence, sizes = _batch_texts(work)
+    total = int(sentences.sum())
+    text_of = np.repeat(np.arange(len(sentences)), sentences)  # each sentence's text (2 * pair + side)
+    # distinct (sentence, word); then every (a sentence, b sentence) sharing words, with how many
+    keys = np.unique(sentence * width + ids)
+    key_sentence, key_word = keys // width, keys % width
+    distinct = np.bincount(key_sentence, minlength=total)
+    side = text_of[key_sentence] % 2
+    pair_word = (text_of[key_sentence] // 2) * width + key_word
+    on_a, on_b = side == 0, side == 1
+    b_order = np.argsort(pair_word[on_b], kind="stable")
+    b_words, b_sentences = pair_word[on_b][b_order], key_sentence[on_b][b_order]
+    lo = np.searchsorted(b_words, pair_word[on_a], "left")
+    hits = np.searchsorted(b_words, pair_word[on_a], "right") - lo
+    if not hits.sum():
+        return
+    rows = np.repeat(key_sentence[on_a], hits)
+    cols = b_sentences[np.repeat(lo, hits) + np.arange(int(hits.sum())) - np.repeat(np.cumsum(hits) - hits, hits)]
+    linked, shared = np.unique(rows * total + cols, return_counts=True)
+    row, col = linked // total, linked % total
+    todo = np.zeros(total, dtype=bool)
+    for q, s in enumerate(work):
+        todo[offset[2 * q] + np.array(s.todo_a, dtype=np.int64)] = True
+        todo[offset[2 * q + 1] + np.array(s.todo_b, dtype=np.int64)] = True
+    starts = np.cumsum(sizes) - sizes
+    tokens: dict[int, list[int]] = {}
+
+    def words_of(g: int) -> list[int]:
+        if g not in tokens:
+            tokens[g] = ids[starts[g] : starts[g] + sizes[g]].tolist()
+        return tokens[g]
+
+    for mine, theirs, found_side in ((row, col, 0), (col, row, 1)):
+        keep = todo[mine] & (shared >= threshold * distinct[mine])
+        order = np.lexsort((theirs[keep], -shared[keep], mine[keep]))
+        candidates: dict[int, list[int]] = {}
+        for g, t in zip(mine[keep][order].tolist(), theirs[keep][order].tolist()):
+            chosen = candidates.setdefault(g, [])
+            if len(chosen) < _EDIT_CANDIDATES:
+                chosen.append(t)
+        for g, ts in candidates.items():
+            text = int(text_of[g])
+            other_first, other_count = int(offset[text ^ 1]), int(sentences[text ^ 1])
+            best = _best_edit(words_of(g), ts, words_of, other_first, other_count, threshold, numeric)
+            if best is not None:
+                s = work[text // 2]
+                found = s.found_a if found_side == 0 else s.found_b
+                found[g - int(offset[text])] = (best[0] - other_first, "edited", best[1])
+
+
+def _sizes(sentence: np.ndarray) -> np.ndarray:
+    return np.bincount(sentence, minlength=int(sentence[-1]) + 1 if len(sentence) else 0)
+
+
+def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The share of each sentence's words that ``flags`` marks."""
+    if not len(sizes):
+        return np.zeros(0)
+    return np.bincount(sentence, weights=flags, minlength=len(sizes)) / np.maximum(sizes, 1)
+
+
+def _best_edit(words: list[int], candidates: list[int], words_of, first: int, count: int, threshold: float,
+               numeric: np.ndarray) -> tuple[int, float] | None:
+    """The candidate sentence of the other text (alone, or run into a neighbour: a sentence
+    split or merged) most like ``words``, if it is the same sentence lightly edited:
+    (sentence, share of ``words`` kept).
+
+    The same sentence keeps ``threshold`` of its words in order, and the two are alike in
+    length (normalised indel similarity ``2 * kept / (n + m)`` at least ``threshold``: a
+    short sentence whose words a long one of the other text happens to hold is not it). A
+    sentence whose every change is a number put for a number is a template filled in again,
+    not copy (``numeric`` flags the words that are numbers). The other text's sentences are
+    ``first`` to ``first + count - 1``, their words given by ``words_of``.
+    """
+    n = len(words)
+    best = None
+    for t in candidates:
+        for seq in (words_of(t), words_of(t - 1) + words_of(t) if t > first else None,
+                    words_of(t) + words_of(t + 1) if t + 1 < first + count else None):
+            if seq is None:
+                continue
+            kept = LCSseq.similarity(words, seq)
+            if kept < max(threshold * n, min(_MIN_EDITED_WORDS, n)) or 2 * kept < threshold * (n + len(seq)):
+                continue
+            if best is None or kept > best[0]:
+                best = (kept, t, seq)
+    if best is None or _filled_in(words, best[2], numeric):
+        return None
+    return best[1], best[0] / n
+
+
+def _filled_in(words: list[int], seq: list[int], numeric: np.ndarray) -> bool:
+    """Whether two versions of a sentence differ only by numbers put for numbers."""
+    only_here, only_there = set(words) - set(seq), set(seq) - set(words)
+    return bool(only_here and only_there) and all(numeric[w] for w in only_here | only_there)
+
+
+def _verdict(s: _Sentences, *, shared, n_a, n_b, conflicts, partial_min_sentences, reprint_threshold,
+             duplicate_threshold) -> str:
+    if not n_a or not n_b or not shared:
+        return "none"  # edited sentences alone, with no passage kept word for word: a template filled in
+    if _templated(conflicts, shared):
+        return "none"
+    if s.complete and not conflicts and shared / n_a >= duplicate_threshold and shared / n_b >= duplicate_threshold:
+        return "duplicate"
+    share, counted = _shorter_share(s.copied_a, s.counted_a, s.copied_b, s.counted_b)
+    copied = max(s.copied_a, s.copied_b)
+    if counted and share >= reprint_threshold and copied >= min(partial_min_sentences, counted):
+        return "reprint"
+    if copied >= partial_min_sentences:
+        return "partial"
+    return "none"
+
+
+def _shorter_share(copied_a: int, counted_a: int, copied_b: int, counted_b: int) -> tuple[float, int]:
+    """(share of the shorter text's counted sentences that are copied, how many it counts):
+    the shorter is the one with fewer counted sentences (of two alike, the larger share)."""
+    sides = [(counted_a, -(copied_a / counted_a if counted_a else 0.0)), (counted_b, -(copied_b / counted_b if counted_b else 0.0))]
+    counted, share = min(sides)
+    return -share, counted
 
 
 def _templated(conflicts: int, shared: int) -> bool:
-    """At least one number conflict per hundred shared words: a templated story."""
-    return conflicts > 0 and conflicts * _CONFLICT_DENSITY >= shared
+    """Two number conflicts or more, at least one per hundred shared words: a templated story
+    (one changed figure is a correction, as wire services re-send a story)."""
+    return conflicts >= 2 and conflicts * _CONFLICT_DENSITY >= shared
 
 
 def copy_score(match: Match) -> float:
     """The score the copy decision thresholds: what ``reprint_threshold`` is compared with.
 
-    1.0 for a duplicate; the larger copy share for a reprint, or for a partial that is
-    not a templated story (it would become a reprint at a lower threshold); else 0.
+    1.0 for a duplicate; for a reprint or a partial, the share of the shorter text's
+    sentences that are copied (a partial would become a reprint at a lower threshold);
+    else 0.
 
-    >>> copy_score(Match("a", "b", "partial", 0.1, 0.2, 0.2, 40, 0, 0.25, 0.2, 40, (), ()))
+    >>> copy_score(Match("a", "b", "partial", 0.1, 0.2, 0.2, 40, 0, 0.25, 0.2, 40, (), (), 8, 10, 2, 2))
     0.25
     """
     if match.verdict == "duplicate":
         return 1.0
-    if match.verdict == "reprint" or (match.verdict == "partial" and not _templated(len(match.conflicts), match.shared_words)):
-        return max(match.copy_share_a, match.copy_share_b)
+    if match.verdict in ("reprint", "partial"):
+        return _shorter_share(match.copied_a, match.sentences_a, match.copied_b, match.sentences_b)[0]
     return 0.0
-
-
-def _verdict(*, shared, copy, n_a, n_b, share_a, share_b, conflicts, partial_min_words, reprint_threshold, duplicate_threshold) -> str:
-    if not shared or not n_a or not n_b:
-        return "none"
-    templated = _templated(conflicts, shared)
-    if not conflicts and shared / n_a >= duplicate_threshold and shared / n_b >= duplicate_threshold:
-        return "duplicate"
-    # a short text can hold less copy than partial_min_words and still be all copy
-    needed = min(partial_min_words, max(1, int(duplicate_threshold * min(n_a, n_b))))
-    if copy < needed:
-        return "none"
-    if not templated and max(share_a, share_b) >= reprint_threshold:
-        return "reprint"
-    return "partial"
 
 
 def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle_size: int) -> list[tuple[list, tuple[int, int, int]]]:
@@ -403,8 +651,9 @@ def compare_texts(
     b_id: str = "b",
     shingle_size: int = 5,
     min_run_words: int = 8,
-    partial_min_words: int = 30,
-    reprint_threshold: float = 0.3,
+    sentence_match: float = 0.55,
+    partial_min_sentences: int = 2,
+    reprint_threshold: float = 0.4,
     duplicate_threshold: float = 0.9,
 ) -> Match:
     """Compare two plain texts (every paragraph treated as body).
@@ -412,11 +661,13 @@ def compare_texts(
     >>> compare_texts("Prices rose sharply in May.", "Weather was fine all week.").verdict
     'none'
     """
-    wa, wb = analyse(split_paragraphs(text_a)), analyse(split_paragraphs(text_b))
-    sa = shingle_hashes(word_hashes(wa.words), shingle_size=shingle_size)
-    sb = shingle_hashes(word_hashes(wb.words), shingle_size=shingle_size)
-    return compare_words(
-        a_id, wa, sa, b_id, wb, sb, shingle_size=shingle_size, min_run_words=min_run_words,
-        partial_min_words=partial_min_words, reprint_threshold=reprint_threshold,
+    (wa, wb), spans = analyse_with_spans([split_paragraphs(text_a), split_paragraphs(text_b)])
+    hashes = span_hashes(spans.codes, spans.starts, spans.ends)
+    ha, hb = hashes[: len(wa)], hashes[len(wa) :]
+    a = Analysed(a_id, wa, ha, shingle_hashes(ha, shingle_size=shingle_size))
+    b = Analysed(b_id, wb, hb, shingle_hashes(hb, shingle_size=shingle_size))
+    return compare_many(
+        [(a, b)], shingle_size=shingle_size, min_run_words=min_run_words, sentence_match=sentence_match,
+        partial_min_sentences=partial_min_sentences, reprint_threshold=reprint_threshold,
         duplicate_threshold=duplicate_threshold,
-    )
+    )[0]

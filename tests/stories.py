@@ -69,8 +69,8 @@ ANTWERP_PARAGRAPHS = [
 
 
 def borrowed() -> str:
-    """A story of its own (Antwerp) that lifts one background paragraph from the wire."""
-    return "\n\n".join(ANTWERP_PARAGRAPHS[:3] + [WIRE_PARAGRAPHS[5]] + ANTWERP_PARAGRAPHS[3:])
+    """A story of its own (Antwerp) that lifts two background paragraphs (sentences) from the wire."""
+    return "\n\n".join(ANTWERP_PARAGRAPHS[:3] + WIRE_PARAGRAPHS[5:7] + ANTWERP_PARAGRAPHS[3:])
 
 
 def reordered() -> str:

@@ -21,6 +21,7 @@ from goldens import check_golden
 from dedup import report
 from dedup.check import check
 from dedup.errors import ConfigError
+from dedup.clean import NO_ARTICLE_TEXT
 from dedup.index import Index, MemoryStore
 from dedup.ingest import Document, iter_documents
 
@@ -167,8 +168,11 @@ def test_mismatched_settings_exit_2_with_the_way_out(dedup, seed_index):
     assert "128 permutations; you asked for 256 permutations" in out.err and "--rebuild" in out.err and "drop --num-perm" in out.err
     out = dedup("index", "add", f"seeds/{REPRINT}", "--index", seed_index, "--shingle-size", "4")
     assert one_line_error(out) and "5-word shingles" in out.err
-    # verdict settings may differ from the index's
-    assert dedup("check", f"seeds/{REPRINT}", "--index", seed_index, "--reprint-threshold", "0.9").code == 0
+    # verdict settings may differ from the index's: accepted, and they change the verdict
+    strict = dedup("check", f"seeds/{REPRINT}", "--index", seed_index, "--partial-min-sentences", "50", "-f", "json")
+    assert strict.code == 1 and json.loads(strict.out)["results"][0]["matches"][0]["verdict"] == "reprint"
+    loose = dedup("check", f"seeds/{REPRINT}", "--index", seed_index, "--sentence-match", "1.0", "--min-run-words", "500")
+    assert loose.code == 0, loose.out
 
 
 def test_bad_inputs_warn_and_are_skipped(dedup, seed_index, tmp_path):
@@ -309,7 +313,7 @@ def test_the_golden_scenario_has_every_kind_of_row(golden_result):
     antwerp = rows["antwerp.txt"]["matches"][0]
     assert antwerp["verdict"] == "partial" and not antwerp["fails"] and not rows["antwerp.txt"]["failed"]
     assert rows["rotterdam-wire.txt"]["matches"] == [] and not rows["rotterdam-wire.txt"]["failed"]
-    assert data["skipped"] == [{"location": "menu.txt", "reason": "no article text left after removing furniture (menus, captions, comments)"}]
+    assert data["skipped"] == [{"location": "menu.txt", "reason": NO_ARTICLE_TEXT}]
     keys = {"id", "verdict", "jaccard", "containment_a_in_b", "containment_b_in_a", "alignment", "origin", "fails", "allowed"}
     assert all(keys <= set(m) for r in data["results"] for m in r["matches"])
 

@@ -34,7 +34,7 @@ def test_clusters_and_origins():
     verdicts = {(m.a, m.b): m.verdict for m in result.pairs}
     assert verdicts[("borrowed", "wire")] == "partial"  # reported...
     assert all("borrowed" not in c.members for c in result.clusters)  # ...never merged
-    assert verdicts[("t1", "t2")] == "partial"
+    assert ("t1", "t2") not in verdicts  # a template filled in again: stock phrases (rule 5)
     assert ("quote-a", "quote-b") not in verdicts
 
 
@@ -55,10 +55,13 @@ def test_origin_by_credit_then_date_then_completeness():
 
 
 def test_candidates_find_low_jaccard_reprints():
-    """The padded reprint has Jaccard well under any document-level LSH threshold."""
-    result = scan([Document("wire", stories.WIRE), Document("pad", stories.padded(2))])
+    """Padded reprints have Jaccard well under any document-level LSH threshold."""
+    result = scan([Document("wire", stories.WIRE), Document("pad", stories.padded(3))])
     (pair,) = result.pairs
-    assert pair.jaccard < 0.2 and pair.verdict == "reprint"
+    assert pair.jaccard < 0.3 and pair.verdict == "reprint"
+    # two wire sentences among four local ones: found too, and partial (a third of the shorter text)
+    (pair,) = scan([Document("wire", stories.WIRE), Document("pad", stories.padded(2))]).pairs
+    assert pair.jaccard < 0.2 and pair.verdict == "partial"
 
 
 def test_scan_is_deterministic_and_order_independent():
@@ -83,7 +86,7 @@ def test_bad_item_type_is_an_input_error():
 
 
 def test_settings_change_results():
-    loose = scan(corpus(), Settings(partial_min_words=500))
+    loose = scan(corpus(), Settings(partial_min_sentences=50))
     assert not any(m.verdict == "partial" for m in loose.pairs)
 
 

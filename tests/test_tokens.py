@@ -1,6 +1,7 @@
 """Tokens: normalisation, words in any script, quotation and sentence state; the fast paths against their definitions."""
 
 import importlib
+import re
 
 import numpy as np
 import pytest
@@ -65,33 +66,72 @@ def test_apostrophes_join_words_as_their_definition_says(text):
 
 
 def _analyse_by_regex(paragraphs):
-    """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body, then
-    the quotation, paragraph and sentence state of each word, token by token."""
-    body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
-    body = _tokens._QUOTE_MARK.sub(_tokens._quote_direction, body)
-    words, paragraph, quoted, start = [], [], [], []
-    para, inside, new_sentence = 0, False, True
-    for token in _tokens._MARKED_TOKEN.findall(body):
-        if token == "\n":
-            para, inside, new_sentence = para + 1, False, True
-        elif token in ('"', "\u201c", "\u201d"):
-            inside = True if token == "\u201c" else False if token == "\u201d" else not inside
-        elif token in _tokens._SENTENCE_MARKS:
+    """analyse() by its definition: _MARKED_TOKEN.findall over the normalised body with its
+    quotation marks directed, then the paragraph, sentence and quotation state of each
+    word, token by token (quotations nest; one opened at a sentence start while another is
+    open starts anew; one left open at its paragraph's end covers at most
+    MAX_UNCLOSED_WORDS words, else the rest of its sentence)."""
+    body = _tokens._directed(normalize("\n".join(p.replace("\n", " ") for p in paragraphs)))
+    tokens = _tokens._MARKED_TOKEN.findall(body)
+    words, paragraph, quoted, start, sentence = [], [], [], [], []
+    para, new_sentence, number, opened_at, depth = 0, True, 0, None, 0
+    # sentence ends: a break, but a full stop followed at once by a word character
+    positions = [m.start() for m in _tokens._MARKED_TOKEN.finditer(body)]
+    ends = [t in _tokens._SENTENCE_MARKS + "\n" and not (t == "." and p + 1 < len(body) and re.match(r"[^\W_]", body[p + 1])
+            and not _tokens.CJK_CHAR.match(body[p + 1])) for t, p in zip(tokens, positions)]
+
+    def close_unclosed(stop):
+        span = [k for k in range(len(words)) if k >= opened_at]
+        if len(span) > _tokens.MAX_UNCLOSED_WORDS:  # its own sentence only
+            span = [k for k in span if sentence[k] == sentence[opened_at]]
+        for k in span:
+            quoted[k] = True
+
+    pending_sentence_end = False
+    for t, end in zip(tokens, ends):
+        if t == "\n":
+            if depth:
+                close_unclosed(len(words))
+            para, new_sentence, depth = para + 1, True, 0
+            pending_sentence_end = True
+        elif t in ('"', "\u201c", "\u201d"):
+            if t == "\u201c" or (t == '"' and not depth):
+                if depth and last_was_end:
+                    close_unclosed(len(words))
+                    depth = 0
+                if not depth:
+                    opened_at = len(words)
+                depth += 1
+            elif depth:
+                depth -= 1
+                if not depth:
+                    for k in range(opened_at, len(words)):
+                        quoted[k] = True
+        elif t in _tokens._SENTENCE_MARKS:
             new_sentence = True
+            pending_sentence_end = pending_sentence_end or end
         else:
-            words.append(token[: _tokens._MAX_WORD])
+            if pending_sentence_end and words:
+                number += 1
+            pending_sentence_end = False
+            words.append(t[: _tokens._MAX_WORD])
             paragraph.append(para)
-            quoted.append(inside)
+            quoted.append(False)
             start.append(new_sentence)
+            sentence.append(number)
             new_sentence = False
-    return words, paragraph, quoted, start
+        last_was_end = end
+    if depth:
+        close_unclosed(len(words))
+    return words, paragraph, quoted, start, sentence
 
 
 @hsettings(max_examples=300, deadline=None)
 @given(st.lists(_any_text, max_size=5))
 def test_analyse_finds_the_tokens_of_the_regex(paragraphs):
     w = analyse(paragraphs)
-    assert (w.words.tolist(), w.paragraph.tolist(), w.quoted.tolist(), w.sentence_start.tolist()) == _analyse_by_regex(paragraphs)
+    found = (w.words.tolist(), w.paragraph.tolist(), w.quoted.tolist(), w.sentence_start.tolist(), w.sentence.tolist())
+    assert found == _analyse_by_regex(paragraphs)
 
 
 @hsettings(max_examples=200, deadline=None)
@@ -100,7 +140,7 @@ def test_analyse_many_equals_analyse_one_by_one(bodies):
     from dedup.tokens import analyse_many
 
     for alone, batched in zip([analyse(b) for b in bodies], analyse_many(bodies), strict=True):
-        for field in ("words", "paragraph", "quoted", "sentence_start"):
+        for field in ("words", "paragraph", "quoted", "sentence_start", "sentence"):
             assert getattr(alone, field).tolist() == getattr(batched, field).tolist()
 
 
@@ -121,3 +161,42 @@ def test_spans_give_the_words_and_hashes_of_analyse(bodies):
     for (sh, sig), (sh2, sig2) in zip(sign_spans(spans), sign_many(analysed), strict=True):
         assert sh.tolist() == sh2.tolist() and sig.minhash.tolist() == sig2.minhash.tolist()
         assert sig.windows.tolist() == sig2.windows.tolist() and sig.band_keys.tolist() == sig2.band_keys.tolist()
+
+
+# --- quotations as a reader sees them ------------------------------------------------------
+
+
+def _quoted_words(*paragraphs):
+    w = analyse(list(paragraphs))
+    return [word for word, q in zip(w.words.tolist(), w.quoted.tolist()) if q]
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("He said “we will win” on Monday.", ["we", "will", "win"]),
+    ('He said "we will win" on Monday.', ["we", "will", "win"]),
+    ("He called it 'a disaster', the owners' group said.", ["a", "disaster"]),  # British single quotes
+    ("«Он сказал „нет“ и ушёл», — заявил источник.", ["он", "сказал", "нет", "и", "ушёл"]),  # nested
+    ("— Мы готовы, — сказал он. — Начнём завтра.", ["мы", "готовы", "начнём", "завтра"]),  # dash speech
+    ("— Когда? — спросил он.", ["когда"]),
+    ("Er sagte: „Wir sind bereit.“ Dann ging er.", ["wir", "sind", "bereit"]),
+    ("»Wir sind bereit«, sagte er.", ["wir", "sind", "bereit"]),
+    ("Il a dit « nous sommes prêts » hier.", ["nous", "sommes", "prêts"]),
+    ('"He said ""yes"" and left."', ["yes"]),  # a CSV-escaped field: the wrapper is no quotation
+    ("The plan — approved on Monday — goes ahead.", []),  # a dash inside a sentence is no speech
+])
+def test_quotations_in_every_style(text, quoted):
+    assert _quoted_words(text) == quoted
+
+
+def test_an_unclosed_quotation_does_not_swallow_the_text():
+    narrative = " ".join(f"word{k}" for k in range(100))
+    found = _quoted_words(f"He said: “We will strike. {narrative}.")
+    assert found == ["we", "will", "strike"]
+    # a short one runs to its paragraph's end, as news style leaves a quotation open there
+    assert _quoted_words("“We will strike. Nobody stops us.", "Then he left.") == ["we", "will", "strike", "nobody", "stops", "us"]
+
+
+def test_quotations_do_not_depend_on_paragraph_breaks():
+    paragraphs = ["“We will win the vote and we will win the next one.",
+                  "“Nobody can stop us now,” the leader told reporters.", "Later the team left the building."]
+    assert _quoted_words(*paragraphs) == _quoted_words(" ".join(paragraphs))

@@ -38,9 +38,11 @@ def test_cut_tail_is_contained_in_the_original():
     assert 0.3 < match.containment_a_in_b < 0.6
 
 
-def test_lead_plus_local_reaction_is_reprint():
-    # the wire lead and one more paragraph, then four local paragraphs: a localised reprint
-    assert compare(stories.WIRE, stories.padded(2)).verdict == "reprint"
+def test_lead_plus_local_reaction_is_partial_until_about_half():
+    # the wire lead and one more paragraph, then four local ones: a third of the shorter text, partial;
+    # three wire paragraphs and four local ones: about half, a reprint (../shared/VERDICTS.md)
+    assert compare(stories.WIRE, stories.padded(2)).verdict == "partial"
+    assert compare(stories.WIRE, stories.padded(3)).verdict == "reprint"
 
 
 def test_one_borrowed_paragraph_is_partial():
@@ -139,3 +141,43 @@ def test_shingles_of_all_pairs_matched_at_once_equal_each_pair_alone(pairs):
     from dedup.verify import _shared_runs_many
 
     assert _shared_runs_many(pairs, shingle_size=5) == [_runs_of_one_pair(a, b, 5) for a, b in pairs]
+
+
+# --- text whose paragraph breaks were lost ---------------------------------------------------
+
+
+def _story_pairs():
+    return {
+        "exact-copy": (stories.WIRE, stories.exact_copy()), "reordered": (stories.WIRE, stories.reordered()),
+        "localised": (stories.WIRE, stories.localised()), "cut-tail": (stories.WIRE, stories.cut_tail(4)),
+        "padded-3": (stories.WIRE, stories.padded(3)), "padded-2": (stories.WIRE, stories.padded(2)),
+        "borrowed": (stories.WIRE, stories.borrowed()), "quotation": (stories.QUOTE_STORY_A, stories.QUOTE_STORY_B),
+        "template": (stories.TEMPLATE_1, stories.TEMPLATE_2), "cyrillic": (stories.CYRILLIC_WIRE, stories.CYRILLIC_REPRINT),
+        "cyrillic-other": (stories.CYRILLIC_WIRE, stories.CYRILLIC_OTHER), "unrelated": (stories.WIRE, stories.QUOTE_STORY_B),
+    }
+
+
+def _one_paragraph(text: str) -> str:
+    return " ".join(p.strip() for p in text.split("\n\n") if p.strip())
+
+
+@pytest.mark.parametrize("name", sorted(_story_pairs()))
+def test_single_paragraph_text_gets_the_same_verdict(name):
+    a, b = _story_pairs()[name]
+    assert "\n\n" not in _one_paragraph(b)
+    for x, y in ((a, _one_paragraph(b)), (_one_paragraph(a), _one_paragraph(b))):
+        assert compare(x, y).verdict == compare(a, b).verdict, name
+
+
+def test_a_batch_of_pairs_gets_the_matches_each_pair_gets_alone():
+    # every engine verifies in batches of its own size: the sentences of all pairs of a batch
+    # are matched at once, and no pair may see another's
+    from dedup import Document
+    from dedup.steps import analyse_prepared, prepare_many, verify_many
+
+    texts = [t for pair in _story_pairs().values() for t in pair] + [_one_paragraph(stories.padded(3))]
+    docs = analyse_prepared(prepare_many([Document(f"d{k}", t) for k, t in enumerate(texts)]))
+    pairs = [(docs[i], docs[j]) for i in range(len(docs)) for j in range(i + 1, len(docs))]
+    settings = Settings()
+    assert verify_many(pairs, settings) == [verify_many([p], settings)[0] for p in pairs]
+    assert any(m.verdict == "reprint" for m in verify_many(pairs, settings))

@@ -23,7 +23,7 @@ key                 value
 ``dedup_version``   version of dedup that created or last rebuilt the index, e.g. ``0.1.0``
 ``settings``        JSON object, keys sorted: ``Settings.as_dict()`` -- ``shingle_size``,
                     ``num_perm``, ``seed``, ``passage_words``, ``passage_threshold``,
-                    ``min_run_words``, ``partial_min_words``, ``reprint_threshold``,
+                    ``min_run_words``, ``sentence_match``, ``partial_min_sentences``, ``reprint_threshold``,
                     ``duplicate_threshold``, ``template_min_docs``, ``template_max_words``,
                     and the derived ``bands``, ``rows``, ``normalisation_version``
 ==================  =========================================================================

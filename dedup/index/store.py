@@ -46,7 +46,7 @@ BUILD_FIELDS = (
 DERIVED_FIELDS = ("bands", "rows", "normalisation_version")
 #: Settings only the verdict depends on: recorded in the manifest as the index's
 #: defaults, but any value may be used at check time.
-VERDICT_FIELDS = ("min_run_words", "partial_min_words", "reprint_threshold", "duplicate_threshold")
+VERDICT_FIELDS = ("min_run_words", "sentence_match", "partial_min_sentences", "reprint_threshold", "duplicate_threshold")
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,9 +105,17 @@ class Manifest:
         return cls(FORMAT_VERSION, __version__, settings.as_dict())
 
     def to_settings(self) -> Settings:
-        """Return the stored settings as a :class:`~dedup.settings.Settings`."""
+        """Return the stored settings as a :class:`~dedup.settings.Settings`.
+
+        An index written before verdicts were decided by sentence (its manifest has
+        ``partial_min_words``, no ``sentence_match``) keeps its build settings; its verdict
+        settings meant word shares then, so today's defaults stand in for them.
+        """
         names = {f.name for f in dataclasses.fields(Settings)}
-        return Settings(**{k: v for k, v in self.settings.items() if k in names})
+        stored = dict(self.settings)
+        if "sentence_match" not in stored:
+            stored = {k: v for k, v in stored.items() if k not in VERDICT_FIELDS}
+        return Settings(**{k: v for k, v in stored.items() if k in names})
 
 
 def _describe(name: str, value: object) -> str:

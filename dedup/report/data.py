@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..steps import Diff, Prepared, ScanResult
 
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _r(x: float) -> float:
@@ -98,6 +98,14 @@ def _scores(m: Match) -> dict:
         "copy_share_b": _r(m.copy_share_b),
         "longest_passage": m.longest_passage,
         "conflicts": list(m.conflicts),
+        "sentences_a": m.sentences_a,
+        "sentences_b": m.sentences_b,
+        "copied_a": m.copied_a,
+        "copied_b": m.copied_b,
+        "sentence_matches": [
+            {"a": s.a, "b": s.b, "how": s.how, "similarity": _r(s.similarity), "quoted": s.quoted}
+            for s in m.sentence_matches
+        ],
     }
 
 

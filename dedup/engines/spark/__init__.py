@@ -53,7 +53,8 @@ Tables written by :func:`write` (Parquet, or JSON lines), one folder each:
   (the fields of the JSON report's ``documents[]``);
 - ``pairs``: a, b, verdict, cluster, the scores of the JSON report's ``pairs[]``
   (jaccard, containment_a_in_b, containment_b_in_a, shared_words, quoted_shared_words,
-  copy_share_a, copy_share_b, longest_passage, conflicts, passages), not rounded;
+  copy_share_a, copy_share_b, longest_passage, conflicts, passages, sentences_a, sentences_b, copied_a,
+  copied_b, sentence_matches), not rounded;
 - ``clusters``: id, origin, origin_reason, members, size;
 - ``alignments``: id (the member), cluster, origin, same, edited, added, cut, moved,
   words_added, words_cut, and the blocks;

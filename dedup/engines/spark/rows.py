@@ -25,7 +25,7 @@ from ...report import document_to_dict
 from ...settings import Settings
 from ...sign import Signature
 from ...steps import Prepared, analyse_documents, prepare_many, verify_many
-from ...verify import Match, SharedPassage
+from ...verify import Match, SentenceMatch, SharedPassage
 
 _CHUNK = 256  # documents per prepare_many call, as the local engine (engines.local._CHUNK)
 
@@ -46,12 +46,15 @@ _MATCH = (
     "a string, b string, a_idx bigint, b_idx bigint, verdict string, jaccard double, "
     "containment_a_in_b double, containment_b_in_a double, shared_words int, quoted_shared_words int, "
     "copy_share_a double, copy_share_b double, longest_passage int, conflicts array<string>, "
-    "passages array<struct<a_start:int,b_start:int,words:int,quoted_words:int,text:string>>"
+    "passages array<struct<a_start:int,b_start:int,words:int,quoted_words:int,text:string>>, "
+    "sentences_a int, sentences_b int, copied_a int, copied_b int, "
+    "sentence_matches array<struct<a:int,b:int,how:string,similarity:double,quoted:boolean>>"
 )
 _MATCH_FIELDS = (
     "verdict", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared_words", "quoted_shared_words",
     "copy_share_a", "copy_share_b", "longest_passage",
 )
+_SENTENCE_FIELDS = ("sentences_a", "sentences_b", "copied_a", "copied_b")
 _ORIGIN = "comp bigint, origin string, origin_reason string, members array<string>, size int"
 _ALIGNMENT = (
     "id string, cluster string, origin string, same int, edited int, added int, cut int, moved int, "
@@ -265,6 +268,11 @@ def match_to_row(m: Match, *, a_idx: int | None = None, b_idx: int | None = None
          "quoted_words": int(p.quoted_words), "text": p.text}
         for p in m.passages
     ]
+    row.update({name: getattr(m, name) for name in _SENTENCE_FIELDS})
+    row["sentence_matches"] = [
+        {"a": s.a, "b": s.b, "how": s.how, "similarity": float(s.similarity), "quoted": bool(s.quoted)}
+        for s in m.sentence_matches
+    ]
     return row
 
 
@@ -273,6 +281,8 @@ def match_from_row(row: dict) -> Match:
     return Match(
         row["a"], row["b"], *(row[name] for name in _MATCH_FIELDS), tuple(row["conflicts"]),
         tuple(SharedPassage(p["a_start"], p["b_start"], p["words"], p["quoted_words"], p["text"]) for p in row["passages"]),
+        *(row[name] for name in _SENTENCE_FIELDS),
+        tuple(SentenceMatch(s["a"], s["b"], s["how"], s["similarity"], s["quoted"]) for s in row["sentence_matches"]),
     )
 
 

@@ -16,7 +16,7 @@ from ...settings import Settings
 from ...steps import ScanResult
 from .inputs import _read_paths, _stringify_dates
 from .rows import (
-    _ALIGNMENT, _KEYS, _MATCH, _MATCH_FIELDS, _ORIGIN, _PREPARED, _RAW_FIELDS, _RECORD, _SKIP, _align_rows,
+    _ALIGNMENT, _KEYS, _MATCH, _MATCH_FIELDS, _ORIGIN, _PREPARED, _RAW_FIELDS, _RECORD, _SENTENCE_FIELDS, _SKIP, _align_rows,
     _arrow_schema, _band_key_batches, _duplicate_rows, _origin_table, _prepare_rows, _rows_fn, _template_rows,
     _validate_rows, _verify_rows,
 )
@@ -316,7 +316,7 @@ def _cluster(spark, ok, matches, *, max_iterations: int, checkpoint_interval: in
     pairs = matches.join(members.select(F.col("idx").alias("a_idx"), "cluster"), "a_idx", "left").withColumn(
         "cluster", F.when(F.col("verdict").isin(*_COPY), F.col("cluster"))
     ).select("a", "b", "verdict", "cluster", *[c for c in _MATCH_FIELDS if c != "verdict"],
-             "conflicts", "passages", "a_idx", "b_idx")
+             "conflicts", "passages", *_SENTENCE_FIELDS, "sentence_matches", "a_idx", "b_idx")
     pairs = _keep(pairs)
     return clusters, members, pairs, n_clusters, pairs.count()
 
