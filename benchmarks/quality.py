@@ -207,7 +207,7 @@ def section_a(rep: Report, root: Path, *, n: int, seed: int, pad_ratio: float) -
             "jaccard": round(m.jaccard, 3), "copy_share_a": round(m.copy_share_a, 3),
             "copy_share_b": round(m.copy_share_b, 3), "shared_words": m.shared_words,
             "quoted_shared_words": m.quoted_shared_words, "longest_passage": m.longest_passage,
-            "conflicts": list(m.conflicts),
+            "conflicts": list(m.conflicts), "copied_sentences": max(m.copied_a, m.copied_b),
             "baseline_jaccard": round(_jaccard(baseline_shingles(p["a"]), baseline_shingles(p["b"])), 3),
         })
     compare_secs = time.perf_counter() - t0
@@ -298,8 +298,8 @@ def section_a(rep: Report, root: Path, *, n: int, seed: int, pad_ratio: float) -
             f"{len(misses)} positives not called copy by `compare`, {len(wrong)} negatives called something, "
             f"{len(partial_miss)} 2-sentence copies not called partial. *Likely cause* is read off the scores "
             "(`quoted`: most shared words are inside quotation marks, which dedup does not count as copy; "
-            "`number conflict`: the templated-story rule fired; `short`: fewer shared words than "
-            "`partial_min_words`; `share`: copy share under `reprint_threshold`).", "")
+            "`number conflict`: the templated-story rule fired; `short`: fewer copied sentences than "
+            "`partial_min_sentences`; `share`: copy share under `reprint_threshold`).", "")
     causes = Counter(_cause(r) for r in misses)
     rep.add("Causes of missed positives: " + (", ".join(f"{k} {v}" for k, v in causes.most_common()) or "none") + ".", "")
     if misses:
@@ -334,9 +334,9 @@ def _cause(r: dict) -> str:
         return f"share: {max(r['copy_share_a'], r['copy_share_b']):.2f} >= reprint_threshold {settings.reprint_threshold}"
     if r["shared_words"] and r["quoted_shared_words"] >= 0.5 * r["shared_words"]:
         return "quoted"
-    if r["conflicts"] and r["verdict"] == "partial":
+    if len(r["conflicts"]) >= 2 and r["verdict"] == "none" and r["copied_sentences"]:
         return "number conflict"
-    if r["shared_words"] - r["quoted_shared_words"] < settings.partial_min_words:
+    if r["copied_sentences"] < settings.partial_min_sentences:
         return "short"
     return "share"
 

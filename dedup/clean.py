@@ -62,11 +62,14 @@ _NOTICE_STEMS = (
     "trial request", "registered user", "subscribe", "continue reading", "create an account", "passwor",
     "first name", "last name", "read up to", "abonnieren", "abonnez", "suscr", "abbonati", "подпишитесь",
 )
+#: Furniture that marks a scraped page (where a notice paragraph may stand among the article's).
+_SCRAPED_KINDS = frozenset({"prompt", "nav", "ad", "comment", "related", "source", "caption", "template", "notice"})
 #: A paragraph with this many notice markers and no more words than ``_NOTICE_WORDS`` is a notice.
 _NOTICE_MARKERS = 2
 _NOTICE_WORDS = 120
 _NOTICE_DENSITY = 25  # ... and a marker per 25 words at least
-#: A whole text under this many words, a third of whose sentences hold a marker, is a notice page.
+#: A whole text under this many words, a third of whose sentences hold a marker (or a marker
+#: per ``_NOTICE_DENSITY`` words), is a notice page.
 _NOTICE_PAGE_WORDS = 250
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s*")
 
@@ -388,9 +391,6 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         headline_at = _headline_index(raw, kinds)
         if headline_at is not None:
             kinds[headline_at] = "headline"
-    low = text.lower()
-    if any(map(low.__contains__, _NOTICE_STEMS)):  # a notice holds one of these: most texts are spared the rest
-        _mark_notices(raw, sizes, kinds)
     credits: set[str] = set()
     published: str | None = None
     body_words = 0
@@ -415,6 +415,8 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         if published is None and kind != "body":
             published = _find_date(paragraph)
         kinds[index] = kind
+    if not credits:  # a text credited to a wire agency is an article, not a site's notice
+        _mark_notices(text, raw, sizes, kinds)
     paragraphs = tuple(map(Paragraph, raw, kinds))
     headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
     return Cleaned(paragraphs, tuple(sorted(credits)), published, headline)
@@ -449,24 +451,38 @@ def _sentences(paragraph: str) -> list[str]:
     return [p for s in _SENTENCE_BREAK.split(paragraph) for p in _FURNITURE_START.split(s) if p]
 
 
-def _mark_notices(raw: list[str], sizes: list[int], kinds: list[str]) -> None:
+def _mark_notices(text: str, raw: list[str], sizes: list[int], kinds: list[str]) -> None:
     """Label as ``notice`` the body paragraphs that are cookie, paywall, sign-up or bot-check
     notices, and the whole body when the text is such a page with no article around it.
 
+    Notice pages are short; notice paragraphs come in scraped pages, among other furniture:
+    a long text with no furniture of a scraped page is not searched (nor is one that holds
+    none of :data:`_NOTICE_STEMS`).
+
     >>> kinds = ["body"]
-    >>> _mark_notices(["We use cookies. Read our privacy policy. Click accept all to go on."], [13], kinds)
+    >>> text = "We use cookies. Read our privacy policy. Click accept all to go on."
+    >>> _mark_notices(text, [text], [13], kinds)
     >>> kinds
     ['notice']
     """
     body = [i for i, k in enumerate(kinds) if k == "body"]
-    if body and sum(sizes[i] for i in body) < _NOTICE_PAGE_WORDS:
+    short = sum(sizes[i] for i in body) < _NOTICE_PAGE_WORDS
+    scraped = any(k in _SCRAPED_KINDS for k in kinds)
+    if not body or not (short or scraped):
+        return
+    low = text.lower()
+    if not any(map(low.__contains__, _NOTICE_STEMS)):
+        return
+    if short:
         sentences = [s for i in body for s in _SENTENCE_END.split(raw[i]) if s.strip()]
         marked = sum(1 for s in sentences if _NOTICE.search(s))
-        if marked >= _NOTICE_MARKERS and 3 * marked >= len(sentences):
+        found = sum(len(_NOTICE.findall(raw[i])) for i in body)
+        words = sum(sizes[i] for i in body)
+        if marked >= _NOTICE_MARKERS and (3 * marked >= len(sentences) or found * _NOTICE_DENSITY >= words):
             for i in body:
                 kinds[i] = "notice"
             return
-    for i in body:
+    for i in body if scraped else ():
         found = len(_NOTICE.findall(raw[i])) if sizes[i] <= _NOTICE_WORDS else 0
         if found >= _NOTICE_MARKERS and found * _NOTICE_DENSITY >= sizes[i]:
             kinds[i] = "notice"

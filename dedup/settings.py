@@ -49,7 +49,8 @@ class Settings:
         partial_min_sentences: copied sentences, quotations left out, that make a pair
             ``partial`` at least (the definitions: two).
         reprint_threshold: share of the shorter article's sentences, quotations left
-            out, that must be copied for ``reprint`` (the definitions: about half).
+            out and each weighed by its words, that must be copied for ``reprint`` (the
+            definitions: about half).
         duplicate_threshold: share of both articles' words that must be shared for
             ``duplicate`` (besides every sentence copied).
         template_min_docs: a short line found in at least this many documents is

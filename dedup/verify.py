@@ -27,8 +27,8 @@ The verdict, from the sentences of each text that are not quotations:
     shared (``duplicate_threshold`` of each) and no number conflicts: the same text up to
     formatting and tiny edits (an added or dropped sentence makes it a reprint).
 ``reprint``
-    at least ``reprint_threshold`` (about half) of the shorter text's non-quotation
-    sentences are copied: one derives from the other (or both from one source).
+    copied sentences hold at least ``reprint_threshold`` (about half) of the shorter text's
+    words outside quotations: one derives from the other (or both from one source).
 ``partial``
     at least ``partial_min_sentences`` non-quotation sentences are copied, but under
     about half of the shorter text.
@@ -144,8 +144,8 @@ class Match:
         shared_words: words in shared passages (counted once, same on both sides).
         quoted_shared_words: shared words inside a quotation in either text.
         copy_share_a, copy_share_b: share of each text's sentences (of
-            :data:`MIN_SENTENCE_WORDS` words or more, quotations left out) copied in the
-            other (0-1): the basis of ``reprint``.
+            :data:`MIN_SENTENCE_WORDS` words or more, quotations left out), weighed by
+            their words, copied in the other (0-1): the basis of ``reprint``.
         longest_passage: words in the longest shared passage.
         conflicts: number substitutions, as ``"a→b"`` strings.
         passages: the shared passages, in a's order.
@@ -260,8 +260,7 @@ def _match(a: Analysed, b: Analysed, runs, sizes, s: "_Sentences", *, partial_mi
         a=a.doc_id, b=b.doc_id, verdict=verdict, jaccard=inter / union if union else 0.0,
         containment_a_in_b=inter / size_a if size_a else 0.0, containment_b_in_a=inter / size_b if size_b else 0.0,
         shared_words=shared, quoted_shared_words=sum(p.quoted_words for p in passages),
-        copy_share_a=s.copied_a / s.counted_a if s.counted_a else 0.0,
-        copy_share_b=s.copied_b / s.counted_b if s.counted_b else 0.0,
+        copy_share_a=s.share_a, copy_share_b=s.share_b,
         longest_passage=max((p.words for p in passages), default=0),
         conflicts=conflicts, passages=tuple(passages), sentences_a=s.counted_a, sentences_b=s.counted_b,
         copied_a=s.copied_a, copied_b=s.copied_b, sentence_matches=s.matches_a,
@@ -303,10 +302,15 @@ class _Sentences:
         self.matches_a = tuple(SentenceMatch(k, t, how, sim, bool(self.quote_a[k] or self.quote_b[t]))
                                for k, (t, how, sim) in sorted(found_a.items()))
         long_a, long_b = self.len_a >= MIN_SENTENCE_WORDS, self.len_b >= MIN_SENTENCE_WORDS
-        self.counted_a = int(np.count_nonzero(long_a & ~self.quote_a))
-        self.counted_b = int(np.count_nonzero(long_b & ~self.quote_b))
-        self.copied_a = sum(1 for k, (t, _, _) in found_a.items() if long_a[k] and not self.quote_a[k] and not self.quote_b[t])
-        self.copied_b = sum(1 for k, (t, _, _) in found_b.items() if long_b[k] and not self.quote_b[k] and not self.quote_a[t])
+        counted_a, counted_b = long_a & ~self.quote_a, long_b & ~self.quote_b
+        copied_a = [k for k, (t, _, _) in found_a.items() if counted_a[k] and not self.quote_b[t]]
+        copied_b = [k for k, (t, _, _) in found_b.items() if counted_b[k] and not self.quote_a[t]]
+        self.counted_a, self.counted_b = int(np.count_nonzero(counted_a)), int(np.count_nonzero(counted_b))
+        self.copied_a, self.copied_b = len(copied_a), len(copied_b)
+        # shares of the counted text, sentence by sentence but by their words: two long sentences
+        # kept among four short ones added are about half of a text, not a third
+        self.share_a = _part(self.len_a, copied_a, counted_a)
+        self.share_b = _part(self.len_b, copied_b, counted_b)
         self.complete = all(k in found_a for k in np.flatnonzero(long_a).tolist()) and all(
             k in found_b for k in np.flatnonzero(long_b).tolist())
         return self
@@ -348,7 +352,7 @@ def _exact_many(states: Sequence[_Sentences], threshold: float) -> None:
     kept = (shares >= threshold) & long
     text_of = np.repeat(np.arange(len(sentences)), sentences)
     w = np.flatnonzero(shared & kept[sentence])
-    linked, count = np.unique(sentence[w] * total + sentence[partner[w]], return_counts=True)
+    linked, count = _counted(sentence[w] * total + sentence[partner[w]])
     mine, theirs = linked // total, linked % total
     order = np.lexsort((theirs, -count, mine))
     first = order[np.concatenate(([True], mine[order][1:] != mine[order][:-1]))] if len(order) else order
@@ -373,20 +377,19 @@ def _edited_many(states: Sequence[_Sentences], threshold: float) -> None:
     numpy work is a few calls for the batch, not for each pair. Only sentences sharing
     ``threshold`` of their distinct words with a sentence of the other text are then aligned.
     """
-    work = [s for s in states if s.todo_a or s.todo_b]
+    work = [s for s in states if (s.todo_a or s.todo_b) and s.runs]  # with no passage shared, the verdict is none
     if not work:
         return
-    uniq, first, ids = np.unique(np.concatenate([h for s in work for h in (s.hashes_a, s.hashes_b)]),
-                                 return_index=True, return_inverse=True)
+    first, ids = _numbered(np.concatenate([h for s in work for h in (s.hashes_a, s.hashes_b)]))
     numeric = np.char.isdigit(np.concatenate([t for s in work for t in (s.text_a, s.text_b)])[first])
-    width = np.int64(len(uniq))
+    width = np.int64(len(first))
     sentences, offset, _, sentence, sizes = _batch_texts(work)
     total = int(sentences.sum())
     text_of = np.repeat(np.arange(len(sentences)), sentences)  # each sentence's text (2 * pair + side)
     # distinct (sentence, word); then every (a sentence, b sentence) sharing words, with how many
-    keys = np.unique(sentence * width + ids)
+    keys = distinct(np.sort(sentence * width + ids))
     key_sentence, key_word = keys // width, keys % width
-    distinct = np.bincount(key_sentence, minlength=total)
+    words_in = np.bincount(key_sentence, minlength=total)  # distinct words of each sentence
     side = text_of[key_sentence] % 2
     pair_word = (text_of[key_sentence] // 2) * width + key_word
     on_a, on_b = side == 0, side == 1
@@ -398,7 +401,7 @@ def _edited_many(states: Sequence[_Sentences], threshold: float) -> None:
         return
     rows = np.repeat(key_sentence[on_a], hits)
     cols = b_sentences[np.repeat(lo, hits) + np.arange(int(hits.sum())) - np.repeat(np.cumsum(hits) - hits, hits)]
-    linked, shared = np.unique(rows * total + cols, return_counts=True)
+    linked, shared = _counted(rows * total + cols)
     row, col = linked // total, linked % total
     todo = np.zeros(total, dtype=bool)
     for q, s in enumerate(work):
@@ -413,7 +416,7 @@ def _edited_many(states: Sequence[_Sentences], threshold: float) -> None:
         return tokens[g]
 
     for mine, theirs, found_side in ((row, col, 0), (col, row, 1)):
-        keep = todo[mine] & (shared >= threshold * distinct[mine])
+        keep = todo[mine] & (shared >= threshold * words_in[mine])
         order = np.lexsort((theirs[keep], -shared[keep], mine[keep]))
         candidates: dict[int, list[int]] = {}
         for g, t in zip(mine[keep][order].tolist(), theirs[keep][order].tolist()):
@@ -430,6 +433,12 @@ def _edited_many(states: Sequence[_Sentences], threshold: float) -> None:
                 found[g - int(offset[text])] = (best[0] - other_first, "edited", best[1])
 
 
+def _part(sizes: np.ndarray, chosen: list[int], counted: np.ndarray) -> float:
+    """The share of the counted sentences' words that the ``chosen`` sentences hold."""
+    total = int(sizes[counted].sum())
+    return int(sizes[chosen].sum()) / total if total else 0.0
+
+
 def _sizes(sentence: np.ndarray) -> np.ndarray:
     return np.bincount(sentence, minlength=int(sentence[-1]) + 1 if len(sentence) else 0)
 
@@ -439,6 +448,28 @@ def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.nd
     if not len(sizes):
         return np.zeros(0)
     return np.bincount(sentence, weights=flags, minlength=len(sizes)) / np.maximum(sizes, 1)
+
+
+def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the index of each distinct value's first occurrence, each value's number among the
+    distinct ones in sorted order): ``np.unique``'s index and inverse by one stable sort
+    (numpy 2's ``np.unique`` hashes first, several times slower on a batch's words)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    number = np.empty(len(values), dtype=np.int64)
+    number[order] = np.cumsum(new) - 1
+    return order[new], number
+
+
+def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values and how often each occurs (``np.unique(..., return_counts=True)``)."""
+    ordered = np.sort(values)
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def _best_edit(words: list[int], candidates: list[int], words_of, first: int, count: int, threshold: float,
@@ -485,21 +516,14 @@ def _verdict(s: _Sentences, *, shared, n_a, n_b, conflicts, partial_min_sentence
         return "none"
     if s.complete and not conflicts and shared / n_a >= duplicate_threshold and shared / n_b >= duplicate_threshold:
         return "duplicate"
-    share, counted = _shorter_share(s.copied_a, s.counted_a, s.copied_b, s.counted_b)
+    # the shorter text's share: the larger one (the same copy over fewer words)
+    share, counted = max((s.share_a, s.counted_a), (s.share_b, s.counted_b))
     copied = max(s.copied_a, s.copied_b)
     if counted and share >= reprint_threshold and copied >= min(partial_min_sentences, counted):
         return "reprint"
     if copied >= partial_min_sentences:
         return "partial"
     return "none"
-
-
-def _shorter_share(copied_a: int, counted_a: int, copied_b: int, counted_b: int) -> tuple[float, int]:
-    """(share of the shorter text's counted sentences that are copied, how many it counts):
-    the shorter is the one with fewer counted sentences (of two alike, the larger share)."""
-    sides = [(counted_a, -(copied_a / counted_a if counted_a else 0.0)), (counted_b, -(copied_b / counted_b if counted_b else 0.0))]
-    counted, share = min(sides)
-    return -share, counted
 
 
 def _templated(conflicts: int, shared: int) -> bool:
@@ -511,9 +535,9 @@ def _templated(conflicts: int, shared: int) -> bool:
 def copy_score(match: Match) -> float:
     """The score the copy decision thresholds: what ``reprint_threshold`` is compared with.
 
-    1.0 for a duplicate; for a reprint or a partial, the share of the shorter text's
-    sentences that are copied (a partial would become a reprint at a lower threshold);
-    else 0.
+    1.0 for a duplicate; for a reprint or a partial, the shorter text's copy share (the
+    larger of the two: the same copy over fewer words), which would make a partial a reprint
+    at a lower threshold; else 0.
 
     >>> copy_score(Match("a", "b", "partial", 0.1, 0.2, 0.2, 40, 0, 0.25, 0.2, 40, (), (), 8, 10, 2, 2))
     0.25
@@ -521,7 +545,7 @@ def copy_score(match: Match) -> float:
     if match.verdict == "duplicate":
         return 1.0
     if match.verdict in ("reprint", "partial"):
-        return _shorter_share(match.copied_a, match.sentences_a, match.copied_b, match.sentences_b)[0]
+        return max(match.copy_share_a, match.copy_share_b)
     return 0.0
 
 
