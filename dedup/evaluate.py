@@ -73,7 +73,21 @@ class Evaluation:
             "per_class": {k: _rounded(v) for k, v in self.per_class.items()},
             "copy": _rounded(self.copy),
             "confusion": [list(row) for row in self.confusion],
+            "false_copies": self.false_copies,
+            "partial_found": self.partial_found,
         }
+
+    @property
+    def false_copies(self) -> dict:
+        """Pairs labelled ``none`` that got ``duplicate`` or ``reprint``, of all labelled ``none``."""
+        row = self.confusion[VERDICTS.index("none")]
+        return {"count": sum(row[VERDICTS.index(v)] for v in COPY), "of": sum(row)}
+
+    @property
+    def partial_found(self) -> dict:
+        """Pairs labelled ``partial`` that got ``partial`` (partial recall), of all labelled ``partial``."""
+        row = self.confusion[VERDICTS.index("partial")]
+        return {"count": row[VERDICTS.index("partial")], "of": sum(row)}
 
 
 def _rounded(d: Mapping) -> dict:

@@ -30,6 +30,7 @@ def test_metrics_and_confusion():
     assert none_row == (0, 0, 0, 2)
     assert ev.per_class["none"]["recall"] == 1.0
     assert ev.per_class["partial"]["precision"] == 1.0
+    assert ev.false_copies == {"count": 0, "of": 2} and ev.partial_found == {"count": 1, "of": 1}
     data = ev.to_dict()
     assert data["labels"] == ["duplicate", "reprint", "partial", "none"] and data["pairs"] == 6
 

@@ -181,3 +181,29 @@ def test_a_batch_of_pairs_gets_the_matches_each_pair_gets_alone():
     settings = Settings()
     assert verify_many(pairs, settings) == [verify_many([p], settings)[0] for p in pairs]
     assert any(m.verdict == "reprint" for m in verify_many(pairs, settings))
+
+
+def test_compare_and_diff_leave_out_template_lines():
+    from dedup import Document, diff
+    from dedup.clean import line_key
+
+    footer = ("Our newsroom can be reached around the clock by email at tips@example.com or by phone. "
+              "Subscribers get every morning briefing delivered before seven o'clock each weekday.")
+    a, b = stories.WIRE + "\n\n" + footer, stories.QUOTE_STORY_B + "\n\n" + footer
+    assert compare(a, b).verdict == "partial"  # two shared sentences: the footer is copy as far as the pair can tell
+    lines = frozenset({line_key(footer)})  # what a scan or an index finds in many documents
+    assert compare(a, b, template_lines=lines).verdict == "none"
+    assert diff(Document("a", a), Document("b", b), template_lines=lines).match.verdict == "none"
+
+
+def test_notice_pages_are_not_articles_and_never_copies():
+    from dedup import Document, scan
+    from dedup.clean import NO_ARTICLE_TEXT
+
+    page = ("We use cookies to improve our website and show relevant news and advertising. "
+            "Details of how we process data are in our privacy policy. By clicking accept all you agree to "
+            "the processing of your personal data. You can withdraw your consent as described in the privacy policy.")
+    result = scan([Document("page-1", "Storm hits coast\n\n" + page), Document("page-2", "Markets rally\n\n" + page)])
+    assert result.clusters == () and result.pairs == ()
+    assert [(s.location, s.reason) for s in result.skipped] == [("page-1", NO_ARTICLE_TEXT), ("page-2", NO_ARTICLE_TEXT)]
+    assert compare(page, page).verdict == "none"

@@ -110,6 +110,10 @@ def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> 
     for label, row in zip(data["labels"], data["confusion"]):
         matrix.add_row(label, *map(str, row))
     console.print(matrix)
+    if "false_copies" in data:
+        false, found = data["false_copies"], data["partial_found"]
+        console.print(f"false copies: {false['count']} of {false['of']} pairs labelled none; "
+                      f"partial found: {found['count']} of {found['of']} pairs labelled partial")
     if "sweep" in data:
         sweep = Table(title="copy vs not by threshold on the copy score", title_justify="left")
         for col in ("threshold", "precision", "recall"):
