@@ -33,8 +33,8 @@ The verdict, from the sentences of each text that are not quotations:
     at least ``partial_min_sentences`` non-quotation sentences are copied, but under
     about half of the shorter text.
 ``none``
-    anything else, and templated stories (two conflicting numbers or more, at least one
-    per 100 shared words): fill-in-the-blank stories of one outlet are stock phrases.
+    anything else, and templated stories (conflicting numbers, at least one per 100 shared
+    words): fill-in-the-blank stories of one outlet are stock phrases.
 
 >>> a = "The central bank raised its main rate on Tuesday to fight inflation that hit a ten-year high."
 >>> m = compare_texts(a, a.upper().replace(" ", "\\n"))
@@ -517,9 +517,13 @@ def _verdict(s: _Sentences, *, shared, n_a, n_b, conflicts, partial_min_sentence
     if s.complete and not conflicts and shared / n_a >= duplicate_threshold and shared / n_b >= duplicate_threshold:
         return "duplicate"
     # the shorter text's share: the larger one (the same copy over fewer words)
-    share, counted = max((s.share_a, s.counted_a), (s.share_b, s.counted_b))
+    share, counted, n = max((s.share_a, s.counted_a, n_a), (s.share_b, s.counted_b, n_b))
     copied = max(s.copied_a, s.copied_b)
-    if counted and share >= reprint_threshold and copied >= min(partial_min_sentences, counted):
+    # A text of one counted sentence is a reprint only if the other holds it near word for word,
+    # every line of it (a brief run in a round-up): one-line items of one outlet (a rate change,
+    # a dividend) share most of their words with every other item alike.
+    enough = copied >= partial_min_sentences or (counted < partial_min_sentences and shared >= duplicate_threshold * n)
+    if counted and share >= reprint_threshold and enough:
         return "reprint"
     if copied >= partial_min_sentences:
         return "partial"
@@ -527,9 +531,8 @@ def _verdict(s: _Sentences, *, shared, n_a, n_b, conflicts, partial_min_sentence
 
 
 def _templated(conflicts: int, shared: int) -> bool:
-    """Two number conflicts or more, at least one per hundred shared words: a templated story
-    (one changed figure is a correction, as wire services re-send a story)."""
-    return conflicts >= 2 and conflicts * _CONFLICT_DENSITY >= shared
+    """At least one number conflict per hundred shared words: a templated story."""
+    return conflicts > 0 and conflicts * _CONFLICT_DENSITY >= shared
 
 
 def copy_score(match: Match) -> float:

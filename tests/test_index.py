@@ -470,3 +470,13 @@ def test_checks_never_see_a_locked_database_while_another_process_adds(tmp_path)
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0 and "locked" not in err, err
     assert int(out.strip()) > 10 and checks > 10  # both sides really ran at the same time
+
+
+def test_an_index_from_before_sentence_verdicts_keeps_its_build_settings_only():
+    from dedup.index import FORMAT_VERSION, Manifest
+
+    old = Settings(num_perm=64).as_dict()
+    del old["sentence_match"], old["partial_min_sentences"]
+    old.update(partial_min_words=30, reprint_threshold=0.3)  # a word share then: today's default stands in
+    settings = Manifest(FORMAT_VERSION, "0.1.0", old).to_settings()
+    assert settings.num_perm == 64 and settings.reprint_threshold == Settings().reprint_threshold
