@@ -3,7 +3,7 @@
 ``clean → sign`` for one document is :func:`prepare` (a batch: :func:`prepare_many`),
 a pure function of (document, settings fields, template lines) that any engine calls
 unchanged; :func:`verify` compares two documents exactly from their
-:class:`Analysed` form (words and shingles), which :func:`analyse_documents`
+:class:`~dedup.verify.Analysed` form (words, word hashes and shingles), which :func:`analyse_documents`
 computes a batch at a time. The records are frozen: a :class:`Prepared` document holds
 what scanning keeps of it, an :class:`Analysed` one what comparing needs, and an
 engine builds whichever it needs, never a half-filled other.

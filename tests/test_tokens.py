@@ -87,7 +87,7 @@ def _analyse_by_regex(paragraphs):
         for k in span:
             quoted[k] = True
 
-    pending_sentence_end = False
+    pending_sentence_end, last_was_end = False, False
     for t, end in zip(tokens, ends):
         if t == "\n":
             if depth:
