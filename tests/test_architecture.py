@@ -26,6 +26,7 @@ LAYERS = [
     ("dedup.clean",),
     ("dedup.sign",),
     ("dedup.candidates",),
+    ("dedup.sentences",),
     ("dedup.verify",),
     ("dedup.cluster",),
     ("dedup.align",),

@@ -1,0 +1,320 @@
+"""Sentences: which sentences of two texts are the same sentence, copied as they are or lightly edited.
+
+A sentence of one text is copied ``exact`` when the shared passages cover ``sentence_match``
+of its words, or ``edited`` when that share of its words recur, in order, in a sentence of the
+other text or in two running into each other (an outlet merged or split it): rapidfuzz's LCS
+over word ids, the two alike in length, a change of numbers only being a template filled in
+again. :func:`match_sentences` does this for a batch of pairs at once, in a few numpy passes,
+and says which sentences are quotations (at least half quoted) in either text.
+
+>>> from dedup.verify import compare_texts
+>>> m = compare_texts("Talks resumed on Monday in the capital after a week of strikes, officials said.",
+...                   "Talks resumed on Monday in the capital after a long week of strikes, officials said.")
+>>> [(s.a, s.b, s.how) for s in m.sentence_matches]
+[(0, 0, 'exact')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+from rapidfuzz.distance import LCSseq
+
+from .sign import distinct
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .verify import Analysed
+
+#: Sentences shorter than this (datelines, bylines, site lines such as "related news: see more",
+#: fragments) are not counted: a news sentence runs to 15-25 words.
+MIN_SENTENCE_WORDS = 6
+#: An edited sentence must keep at least this many words in order (half of a four-word
+#: sentence is two words: a name and a verb, which independent reports share).
+_MIN_EDITED_WORDS = 4
+#: Edited sentences are looked for only between texts of at most this many sentence pairs
+#: (two 200-sentence texts, 4,000 words and more each): the words two sentences share are
+#: joined pair by pair, which grows with the product. Longer texts get exact matches only.
+_MAX_EDIT_CELLS = 40_000
+#: Sentences of the other text tried for an edited match: those sharing the most words.
+_EDIT_CANDIDATES = 3
+
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceMatch:
+    """A sentence of one text found in the other: why it counted, or not.
+
+    Attributes:
+        a, b: the sentence's index in a's body and the index of its counterpart in b's.
+        how: ``exact`` (mostly covered by shared passages) or ``edited`` (most of its
+            words, order kept, in b's sentence or two).
+        similarity: the share of the sentence's words matched (0-1).
+        quoted: whether it is a quotation in either text (then it is not copy).
+    """
+
+    a: int
+    b: int
+    how: str
+    similarity: float
+    quoted: bool
+
+
+class Sentences:
+    """Which sentences of a and of b are copied in the other, and which are quotations.
+
+    Built in steps, each for a whole batch of pairs at once: :func:`_exact_many` finds the
+    sentences copied ``exact`` and lists the others (``todo_a``, ``todo_b``),
+    :func:`_edited_many` looks for the edited ones among those, and :meth:`finish` counts.
+
+    Attributes (after :meth:`finish`):
+        counted_a, counted_b: sentences of :data:`MIN_SENTENCE_WORDS` words or more that
+            are not quotations in their own text.
+        copied_a, copied_b: how many of those are copied, their counterpart not a
+            quotation either.
+        complete: whether every counted-length sentence of both texts (quotations
+            included) is copied: nothing added or dropped.
+        matches_a: a's matched sentences as :class:`SentenceMatch` records.
+    """
+
+    def __init__(self, a: Analysed, b: Analysed, runs: list[tuple[int, int, int]]) -> None:
+        self.runs = runs
+        self.text_a, self.text_b = a.words.words, b.words.words
+        self.hashes_a, self.hashes_b = a.hashes, b.hashes
+        self.sent_a, self.sent_b = a.words.sentence, b.words.sentence
+        self.len_a, self.len_b = _sizes(self.sent_a), _sizes(self.sent_b)
+        self.quote_a = _shares(self.sent_a, a.words.quoted, self.len_a) >= 0.5
+        self.quote_b = _shares(self.sent_b, b.words.quoted, self.len_b) >= 0.5
+        self.found_a: dict[int, tuple[int, str, float]] = {}
+        self.found_b: dict[int, tuple[int, str, float]] = {}
+        self.todo_a: list[int] = []
+        self.todo_b: list[int] = []
+
+    def finish(self) -> "Sentences":
+        found_a, found_b = self.found_a, self.found_b
+        len_a, len_b = self.len_a.tolist(), self.len_b.tolist()
+        quote_a, quote_b = self.quote_a.tolist(), self.quote_b.tolist()
+        self.matches_a = tuple(SentenceMatch(k, t, how, sim, quote_a[k] or quote_b[t])
+                               for k, (t, how, sim) in sorted(found_a.items()))
+        counted_a = [k for k, n in enumerate(len_a) if n >= MIN_SENTENCE_WORDS and not quote_a[k]]
+        counted_b = [k for k, n in enumerate(len_b) if n >= MIN_SENTENCE_WORDS and not quote_b[k]]
+        copied_a = [k for k in counted_a if k in found_a and not quote_b[found_a[k][0]]]
+        copied_b = [k for k in counted_b if k in found_b and not quote_a[found_b[k][0]]]
+        self.counted_a, self.counted_b = len(counted_a), len(counted_b)
+        self.copied_a, self.copied_b = len(copied_a), len(copied_b)
+        # shares of the counted text, sentence by sentence but by their words: two long sentences
+        # kept among four short ones added are about half of a text, not a third
+        self.share_a = _part(len_a, copied_a, counted_a)
+        self.share_b = _part(len_b, copied_b, counted_b)
+        self.complete = all(k in found_a for k, n in enumerate(len_a) if n >= MIN_SENTENCE_WORDS) and all(
+            k in found_b for k, n in enumerate(len_b) if n >= MIN_SENTENCE_WORDS)
+        return self
+
+
+def _batch_texts(states: Sequence[Sentences]) -> tuple:
+    """The texts of a batch of pairs one after another (a, b, a, b, ...): each text's first
+    sentence and first word in the batch's numbering, and every word's sentence in it."""
+    sentences = np.array([len(x) for s in states for x in (s.len_a, s.len_b)], dtype=np.int64)
+    words = np.array([len(x) for s in states for x in (s.sent_a, s.sent_b)], dtype=np.int64)
+    first_sentence, first_word = np.cumsum(sentences) - sentences, np.cumsum(words) - words
+    sentence = np.concatenate([x for s in states for x in (s.sent_a, s.sent_b)]).astype(np.int64)
+    sentence += np.repeat(first_sentence, words)
+    sizes = np.concatenate([x for s in states for x in (s.len_a, s.len_b)])
+    return sentences, first_sentence, first_word, sentence, sizes
+
+
+def _exact_many(states: Sequence[Sentences], threshold: float) -> None:
+    """Find, for a batch of pairs at once, the sentences mostly covered by the shared
+    passages (``threshold`` of their words), each with the other text's sentence holding
+    most of its shared words (of two alike, the first); list the others of counted length
+    as still to match (``todo_a``, ``todo_b``)."""
+    if not states:
+        return
+    sentences, first_sentence, first_word, sentence, sizes = _batch_texts(states)
+    total = int(sentences.sum())
+    partner = np.full(len(sentence), -1, dtype=np.int64)  # the word of the other text each word is shared with
+    runs = np.array([(2 * q, a0, b0, n) for q, s in enumerate(states) for a0, b0, n in s.runs], dtype=np.int64).reshape(-1, 4)
+    if len(runs):
+        lengths = runs[:, 3]
+        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        at_a = np.repeat(first_word[runs[:, 0]] + runs[:, 1], lengths) + within
+        at_b = np.repeat(first_word[runs[:, 0] + 1] + runs[:, 2], lengths) + within
+        partner[at_a], partner[at_b] = at_b, at_a
+    shared = partner >= 0
+    shares = np.bincount(sentence, weights=shared, minlength=total) / np.maximum(sizes, 1)
+    long = sizes >= MIN_SENTENCE_WORDS
+    kept = (shares >= threshold) & long
+    text_of = np.repeat(np.arange(len(sentences)), sentences)
+    w = np.flatnonzero(shared & kept[sentence])
+    linked, count = _counted(sentence[w] * total + sentence[partner[w]])
+    mine, theirs = linked // total, linked % total
+    order = np.lexsort((theirs, -count, mine))
+    first = order[np.concatenate(([True], mine[order][1:] != mine[order][:-1]))] if len(order) else order
+    for g, t in zip(mine[first].tolist(), theirs[first].tolist()):
+        text = int(text_of[g])
+        s = states[text // 2]
+        (s.found_a if text % 2 == 0 else s.found_b)[g - int(first_sentence[text])] = (
+            t - int(first_sentence[text ^ 1]), "exact", float(shares[g]))
+    for g in np.flatnonzero(long & ~kept).tolist():
+        text = int(text_of[g])
+        s = states[text // 2]
+        (s.todo_a if text % 2 == 0 else s.todo_b).append(g - int(first_sentence[text]))
+
+
+def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
+    """Find, for a batch of pairs at once, the sentences not covered by passages but kept,
+    words in order, in a sentence of the other text (or two running into each other): light
+    rewrites. Each pair's ``found_a``/``found_b`` gain them.
+
+    Every text's sentences are numbered one after another over the batch; the distinct words
+    each sentence of a shares with each of b come from one sort of the batch's words, so the
+    numpy work is a few calls for the batch, not for each pair. Only sentences sharing
+    ``threshold`` of their distinct words with a sentence of the other text are then aligned.
+    """
+    work = [
+        s for s in states
+        if (s.todo_a or s.todo_b) and s.runs  # with no passage shared, the verdict is none
+        and len(s.len_a) * len(s.len_b) <= _MAX_EDIT_CELLS
+    ]
+    if not work:
+        return
+    first, ids = _numbered(np.concatenate([h for s in work for h in (s.hashes_a, s.hashes_b)]))
+    every = np.concatenate([t for s in work for t in (s.text_a, s.text_b)])
+
+    def numeric(w: int) -> bool:  # asked of the few words a near match changes only
+        return every[first[w]].isdigit()
+
+    width = np.int64(len(first))
+    sentences, offset, _, sentence, sizes = _batch_texts(work)
+    total = int(sentences.sum())
+    text_of = np.repeat(np.arange(len(sentences)), sentences)  # each sentence's text (2 * pair + side)
+    # distinct (sentence, word); then every (a sentence, b sentence) sharing words, with how many
+    keys = distinct(np.sort(sentence * width + ids))
+    key_sentence, key_word = keys // width, keys % width
+    words_in = np.bincount(key_sentence, minlength=total)  # distinct words of each sentence
+    side = text_of[key_sentence] % 2
+    pair_word = (text_of[key_sentence] // 2) * width + key_word
+    on_a, on_b = side == 0, side == 1
+    b_order = np.argsort(pair_word[on_b], kind="stable")
+    b_words, b_sentences = pair_word[on_b][b_order], key_sentence[on_b][b_order]
+    lo = np.searchsorted(b_words, pair_word[on_a], "left")
+    hits = np.searchsorted(b_words, pair_word[on_a], "right") - lo
+    if not hits.sum():
+        return
+    rows = np.repeat(key_sentence[on_a], hits)
+    cols = b_sentences[np.repeat(lo, hits) + np.arange(int(hits.sum())) - np.repeat(np.cumsum(hits) - hits, hits)]
+    linked, shared = _counted(rows * total + cols)
+    row, col = linked // total, linked % total
+    todo = np.zeros(total, dtype=bool)
+    for q, s in enumerate(work):
+        todo[offset[2 * q] + np.array(s.todo_a, dtype=np.int64)] = True
+        todo[offset[2 * q + 1] + np.array(s.todo_b, dtype=np.int64)] = True
+    starts = np.cumsum(sizes) - sizes
+    tokens: dict[int, list[int]] = {}
+
+    def words_of(g: int) -> list[int]:
+        if g not in tokens:
+            tokens[g] = ids[starts[g] : starts[g] + sizes[g]].tolist()
+        return tokens[g]
+
+    for mine, theirs, found_side in ((row, col, 0), (col, row, 1)):
+        keep = todo[mine] & (shared >= threshold * words_in[mine])
+        order = np.lexsort((theirs[keep], -shared[keep], mine[keep]))
+        candidates: dict[int, list[int]] = {}
+        for g, t in zip(mine[keep][order].tolist(), theirs[keep][order].tolist()):
+            chosen = candidates.setdefault(g, [])
+            if len(chosen) < _EDIT_CANDIDATES:
+                chosen.append(t)
+        for g, ts in candidates.items():
+            text = int(text_of[g])
+            other_first, other_count = int(offset[text ^ 1]), int(sentences[text ^ 1])
+            best = _best_edit(words_of(g), ts, words_of, other_first, other_count, threshold, numeric)
+            if best is not None:
+                s = work[text // 2]
+                found = s.found_a if found_side == 0 else s.found_b
+                found[g - int(offset[text])] = (best[0] - other_first, "edited", best[1])
+
+
+def _part(sizes: list[int], chosen: list[int], counted: list[int]) -> float:
+    """The share of the counted sentences' words that the ``chosen`` sentences hold."""
+    total = sum(sizes[k] for k in counted)
+    return sum(sizes[k] for k in chosen) / total if total else 0.0
+
+
+def _sizes(sentence: np.ndarray) -> np.ndarray:
+    return np.bincount(sentence, minlength=int(sentence[-1]) + 1 if len(sentence) else 0)
+
+
+def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The share of each sentence's words that ``flags`` marks."""
+    if not len(sizes):
+        return np.zeros(0)
+    return np.bincount(sentence, weights=flags, minlength=len(sizes)) / np.maximum(sizes, 1)
+
+
+def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the index of one occurrence of each distinct value, each value's number among the
+    distinct ones in sorted order): ``np.unique``'s index and inverse by one sort (numpy 2's
+    ``np.unique`` hashes first, slower on a batch's words)."""
+    order = np.argsort(values)  # any occurrence serves as the first: they are the same value
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    number = np.empty(len(values), dtype=np.int64)
+    number[order] = np.cumsum(new) - 1
+    return order[new], number
+
+
+def _counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values and how often each occurs (``np.unique(..., return_counts=True)``)."""
+    ordered = np.sort(values)
+    new = np.ones(len(ordered), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(new)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
+
+
+def _best_edit(words: list[int], candidates: list[int], words_of, first: int, count: int, threshold: float,
+               numeric) -> tuple[int, float] | None:
+    """The candidate sentence of the other text (alone, or run into a neighbour: a sentence
+    split or merged) most like ``words``, if it is the same sentence lightly edited:
+    (sentence, share of ``words`` kept).
+
+    The same sentence keeps ``threshold`` of its words in order, and the two are alike in
+    length (normalised indel similarity ``2 * kept / (n + m)`` at least ``threshold``: a
+    short sentence whose words a long one of the other text happens to hold is not it). A
+    sentence whose every change is a number put for a number is a template filled in again,
+    not copy (``numeric(word)`` tells whether a word is a number). The other text's sentences are
+    ``first`` to ``first + count - 1``, their words given by ``words_of``.
+    """
+    n = len(words)
+    best = None
+    for t in candidates:
+        for seq in (words_of(t), words_of(t - 1) + words_of(t) if t > first else None,
+                    words_of(t) + words_of(t + 1) if t + 1 < first + count else None):
+            if seq is None:
+                continue
+            kept = LCSseq.similarity(words, seq)
+            if kept < max(threshold * n, min(_MIN_EDITED_WORDS, n)) or 2 * kept < threshold * (n + len(seq)):
+                continue
+            if best is None or kept > best[0]:
+                best = (kept, t, seq)
+    if best is None or _filled_in(words, best[2], numeric):
+        return None
+    return best[1], best[0] / n
+
+
+def _filled_in(words: list[int], seq: list[int], numeric) -> bool:
+    """Whether two versions of a sentence differ only by numbers put for numbers."""
+    only_here, only_there = set(words) - set(seq), set(seq) - set(words)
+    return bool(only_here and only_there) and all(map(numeric, only_here | only_there))
+
+
+def match_sentences(states: Sequence[Sentences], *, sentence_match: float) -> None:
+    """Find the copied sentences of a batch of pairs (each :class:`Sentences` made from a
+    pair and its chosen shared runs) and count them (:meth:`Sentences.finish`)."""
+    _exact_many(states, sentence_match)
+    _edited_many(states, sentence_match)
+    for s in states:
+        s.finish()
