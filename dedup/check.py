@@ -117,6 +117,7 @@ class CheckResult:
         allow: the allowed credits, canonical and sorted.
         indexed: documents in the index when checked.
         settings: the settings used.
+        fail_on_skipped: whether a skipped input fails the check.
     """
 
     articles: tuple[CheckedArticle, ...]
@@ -125,6 +126,7 @@ class CheckResult:
     allow: tuple[str, ...] = ()
     indexed: int = 0
     settings: Settings = field(default_factory=Settings)
+    fail_on_skipped: bool = False
 
     @property
     def failed(self) -> tuple[CheckedArticle, ...]:
@@ -133,8 +135,8 @@ class CheckResult:
 
     @property
     def clean(self) -> bool:
-        """Whether no article fails (exit code 0)."""
-        return not self.failed
+        """Whether no article fails, nor (with ``fail_on_skipped``) any input was skipped (exit code 0)."""
+        return not self.failed and not (self.fail_on_skipped and self.skipped)
 
 
 def _origin(x: Prepared, y: Prepared, m: Match) -> tuple[str, str]:
@@ -160,6 +162,8 @@ def check(
     locations: Mapping[str, str] | None = None,
     max_candidates: int = MAX_CANDIDATES,
     on_skip: Callable[[Skipped], None] | None = None,
+    skipped: Iterable[Skipped] = (),
+    fail_on_skipped: bool = False,
 ) -> CheckResult:
     """Check new articles against an index (and each other) and say which are copies.
 
@@ -173,6 +177,9 @@ def check(
         locations: file of each ``doc_id``, carried into the report.
         max_candidates: most indexed documents verified per article.
         on_skip: called for each article left out.
+        skipped: inputs the reader already left out, listed first among the result's
+            ``skipped`` (``on_skip`` is not called again for them).
+        fail_on_skipped: a skipped input fails the check too (a corrupt ingest is not clean).
 
     Raises:
         ConfigError: ``fail_on`` is not a level.
@@ -181,6 +188,7 @@ def check(
     if fail_on not in FAIL_ON:
         raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}.")
     s = index.settings_for(settings)
+    read_skips = list(skipped)
     docs, skipped = unique_documents(documents)
     allow = tuple(a.strip() for a in allow if a.strip())
     allowed = {_canonical(a) for a in allow}
@@ -211,7 +219,7 @@ def check(
         for skip in skipped:
             on_skip(skip)
     canonical_allow = tuple(sorted({agency(a) or a for a in allow}))
-    return CheckResult(articles, tuple(skipped), fail_on, canonical_allow, indexed, s)
+    return CheckResult(articles, tuple(read_skips + skipped), fail_on, canonical_allow, indexed, s, fail_on_skipped)
 
 
 Stored = dict[str, tuple[Prepared, Analysed]]

@@ -86,13 +86,23 @@ def _progress_bar(quiet: bool):
     return update, bar.stop
 
 
+def _skip_and_warn(skipped: list):
+    """An ``on_skip`` that warns at once and keeps the record for the report."""
+    def skip(s) -> None:
+        _warn(str(s))
+        skipped.append(s)
+    return skip
+
+
 def _load(paths: List[Path]):
+    """The documents under ``paths`` and the inputs left out (each warned about as it is read)."""
     from .ingest import iter_documents
 
-    docs = list(iter_documents(paths, on_skip=lambda s: _warn(str(s))))
+    skipped: list = []
+    docs = list(iter_documents(paths, on_skip=_skip_and_warn(skipped)))
     if not docs:
         raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
-    return docs
+    return docs, skipped
 
 
 def _write(text: str, output: Optional[Path]) -> None:
@@ -151,10 +161,11 @@ def scan(
     else:
         from .engines import local
 
-        docs = _load([Path(p) for p in paths])
+        docs, read_skips = _load([Path(p) for p in paths])
         progress, stop = _progress_bar(quiet)
         try:
-            result = local.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers)
+            result = local.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers,
+                                skipped=read_skips)
         finally:
             stop()
     if not result.documents:
@@ -325,13 +336,14 @@ def _given(**flags) -> dict:
 
 def _load_located(paths: List[Path]):
     """Read documents like :func:`_load`, also returning the file each one came from."""
-    from .ingest import JSONL_SUFFIXES, iter_documents
+    from .ingest import JSONL_SUFFIXES, Skipped, iter_documents
 
-    docs, locations, seen = [], {}, set()
+    docs, locations, seen, skipped = [], {}, set(), []
+    skip = _skip_and_warn(skipped)
     for path in paths:
-        for d in iter_documents([path], on_skip=lambda s: _warn(str(s))):
+        for d in iter_documents([path], on_skip=skip):
             if d.doc_id in seen:
-                _warn(f"{path}: duplicate id {d.doc_id!r} (already read from an earlier path); skipped")
+                skip(Skipped(str(path), f"duplicate id {d.doc_id!r} (already read from an earlier path)"))
                 continue
             seen.add(d.doc_id)
             docs.append(d)
@@ -341,7 +353,7 @@ def _load_located(paths: List[Path]):
                 locations[d.doc_id] = str(path)
     if not docs:
         raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
-    return docs, locations
+    return docs, locations, skipped
 
 
 def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int):
@@ -374,7 +386,7 @@ def index_add(
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs)
     if not paths and not rebuild:
         raise InputError(f"give the articles to add: dedup index add PATH... --index {index} (or --rebuild alone to re-derive the index).")
-    docs = _load(paths) if paths else []
+    docs = _load(paths)[0] if paths else []
     existed = Index.exists(index)
     with (Index.open(index) if rebuild and existed else Index.open(index, settings=asked, create=True)) as idx:
         if rebuild and existed:
@@ -450,6 +462,7 @@ def check_command(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, junit (one test case per article) or github (workflow annotations)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for --add)."),
+    fail_on_skipped: bool = typer.Option(False, "--fail-on-skipped", help="An input that cannot be read or has no article text fails the check too."),
     shingle_size: Optional[int] = IShingleSize,
     num_perm: Optional[int] = INumPerm,
     seed: Optional[int] = ISeed,
@@ -473,9 +486,9 @@ def check_command(
         partial_min_sentences=partial_min_sentences,
                    reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
     with Index.open(index, settings=asked) as idx:  # first: a missing or mismatched index is the error to report
-        docs, locations = _load_located(paths)
+        docs, locations, read_skips = _load_located(paths)
         result = check(docs, idx, fail_on=fail_on.value, allow=allow or (), settings=asked, locations=locations,
-                       on_skip=lambda s: _warn(str(s)))
+                       on_skip=lambda s: _warn(str(s)), skipped=read_skips, fail_on_skipped=fail_on_skipped)
         if format is CheckFormat.json:
             _write(report.dumps(report.check_to_dict(result)), output)
         elif format is CheckFormat.junit:

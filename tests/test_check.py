@@ -185,7 +185,8 @@ def test_bad_inputs_warn_and_are_skipped(dedup, seed_index, tmp_path):
     assert len(warnings) == 3 and "Traceback" not in out.err
     data = json.loads(out.out)
     assert [r["id"] for r in data["results"]] == ["wire.txt"]
-    assert [s["location"] for s in data["skipped"]] == ["menu.txt"]
+    # every input left out is in the report, the unreadable files first (as read), then the empty article
+    assert [s["location"].split("/")[-1] for s in data["skipped"]] == ["bin.txt", "latin.txt", "menu.txt"]
 
 
 @pytest.mark.parametrize(
@@ -339,3 +340,45 @@ def test_reports_are_byte_identical_across_runs(golden_result):
     again = _golden_result()
     for render in (lambda r: report.dumps(report.check_to_dict(r)), report.check_junit, report.check_github, _text):
         assert render(again) == render(golden_result)
+
+
+def _bad_inputs(tmp_path):
+    """A folder of new articles: one good, a JSONL with a bad line and a repeated id, a non-UTF-8 file."""
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "good.txt").write_text(stories.WIRE, encoding="utf-8")
+    lines = [json.dumps({"id": "union", "text": stories.QUOTE_STORY_B}), "{not json",
+             json.dumps({"id": "union", "text": stories.CYRILLIC_OTHER})]
+    (folder / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Caf\xe9 owners say the strike hurts trade.".encode("latin-1"))
+    return folder
+
+
+def test_skipped_inputs_are_in_every_report_and_fail_the_gate_when_asked(dedup, seed_index, tmp_path):
+    folder = _bad_inputs(tmp_path)
+    wanted = {"feed.jsonl:2", "feed.jsonl:3", "latin1.txt"}
+    out = dedup("check", folder, "--index", seed_index, "-f", "json")
+    data = json.loads(out.out)
+    found = {s["location"].split("/")[-1] for s in data["skipped"]}
+    assert wanted <= found and data["summary"]["skipped"] == len(data["skipped"]) == 3
+    assert data["clean"] is True and data["fail_on_skipped"] is False and out.code == 0
+    junit = dedup("check", folder, "--index", seed_index, "-f", "junit").out
+    assert junit.count("<skipped ") == 3 and 'skipped="3"' in junit
+    github = dedup("check", folder, "--index", seed_index, "-f", "github").out
+    assert github.count("::warning title=dedup check%3A skipped::") == 3
+    # the gate: a corrupt ingest is not clean under --fail-on-skipped
+    strict = dedup("check", folder, "--index", seed_index, "--fail-on-skipped", "-f", "json")
+    assert strict.code == 1 and json.loads(strict.out)["clean"] is False
+    junit = dedup("check", folder, "--index", seed_index, "--fail-on-skipped", "-f", "junit").out
+    assert junit.count('<failure type="skipped"') == 3 and 'skipped="0"' in junit
+    github = dedup("check", folder, "--index", seed_index, "--fail-on-skipped", "-f", "github").out
+    assert github.count("::error title=dedup check%3A skipped::") == 3 and "FAIL: 3 inputs skipped" in github
+
+
+def test_scan_reports_the_inputs_it_could_not_read(dedup, tmp_path):
+    folder = _bad_inputs(tmp_path)
+    out = dedup("scan", folder, "-f", "json")
+    data = json.loads(out.out)
+    assert [s["location"].split("/")[-1] for s in data["skipped"]] == ["feed.jsonl:2", "feed.jsonl:3", "latin1.txt"]
+    text = dedup("scan", folder)
+    assert "3 skipped" in text.out and out.code == text.code == 0

@@ -49,6 +49,7 @@ def scan(
     on_skip: Callable[[Skipped], None] | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    skipped: Iterable[Skipped] = (),
 ) -> ScanResult:
     """Find reprints in a corpus: clusters with origins, and every copy/partial pair.
 
@@ -60,16 +61,13 @@ def scan(
         progress: called as ``progress(stage, done, total)`` while working.
         workers: processes for the per-document work (0: one per CPU). The result is
             identical whatever the number.
+        skipped: inputs the reader already left out (:func:`~dedup.ingest.iter_documents`'s
+            ``on_skip``), listed first among the result's ``skipped`` (``on_skip`` is not
+            called again for them), as the Spark engine lists the records it reads.
     """
     settings = settings or Settings()
     n_processes = processes(workers)
-    skipped: list[Skipped] = []
-
-    def skip(s: Skipped) -> None:
-        skipped.append(s)
-        if on_skip:
-            on_skip(s)
-
+    skipped, skip = _skips(skipped, on_skip)
     report = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -119,6 +117,19 @@ def scan(
     alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
     timings["align"] = time.perf_counter() - t0
     return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs), alignments)
+
+
+def _skips(before: Iterable[Skipped], on_skip: Callable[[Skipped], None] | None) -> tuple[list[Skipped], Callable]:
+    """The scan's list of skipped inputs (those ``before`` first), and the function that adds one
+    (and tells ``on_skip``)."""
+    skipped = list(before)
+
+    def skip(s: Skipped) -> None:
+        skipped.append(s)
+        if on_skip:
+            on_skip(s)
+
+    return skipped, skip
 
 
 def _as_document(item: Document | str, index: int) -> Document:

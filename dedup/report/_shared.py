@@ -64,5 +64,8 @@ def _check_footer(result: "CheckResult") -> str:
     skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
     if result.clean:
         return f"ok: {n} article{'s' if n != 1 else ''} checked against {result.indexed} indexed{skipped}; none fails --fail-on {result.fail_on}."
+    if not result.failed:
+        return (f"FAIL: {len(result.skipped)} input{'s' if len(result.skipped) != 1 else ''} skipped, with --fail-on-skipped "
+                f"({n} article{'s' if n != 1 else ''} checked against {result.indexed} indexed; none fails --fail-on {result.fail_on}).")
     return (f"FAIL: {len(result.failed)} of {n} article{'s' if n != 1 else ''} fail --fail-on {result.fail_on} "
-            f"(checked against {result.indexed} indexed{skipped}).")
+            f"(checked against {result.indexed} indexed{skipped}{' and failing' if result.fail_on_skipped else ''}).")

@@ -34,14 +34,16 @@ def check_junit(result: "CheckResult") -> str:
     """Return a check as JUnit XML: one test case per checked article, a failure per copy.
 
     Matches that do not fail (below ``--fail-on``, or allowed) are listed in the test
-    case's ``system-out``; skipped inputs are skipped test cases. No timestamps or
-    durations, so the file is the same for the same input.
+    case's ``system-out``; skipped inputs are skipped test cases, or failed ones with
+    ``--fail-on-skipped``. No timestamps or durations, so the file is the same for the
+    same input.
     """
     import xml.etree.ElementTree as ET
 
-    failures = len(result.failed)
+    skips_fail = result.fail_on_skipped
+    failures = len(result.failed) + (len(result.skipped) if skips_fail else 0)
     counts = {"tests": str(len(result.articles) + len(result.skipped)), "failures": str(failures),
-              "errors": "0", "skipped": str(len(result.skipped))}
+              "errors": "0", "skipped": "0" if skips_fail else str(len(result.skipped))}
     root = ET.Element("testsuites", {"name": "dedup check", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "dedup check", **counts})
     props = ET.SubElement(suite, "properties")
@@ -64,7 +66,10 @@ def check_junit(result: "CheckResult") -> str:
             )
     for s in result.skipped:
         case = ET.SubElement(suite, "testcase", {"classname": "dedup.check", "name": s.location})
-        ET.SubElement(case, "skipped", {"message": s.reason})
+        if skips_fail:
+            ET.SubElement(case, "failure", {"type": "skipped", "message": s.reason})
+        else:
+            ET.SubElement(case, "skipped", {"message": s.reason})
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -83,8 +88,8 @@ def check_github(result: "CheckResult") -> str:
     """Return a check as GitHub Actions workflow commands: annotations on the checked files.
 
     ``::error`` for each failing match, ``::warning`` for matches reported but not
-    failing (below ``--fail-on``, or allowed), ``::warning`` for skipped inputs, and a
-    closing ``::notice`` with the gate's verdict.
+    failing (below ``--fail-on``, or allowed), ``::warning`` for skipped inputs
+    (``::error`` with ``--fail-on-skipped``), and a closing ``::notice`` with the gate's verdict.
     """
     lines = []
     for a in result.articles:
@@ -95,6 +100,7 @@ def check_github(result: "CheckResult") -> str:
             ]
             lines.append(f"::{level} {','.join(props)}::{_gh_data(_match_sentence(c, a.doc_id))}")
     for s in result.skipped:
-        lines.append(f"::warning title={_gh_property('dedup check: skipped')}::{_gh_data(f'{s.location}: {s.reason}')}")
+        level = "error" if result.fail_on_skipped else "warning"
+        lines.append(f"::{level} title={_gh_property('dedup check: skipped')}::{_gh_data(f'{s.location}: {s.reason}')}")
     lines.append(f"::notice title={_gh_property('dedup check')}::{_gh_data(_check_footer(result))}")
     return "\n".join(lines) + "\n"

@@ -170,7 +170,8 @@ def check_to_dict(result: "CheckResult") -> dict:
     """Return a check as a JSON-ready dict: one entry per checked article, ``clean`` for the gate.
 
     Fields, in order: ``format_version`` (:data:`FORMAT_VERSION`); ``clean`` (no article
-    fails: exit code 0); ``fail_on``; ``allow`` (canonical credits); ``indexed`` (documents
+    fails: exit code 0); ``fail_on``; ``fail_on_skipped`` (a skipped input fails the
+    gate too); ``allow`` (canonical credits); ``indexed`` (documents
     in the index); ``summary`` (``checked``, ``failed``, ``skipped`` counts); ``settings``
     (``Settings.as_dict()`` used); ``results``, by id: ``id``, ``title``, ``location`` (the
     file, or null), ``failed``, ``matches`` (most severe first, then by id; each as
@@ -184,6 +185,7 @@ def check_to_dict(result: "CheckResult") -> dict:
         "format_version": FORMAT_VERSION,
         "clean": result.clean,
         "fail_on": result.fail_on,
+        "fail_on_skipped": result.fail_on_skipped,
         "allow": list(result.allow),
         "indexed": result.indexed,
         "summary": {"checked": len(result.articles), "failed": len(result.failed), "skipped": len(result.skipped)},
