@@ -117,7 +117,7 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 @app.command()
 def scan(
-    paths: List[str] = typer.Argument(..., help="Files (.txt, .md), folders, or JSONL corpora (one {id, text} per line); with --engine spark also Parquet and any Hadoop-compatible URL."),
+    paths: List[str] = typer.Argument(..., help="Files (.txt, .md; web pages .html, .html.gz), folders, or JSONL corpora (one {id, text} per line); with --engine spark also Parquet and any Hadoop-compatible URL."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -366,7 +366,7 @@ def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int)
 
 @index_app.command("add")
 def index_add(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files (.txt, .md), folders, or JSONL corpora to add."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files (.txt, .md; web pages .html, .html.gz), folders, or JSONL corpora to add."),
     index: Path = IndexFile,
     rebuild: bool = typer.Option(False, "--rebuild", help="First re-derive every indexed document from its stored text with the given settings."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction (a killed add loses at most one batch)."),
@@ -454,7 +454,7 @@ class FailOn(str, Enum):
 
 @app.command("check")
 def check_command(
-    paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md), folders, or JSONL corpora."),
+    paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md; web pages .html, .html.gz), folders, or JSONL corpora."),
     index: Path = IndexFile,
     fail_on: FailOn = typer.Option(FailOn.reprint, "--fail-on", help="Weakest verdict that fails: duplicate, reprint (and duplicate), or partial (any copy)."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Licensed credit (e.g. Reuters, AP, or a source name): matches whose origin carries it never fail. Repeatable."),

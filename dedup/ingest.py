@@ -37,6 +37,9 @@ from .errors import InputError
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+#: Web pages: the article is extracted from the markup (trafilatura), gzip-compressed ones too
+#: (``page.html.gz``).
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _OPTIONAL_FIELDS = ("title", "url", "source", "published")
 #: The largest file read as one article: one over 50 MB is not an article.
 MAX_ARTICLE_BYTES = 50 * 1024 * 1024
@@ -124,18 +127,24 @@ def is_hidden(name: str) -> bool:
 
 
 def file_kind(name: str, *, explicit: bool = False) -> str | None:
-    """Return how a file is read, by its name: ``"jsonl"``, ``"text"``, or None (not read).
+    """Return how a file is read, by its name: ``"jsonl"``, ``"html"``, ``"text"``, or None (not read).
 
-    Every engine's rule: :data:`JSONL_SUFFIXES` are JSONL corpora, :data:`TEXT_SUFFIXES`
-    text articles (case ignored); any other file is read as text when ``explicit`` (given
-    as an argument) and left out when met while walking a folder.
+    Every engine's rule: :data:`JSONL_SUFFIXES` are JSONL corpora, :data:`HTML_SUFFIXES`
+    web pages (also gzipped, ``.html.gz``), :data:`TEXT_SUFFIXES` text articles (case
+    ignored); any other file is read as text when ``explicit`` (given as an argument) and
+    left out when met while walking a folder.
 
-    >>> file_kind("wire.NDJSON"), file_kind("story.md"), file_kind("data.csv"), file_kind("data.csv", explicit=True)
-    ('jsonl', 'text', None, 'text')
+    >>> file_kind("wire.NDJSON"), file_kind("story.md"), file_kind("page.HTML.gz"), file_kind("data.csv")
+    ('jsonl', 'text', 'html', None)
+    >>> file_kind("data.csv", explicit=True)
+    'text'
     """
-    suffix = PurePosixPath(name).suffix.lower()
-    if suffix in JSONL_SUFFIXES:
+    path = PurePosixPath(name.lower())
+    suffix = PurePosixPath(path.stem).suffix if path.suffix == ".gz" else path.suffix
+    if suffix in JSONL_SUFFIXES and path.suffix != ".gz":
         return "jsonl"
+    if suffix in HTML_SUFFIXES:
+        return "html"
     if suffix in TEXT_SUFFIXES or explicit:
         return "text"
     return None
@@ -151,7 +160,7 @@ def _read(path: Path, on_skip) -> bytes | None:
     except OSError as exc:
         on_skip(Skipped(str(path), f"cannot read file ({exc.strerror or exc})"))
         return None
-    if _binary(data):  # JSON never holds a raw NUL either: a binary file, whatever its name
+    if _binary(data) and data[:2] != _GZIP:  # JSON never holds a raw NUL either: a binary file, whatever its name
         on_skip(Skipped(str(path), _BINARY))
         return None
     return data
@@ -180,7 +189,7 @@ def oversized(kind: str, size: int) -> str | None:
     >>> oversized("text", 60_000_000)
     'file is 60000000 bytes, over the 52428800-byte limit for one article'
     """
-    return too_large(size) if kind == "text" and size > MAX_ARTICLE_BYTES else None
+    return too_large(size) if kind in ("text", "html") and size > MAX_ARTICLE_BYTES else None
 
 
 def text_file_text(data: bytes) -> tuple[str | None, str | None]:
@@ -200,6 +209,51 @@ def text_file_text(data: bytes) -> tuple[str | None, str | None]:
     if not text.strip():
         return None, "empty document"
     return text, None
+
+
+_GZIP = b"\x1f\x8b"
+
+
+def html_document(data: bytes, doc_id: str) -> tuple[Document | None, str | None]:
+    """Return (the article of a web page, None), or (None, the reason it is skipped).
+
+    Every engine's rule for one page in a file of its own (gzipped or not). The main text is
+    extracted with trafilatura, one paragraph a line, comments and tables left out; its
+    metadata give the title, the publication date (ISO 8601), the site (``source``) and the
+    page's URL. A page with no article body (a home page, a cookie wall) is skipped.
+
+    >>> page = (b"<html><head><title>Port strike</title></head><body><nav>Home | News</nav><article>"
+    ...         b"<p>Dock workers at the port walked off the job on Tuesday, halting container traffic "
+    ...         b"for the first time in two decades as talks over automation and pay collapsed late on Monday.</p>"
+    ...         b"</article></body></html>")
+    >>> doc, reason = html_document(page, "strike.html")
+    >>> doc.title, doc.text.split()[:3], reason
+    ('Port strike', ['Dock', 'workers', 'at'], None)
+    """
+    if data[:2] == _GZIP:
+        import gzip
+        import io
+        import zlib
+
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as packed:
+                data = packed.read(MAX_ARTICLE_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            return None, f"not a valid gzip file ({exc}); give the page as it was saved"
+        if len(data) > MAX_ARTICLE_BYTES:
+            return None, f"page is over the {MAX_ARTICLE_BYTES}-byte limit for one article once unpacked"
+    if _binary(data):
+        return None, _BINARY
+    import trafilatura
+
+    found = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False)
+    text = (found.text or "") if found is not None else ""
+    if not text.strip():
+        return None, "no article text found in the page (a home page, a list of links, a notice?)"
+    return Document(
+        doc_id=doc_id, text=text, title=found.title or None, url=found.url or None, source=found.sitename or None,
+        published=found.date or None,
+    ), None
 
 
 def duplicate_id(doc_id: str, first_seen: str | None = None) -> str:
@@ -239,8 +293,16 @@ def _iter_file(path: Path, doc_id: str, on_skip) -> Iterator[tuple[str, str, Doc
     data = _read(path, on_skip)
     if data is None:
         return
-    if file_kind(path.name, explicit=True) == "jsonl":
+    kind = file_kind(path.name, explicit=True)
+    if kind == "jsonl":
         yield from _iter_jsonl(path, data, on_skip)
+        return
+    if kind == "html":
+        doc, reason = html_document(data, doc_id)
+        if doc is None:
+            on_skip(Skipped(str(path), reason))
+        else:
+            yield doc_id, str(path), doc
         return
     text, reason = text_file_text(data)
     if text is None:

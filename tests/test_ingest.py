@@ -166,3 +166,58 @@ def test_utf8_bom_is_accepted(tmp_path):
 def test_missing_path_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         _load(tmp_path / "missing")
+
+
+# --- web pages --------------------------------------------------------------------------------
+
+
+def _page(title: str, paragraphs: list[str], *, date: str = "2023-03-14") -> str:
+    """A news page as scraped: menus, a cookie banner, the article, related links and a footer."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<html><head><title>{title} | Harbour News</title><meta property="og:title" content="{title}">'
+        f'<meta property="article:published_time" content="{date}T09:00:00Z">'
+        '<meta property="og:site_name" content="Harbour News"></head><body>'
+        '<nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></nav>'
+        '<div class="cookie">We use cookies. Accept all to continue.</div>'
+        f"<article><h1>{title}</h1>{body}</article>"
+        '<aside><h3>Related</h3><ul><li><a href="/a">Markets rally</a></li><li><a href="/b">Storm hits coast</a></li></ul></aside>'
+        "<footer>Copyright 2023 Harbour News. All rights reserved.</footer></body></html>"
+    )
+
+
+def test_web_pages_are_read_as_their_article_with_its_metadata(tmp_path):
+    import gzip
+
+    import stories
+
+    (tmp_path / "strike.html").write_text(_page("Dock workers strike at Rotterdam", stories.WIRE_PARAGRAPHS[4:]))
+    (tmp_path / "packed.html.gz").write_bytes(gzip.compress(_page("Strike again", stories.LOCAL_PARAGRAPHS).encode()))
+    (tmp_path / "home.htm").write_text('<html><body><nav><a href="/">Home</a> <a href="/n">News</a></nav></body></html>')
+    skipped = []
+    docs = {d.doc_id: d for d in iter_documents([tmp_path], on_skip=skipped.append)}
+    assert sorted(docs) == ["home.htm", "packed.html.gz", "strike.html"] and skipped == []
+    strike = docs["strike.html"]
+    assert strike.title == "Dock workers strike at Rotterdam" and strike.published == "2023-03-14"
+    assert strike.source == "Harbour News"
+    for paragraph in stories.WIRE_PARAGRAPHS[4:]:
+        assert paragraph in strike.text
+    assert "cookies" not in strike.text and "Markets rally" not in strike.text and "Sport" not in strike.text
+    assert stories.LOCAL_PARAGRAPHS[0] in docs["packed.html.gz"].text
+    # a page of links only: what the extractor finds there is a menu, which the scan leaves out
+    from dedup import scan
+    from dedup.clean import NO_ARTICLE_TEXT
+
+    assert [(s.location, s.reason) for s in scan(list(docs.values())).skipped] == [("home.htm", NO_ARTICLE_TEXT)]
+
+
+def test_a_page_with_no_text_at_all_is_skipped_by_the_reader():
+    doc, reason = ingest.html_document(b"<html><head><title>x</title></head><body><img src='a.png'></body></html>", "x.html")
+    assert doc is None and reason.startswith("no article text found in the page")
+
+
+def test_a_broken_gzip_page_is_skipped_with_the_reason(tmp_path):
+    (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    skipped = []
+    assert list(iter_documents([tmp_path], on_skip=skipped.append)) == []
+    assert "not a valid gzip file" in skipped[0].reason

@@ -260,3 +260,26 @@ def test_missing_pyspark_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark", None)
     with pytest.raises(MissingDependencyError, match=r"dedup\[spark\]"):
         ds.scan_paths(["anything"])
+
+
+def test_web_pages_read_alike_on_spark(spark, tmp_path):
+    """A folder of pages (one gzipped, one a reprint of the other, one with no text) and a text
+    file: the same documents, metadata and report on both engines."""
+    import gzip
+
+    import stories
+    from test_ingest import _page
+
+    (tmp_path / "wire.html").write_text(_page("Dock workers strike at Rotterdam", stories.WIRE_PARAGRAPHS))
+    (tmp_path / "local.html.gz").write_bytes(gzip.compress(_page("Strike at Rotterdam", stories.WIRE_PARAGRAPHS[:4]).encode()))
+    (tmp_path / "empty.html").write_text("<html><body><img src='a.png'></body></html>")
+    (tmp_path / "other.txt").write_text(stories.QUOTE_STORY_B)
+    skipped = []
+    docs = list(iter_documents([tmp_path], on_skip=skipped.append))
+    local = scan(docs)
+    assert local.clusters and {d.doc_id for d in docs} == {"wire.html", "local.html.gz", "other.txt"}
+    result = ds.scan_paths([str(tmp_path)], spark=spark)
+    assert_same(local, result)
+    mine = [(r.location, r.reason) for r in sorted(result.skipped.where("stage = 'ingest'").collect(), key=lambda r: r.idx)]
+    assert mine == [(s.location, s.reason) for s in skipped] and len(mine) == 1
+    result.unpersist()

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
 from ...errors import InputError
-from ...ingest import file_kind, is_hidden, oversized, text_file_text
+from ...ingest import file_kind, html_document, is_hidden, oversized, text_file_text
 from .rows import _RAW_FIELDS, _RECORD, _RECORD_NAMES, _jsonl_rows, _rows_fn, _validate_rows
 
 PARQUET_SUFFIXES = frozenset({".parquet"})
@@ -97,7 +97,7 @@ def _read_paths(spark, paths: list[str]):
 
     inputs = _list_inputs(spark, paths)
     parts = []
-    text_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "text"]
+    text_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind in ("text", "html")]
     jsonl_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "jsonl"]
     parquet_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "parquet"]
     if text_files:
@@ -117,8 +117,9 @@ def _read_paths(spark, paths: list[str]):
 
 
 def _read_text(spark, text_files: list[tuple[int, _Input]]) -> list:
-    """Records of text files (one article each): files too large (:func:`dedup.ingest.oversized`)
-    are skipped unread, the others read whole and checked by :func:`dedup.ingest.text_file_text`."""
+    """Records of text files and web pages (one article each): files too large
+    (:func:`dedup.ingest.oversized`) are skipped unread, the others read whole and checked by
+    :func:`dedup.ingest.text_file_text`, or their article extracted by :func:`dedup.ingest.html_document`."""
     parts = []
     sc = spark.sparkContext
     big = [(rank, f) for rank, f in text_files if oversized(f.kind, f.size)]
@@ -128,11 +129,15 @@ def _read_text(spark, text_files: list[tuple[int, _Input]]) -> list:
     if rows:
         parts.append(spark.createDataFrame(_fill(rows), _RECORD))
     if readable:
-        meta = sc.broadcast({k: (rank, f.location, f.doc_id) for k, (rank, f) in readable.items()})
+        meta = sc.broadcast({k: (rank, f.location, f.doc_id, f.kind) for k, (rank, f) in readable.items()})
 
         def text_rows(pair):
             path, data = pair
-            rank, location, doc_id = meta.value[path]
+            rank, location, doc_id, kind = meta.value[path]
+            if kind == "html":
+                doc, reason = html_document(data, doc_id)
+                return (rank << _ORDER_BITS, location, doc and doc.doc_id, doc and doc.text, doc and doc.title,
+                        doc and doc.url, doc and doc.source, doc and doc.published, reason)
             text, reason = text_file_text(data)
             return (rank << _ORDER_BITS, location, None if reason else doc_id, text, None, None, None, None, reason)
 
