@@ -17,7 +17,6 @@ harmonic mean; each the mean over pages (a page with nothing extracted scores 0)
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from collections import Counter
