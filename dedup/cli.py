@@ -102,7 +102,17 @@ def _load(paths: List[Path]):
     docs = list(iter_documents(paths, on_skip=_skip_and_warn(skipped)))
     if not docs:
         raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
+    _warn_dates(docs)
     return docs, skipped
+
+
+def _warn_dates(docs) -> None:
+    """Warn about the publication dates that could not be read (kept as given, not used for origins)."""
+    from .ingest import is_iso_date
+
+    for d in docs:
+        if d.published and not is_iso_date(d.published):
+            _warn(f"{d.doc_id}: published date {d.published!r} cannot be read; it is kept as given and not used to choose origins")
 
 
 def _write(text: str, output: Optional[Path]) -> None:
@@ -353,6 +363,7 @@ def _load_located(paths: List[Path]):
                 locations[d.doc_id] = str(path)
     if not docs:
         raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
+    _warn_dates(docs)
     return docs, locations, skipped
 
 

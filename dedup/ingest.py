@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import json
+import re
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -391,4 +392,53 @@ def record_to_document(record: object, location: str, on_skip: Callable[[Skipped
             on_skip(Skipped(location, f"field {field!r} must be a string, found {type(value).__name__}"))
             return None
         meta[field] = None if value is None else str(value)
+    if meta.get("published"):
+        meta["published"] = normalise_date(meta["published"]) or meta["published"]
     return Document(doc_id=str(doc_id), text=text, **meta)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_FORM = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z?)?")
+
+
+def normalise_date(value: str) -> str | None:
+    """Return a date given in any common form in ISO 8601, or None if it cannot be read.
+
+    A day alone stays a day; a time is kept to the second, in UTC (``Z``) when the date
+    names its zone. Every engine's rule (a record's ``published``), so that origins chosen
+    by the earliest date compare like with like.
+
+    >>> normalise_date("Tue, 03 Mar 1987 10:42:00 GMT"), normalise_date("26-FEB-1987 15:01:01.79")
+    ('1987-03-03T10:42:00Z', '1987-02-26T15:01:01')
+    >>> normalise_date("2023-03-14"), normalise_date("March 14, 2023"), normalise_date("2023-03-14T11:30:00+02:00")
+    ('2023-03-14', '2023-03-14', '2023-03-14T09:30:00Z')
+    >>> normalise_date("last Tuesday") is None
+    True
+    """
+    text = value.strip()
+    if _ISO_DAY.fullmatch(text):
+        return text
+    from datetime import datetime, timezone
+
+    from dateutil import parser
+
+    try:
+        parsed = parser.parse(text, default=datetime(1, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed.year == 1 or not any(ch.isdigit() for ch in text):
+        return None  # no year given: not a date of publication
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if ":" not in text and parsed.hour == parsed.minute == parsed.second == 0:
+        return parsed.strftime("%Y-%m-%d")
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def is_iso_date(value: str | None) -> bool:
+    """Whether a date is in the ISO 8601 form :func:`normalise_date` gives.
+
+    >>> is_iso_date("1987-02-26T15:01:01"), is_iso_date("26-FEB-1987")
+    (True, False)
+    """
+    return bool(value) and bool(_ISO_FORM.fullmatch(value))

@@ -221,3 +221,26 @@ def test_a_broken_gzip_page_is_skipped_with_the_reason(tmp_path):
     skipped = []
     assert list(iter_documents([tmp_path], on_skip=skipped.append)) == []
     assert "not a valid gzip file" in skipped[0].reason
+
+
+def test_publication_dates_in_any_common_form_are_normalised(tmp_path):
+    rows = [{"id": "rfc", "text": "Body one.", "published": "Tue, 03 Mar 1987 10:42:00 GMT"},
+            {"id": "reuters", "text": "Body two.", "published": "26-FEB-1987 15:01:01.79"},
+            {"id": "day", "text": "Body three.", "published": "March 14, 2023"},
+            {"id": "vague", "text": "Body four.", "published": "last Tuesday"}]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    got = {d.doc_id: d.published for d in iter_documents([tmp_path / "c.jsonl"])}
+    assert got == {"rfc": "1987-03-03T10:42:00Z", "reuters": "1987-02-26T15:01:01", "day": "2023-03-14",
+                   "vague": "last Tuesday"}  # one that cannot be read is kept as given (the CLI warns)
+
+
+def test_the_cli_warns_about_a_date_it_cannot_read(tmp_path):
+    import subprocess
+    import sys
+
+    rows = [{"id": "a", "text": "The port reopened on Tuesday after a week of strikes, officials said.", "published": "soon"}]
+    (tmp_path / "c.jsonl").write_text(json.dumps(rows[0]) + "\n")
+    done = subprocess.run([sys.executable, "-m", "dedup.cli", "scan", str(tmp_path / "c.jsonl"), "-q", "-f", "json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "warning: a: published date 'soon' cannot be read" in done.stderr

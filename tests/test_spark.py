@@ -283,3 +283,16 @@ def test_web_pages_read_alike_on_spark(spark, tmp_path):
     mine = [(r.location, r.reason) for r in sorted(result.skipped.where("stage = 'ingest'").collect(), key=lambda r: r.idx)]
     assert mine == [(s.location, s.reason) for s in skipped] and len(mine) == 1
     result.unpersist()
+
+
+def test_dates_are_normalised_alike_on_spark(spark, tmp_path):
+    import stories
+
+    rows = [{"id": "wire", "text": stories.WIRE, "published": "Tue, 14 Mar 2023 09:00:00 GMT"},
+            {"id": "local", "text": stories.padded(3), "published": "14-MAR-2023 11:30:00.5"}]
+    (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    docs = list(iter_documents([tmp_path]))
+    assert [d.published for d in docs] == ["2023-03-14T09:00:00Z", "2023-03-14T11:30:00"]
+    result = ds.scan_paths([str(tmp_path)], spark=spark)
+    assert_same(scan(docs), result)
+    result.unpersist()
