@@ -397,7 +397,6 @@ def record_to_document(record: object, location: str, on_skip: Callable[[Skipped
     return Document(doc_id=str(doc_id), text=text, **meta)
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_FORM = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z?)?")
 
 
@@ -416,8 +415,8 @@ def normalise_date(value: str) -> str | None:
     True
     """
     text = value.strip()
-    if _ISO_DAY.fullmatch(text):
-        return text
+    if _ISO_FORM.fullmatch(text):
+        return text  # already the form given back (most corpora): no parsing
     from datetime import datetime, timezone
 
     from dateutil import parser
