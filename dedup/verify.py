@@ -153,9 +153,8 @@ class Match:
         """Whether the verdict is ``duplicate`` or ``reprint`` (links a cluster)."""
         return self.verdict in ("duplicate", "reprint")
 
-    def swapped(self, b_matches: tuple[SentenceMatch, ...] | None = None) -> "Match":
-        """Return the same comparison seen from b's side (``b_matches``: b's sentences found
-        in a, where known; by default a's matches turned round)."""
+    def swapped(self) -> "Match":
+        """Return the same comparison seen from b's side (a's sentence matches turned round)."""
         turned = tuple(sorted((SentenceMatch(m.b, m.a, m.how, m.similarity, m.quoted) for m in self.sentence_matches),
                               key=lambda m: (m.a, m.b)))
         return Match(
@@ -170,7 +169,7 @@ class Match:
                        key=lambda p: p.a_start)
             ),
             sentences_a=self.sentences_b, sentences_b=self.sentences_a, copied_a=self.copied_b, copied_b=self.copied_a,
-            sentence_matches=b_matches if b_matches is not None else turned,
+            sentence_matches=turned,
         )
 
 

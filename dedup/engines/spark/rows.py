@@ -64,7 +64,6 @@ _ALIGNMENT = (
 )
 _KEYS = "key bigint, idx bigint"
 _SKIP = "location string, reason string, id string, stage string, idx bigint, phase int"
-_DUPLICATE = "idx bigint, doc_id string, location string, first_location string"
 
 
 # --- per-document work on executors: rows in, rows out -------------------------------------------
