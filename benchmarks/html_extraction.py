@@ -17,6 +17,7 @@ harmonic mean; each the mean over pages (a page with nothing extracted scores 0)
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 from collections import Counter
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = {"extracted": [], "body": []}
     skipped = 0
     for page_id, item in sorted(gold.items()):
-        data = (root / "html" / f"{page_id}.html.gz").read_bytes()
+        data = gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes())
         doc, _ = html_document(data, f"{page_id}.html.gz")
         if doc is None:
             skipped += 1

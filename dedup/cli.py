@@ -66,15 +66,52 @@ DuplicateThreshold = typer.Option(_D.duplicate_threshold, "--duplicate-threshold
 TemplateMinDocs = typer.Option(_D.template_min_docs, "--template-min-docs", help="A short line in this many documents is template.")
 
 
+# Reading flags, shared by every command that reads articles.
+class InputFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    parquet = "parquet"
+    text = "text"
+    html = "html"
+    warc = "warc"
+
+
+InputFormatOpt = typer.Option(None, "--input-format", help="Read stdin (-) and the files named as this: jsonl (stdin's default), json, csv, tsv, parquet, text, html or warc. Files in folders go by their names.")
+EncodingOpt = typer.Option("utf-8", "--encoding", help="Text encoding: utf-8 (other bytes are skipped), auto (detected, and named in a warning), or a codec (cp1251, latin-1, ...).")
+IdField = typer.Option("id", "--id-field", help="The record field (JSON key, CSV or Parquet column) holding the id.")
+TextField = typer.Option("text", "--text-field", help="The record field holding the article text.")
+TitleField = typer.Option("title", "--title-field", help="The record field holding the title.")
+UrlField = typer.Option("url", "--url-field", help="The record field holding the URL.")
+SourceField = typer.Option("source", "--source-field", help="The record field holding the outlet's name.")
+DateField = typer.Option("published", "--date-field", help="The record field holding the publication date (any common form).")
+Include = typer.Option(None, "--include", help="Only files of a folder matching this glob (path in the folder or name); repeatable.")
+Exclude = typer.Option(None, "--exclude", help="Leave out files of a folder matching this glob; repeatable.")
+
+
+def _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field,
+                  include=None, exclude=None):
+    """The reading flags as :class:`~dedup.ingest.ReadOptions` (their errors are usage errors)."""
+    from .ingest import ReadOptions
+
+    return ReadOptions(
+        input_format=input_format.value if input_format else None, encoding=encoding, id_field=id_field,
+        text_field=text_field, title_field=title_field, url_field=url_field, source_field=source_field,
+        date_field=date_field, include=tuple(include or ()), exclude=tuple(exclude or ()))
+
+
 def _progress_bar(quiet: bool):
     """Return (callback, closer) drawing a progress bar on stderr when it is a terminal."""
     if quiet or not sys.stderr.isatty():
         return None, lambda: None
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+    )
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=Console(file=sys.stderr), transient=True)
+                   TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
     bar.start()
     tasks: dict[str, int] = {}
 
@@ -94,16 +131,23 @@ def _skip_and_warn(skipped: list):
     return skip
 
 
-def _load(paths: List[Path]):
-    """The documents under ``paths`` and the inputs left out (each warned about as it is read)."""
-    from .ingest import iter_documents
+def _load(paths, options, progress=None, *, located: bool = False):
+    """The documents under ``paths`` and the inputs left out (each warned about as it is read);
+    with ``located``, also the file each document came from. ``progress`` is told the bytes read."""
+    from .ingest import iter_located
 
     skipped: list = []
-    docs = list(iter_documents(paths, on_skip=_skip_and_warn(skipped)))
+    reading = None if progress is None else (lambda done, total: progress("reading (MB)", done >> 20, total >> 20))
+    docs, locations = [], {}
+    for found in iter_located(paths, on_skip=_skip_and_warn(skipped), options=options, on_note=_warn,
+                              progress=reading):
+        docs.append(found.document)
+        locations[found.document.doc_id] = found.file
     if not docs:
-        raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
+        raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give articles (.txt, .md, .html), "
+                         "folders of them, or a corpus (JSONL, JSON, CSV, Parquet, WARC) with id and text.")
     _warn_dates(docs)
-    return docs, skipped
+    return (docs, locations, skipped) if located else (docs, skipped)
 
 
 def _warn_dates(docs) -> None:
@@ -127,7 +171,7 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 @app.command()
 def scan(
-    paths: List[str] = typer.Argument(..., help="Files (.txt, .md; web pages .html, .html.gz), folders, or JSONL corpora (one {id, text} per line); with --engine spark also Parquet and any Hadoop-compatible URL."),
+    paths: List[str] = typer.Argument(..., help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin; with --engine spark any Hadoop-compatible URL."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -147,6 +191,16 @@ def scan(
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
     template_min_docs: int = TemplateMinDocs,
+    input_format: Optional[InputFormat] = InputFormatOpt,
+    encoding: str = EncodingOpt,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    title_field: str = TitleField,
+    url_field: str = UrlField,
+    source_field: str = SourceField,
+    date_field: str = DateField,
+    include: Optional[List[str]] = Include,
+    exclude: Optional[List[str]] = Exclude,
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
     from . import report
@@ -158,12 +212,14 @@ def scan(
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
         template_min_docs=template_min_docs,
     )
+    options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field,
+                            date_field, include, exclude)
     if engine is Engine.spark:
         from .engines import spark
 
         result = spark.scan_command(
             [str(p) for p in paths], settings, master=master, output=tables,
-            output_format=tables_format.value, on_skip=lambda s: _warn(str(s)),
+            output_format=tables_format.value, on_skip=lambda s: _warn(str(s)), read_options=options,
         )
         if result is None:
             print(f"wrote documents, pairs, clusters, alignments and skipped tables under {tables}", file=sys.stderr)
@@ -171,9 +227,9 @@ def scan(
     else:
         from .engines import local
 
-        docs, read_skips = _load([Path(p) for p in paths])
         progress, stop = _progress_bar(quiet)
         try:
+            docs, read_skips = _load(paths, options, progress)
             result = local.scan(docs, settings, on_skip=lambda s: _warn(str(s)), progress=progress, workers=workers,
                                 skipped=read_skips)
         finally:
@@ -220,6 +276,14 @@ def diff(
     partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
+    input_format: Optional[InputFormat] = InputFormatOpt,
+    encoding: str = EncodingOpt,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    title_field: str = TitleField,
+    url_field: str = UrlField,
+    source_field: str = SourceField,
+    date_field: str = DateField,
 ) -> None:
     """Align two articles paragraph by paragraph: what B kept, edited, added, cut or moved."""
     from . import report, steps
@@ -230,15 +294,17 @@ def diff(
         sentence_match=sentence_match, partial_min_sentences=partial_min_sentences, reprint_threshold=reprint_threshold,
         duplicate_threshold=duplicate_threshold,
     )
+    options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field)
     if corpus:
         wanted = {a, b}
-        found = {d.doc_id: d for d in iter_documents(corpus, on_skip=lambda s: _warn(str(s))) if d.doc_id in wanted}
+        found = {d.doc_id: d for d in iter_documents(corpus, on_skip=lambda s: _warn(str(s)), options=options,
+                                                     on_note=_warn) if d.doc_id in wanted}
         missing = [x for x in (a, b) if x not in found]
         if missing:
             raise InputError(f"id {missing[0]!r} is not in {', '.join(map(str, corpus))}; check the id (dedup scan -f json lists them).")
         doc_a, doc_b = found[a], found[b]
     else:
-        doc_a, doc_b = (_one_document(Path(x)) for x in (a, b))
+        doc_a, doc_b = (_one_document(Path(x), options) for x in (a, b))
     result = steps.diff(doc_a, doc_b, settings)
     _emit(format, output,
           json=lambda: report.dumps(report.diff_to_dict(result)),
@@ -247,14 +313,14 @@ def diff(
           text=lambda out, **kw: report.render_diff(result, out, **kw))
 
 
-def _one_document(path: Path):
+def _one_document(path: Path, options):
     """Read one article file for diff; any problem with it is an error, not a skip."""
     from .ingest import iter_documents
 
     if path.is_dir():
         raise InputError(f"{path} is a folder; diff takes two files, or two ids with --corpus.")
     problems = []
-    docs = list(iter_documents([path], on_skip=problems.append))
+    docs = list(iter_documents([path], on_skip=problems.append, options=options, on_note=_warn))
     if problems:
         raise InputError(str(problems[0]).replace("; skipped", ""))
     if len(docs) != 1:
@@ -280,6 +346,14 @@ def evaluate_command(
     partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
+    input_format: Optional[InputFormat] = InputFormatOpt,
+    encoding: str = EncodingOpt,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    title_field: str = TitleField,
+    url_field: str = UrlField,
+    source_field: str = SourceField,
+    date_field: str = DateField,
 ) -> None:
     """Measure the verdicts on your own labelled pairs: precision, recall, F1, confusion matrix."""
     from . import evaluate, report
@@ -292,7 +366,9 @@ def evaluate_command(
                         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
     if not pairs.is_file():
         raise InputError(f"{pairs}: no such file; give a JSONL file of labelled pairs.")
-    docs = {d.doc_id: d for d in iter_documents(corpus, on_skip=lambda s: _warn(str(s)))} if corpus else None
+    options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field)
+    docs = {d.doc_id: d for d in iter_documents(corpus, on_skip=lambda s: _warn(str(s)), options=options,
+                                                on_note=_warn)} if corpus else None
     labelled = evaluate.read_pairs(pairs, corpus=docs, on_skip=lambda s: _warn(str(s)))
     result = evaluate.evaluate(labelled, settings)
     points = evaluate.sweep(result) if sweep else None
@@ -344,29 +420,6 @@ def _given(**flags) -> dict:
     return {name: value for name, value in flags.items() if value is not None}
 
 
-def _load_located(paths: List[Path]):
-    """Read documents like :func:`_load`, also returning the file each one came from."""
-    from .ingest import JSONL_SUFFIXES, Skipped, iter_documents
-
-    docs, locations, seen, skipped = [], {}, set(), []
-    skip = _skip_and_warn(skipped)
-    for path in paths:
-        for d in iter_documents([path], on_skip=skip):
-            if d.doc_id in seen:
-                skip(Skipped(str(path), f"duplicate id {d.doc_id!r} (already read from an earlier path)"))
-                continue
-            seen.add(d.doc_id)
-            docs.append(d)
-            if path.is_dir() and (path / d.doc_id).is_file():
-                locations[d.doc_id] = str(path / d.doc_id)
-            elif path.is_file() and (path.suffix.lower() in JSONL_SUFFIXES or path.name == d.doc_id):
-                locations[d.doc_id] = str(path)
-    if not docs:
-        raise InputError("no documents found in " + ", ".join(map(str, paths)) + "; give .txt/.md files, folders of them, or JSONL with id and text.")
-    _warn_dates(docs)
-    return docs, locations, skipped
-
-
 def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int):
     progress, stop = _progress_bar(quiet)
     try:
@@ -377,7 +430,7 @@ def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int)
 
 @index_app.command("add")
 def index_add(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files (.txt, .md; web pages .html, .html.gz), folders, or JSONL corpora to add."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
     index: Path = IndexFile,
     rebuild: bool = typer.Option(False, "--rebuild", help="First re-derive every indexed document from its stored text with the given settings."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction (a killed add loses at most one batch)."),
@@ -389,6 +442,16 @@ def index_add(
     passage_words: Optional[int] = IPassageWords,
     passage_threshold: Optional[float] = IPassageThreshold,
     template_min_docs: Optional[int] = ITemplateMinDocs,
+    input_format: Optional[InputFormat] = InputFormatOpt,
+    encoding: str = EncodingOpt,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    title_field: str = TitleField,
+    url_field: str = UrlField,
+    source_field: str = SourceField,
+    date_field: str = DateField,
+    include: Optional[List[str]] = Include,
+    exclude: Optional[List[str]] = Exclude,
 ) -> None:
     """Add articles to an index (created when missing). Same id and text: no-op; changed text: replaced."""
     from .index import Index
@@ -397,7 +460,14 @@ def index_add(
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs)
     if not paths and not rebuild:
         raise InputError(f"give the articles to add: dedup index add PATH... --index {index} (or --rebuild alone to re-derive the index).")
-    docs = _load(paths)[0] if paths else []
+    options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field, include, exclude)
+    docs = []
+    if paths:
+        progress, stop = _progress_bar(quiet)
+        try:
+            docs = _load(paths, options, progress)[0]
+        finally:
+            stop()
     existed = Index.exists(index)
     with (Index.open(index) if rebuild and existed else Index.open(index, settings=asked, create=True)) as idx:
         if rebuild and existed:
@@ -465,14 +535,14 @@ class FailOn(str, Enum):
 
 @app.command("check")
 def check_command(
-    paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md; web pages .html, .html.gz), folders, or JSONL corpora."),
+    paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
     index: Path = IndexFile,
     fail_on: FailOn = typer.Option(FailOn.reprint, "--fail-on", help="Weakest verdict that fails: duplicate, reprint (and duplicate), or partial (any copy)."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Licensed credit (e.g. Reuters, AP, or a source name): matches whose origin carries it never fail. Repeatable."),
     add: bool = typer.Option(False, "--add", help="Add the checked articles to the index afterwards."),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, junit (one test case per article) or github (workflow annotations)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar (for --add)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     fail_on_skipped: bool = typer.Option(False, "--fail-on-skipped", help="An input that cannot be read or has no article text fails the check too."),
     shingle_size: Optional[int] = IShingleSize,
     num_perm: Optional[int] = INumPerm,
@@ -485,6 +555,16 @@ def check_command(
     partial_min_sentences: Optional[int] = CPartialMinSentences,
     reprint_threshold: Optional[float] = CReprintThreshold,
     duplicate_threshold: Optional[float] = CDuplicateThreshold,
+    input_format: Optional[InputFormat] = InputFormatOpt,
+    encoding: str = EncodingOpt,
+    id_field: str = IdField,
+    text_field: str = TextField,
+    title_field: str = TitleField,
+    url_field: str = UrlField,
+    source_field: str = SourceField,
+    date_field: str = DateField,
+    include: Optional[List[str]] = Include,
+    exclude: Optional[List[str]] = Exclude,
 ) -> None:
     """Check new articles against an index: exit 0 when clean, 1 when one copies indexed text, 2 on error."""
     from . import report
@@ -496,8 +576,13 @@ def check_command(
                    min_run_words=min_run_words, sentence_match=sentence_match,
         partial_min_sentences=partial_min_sentences,
                    reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+    options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field, include, exclude)
     with Index.open(index, settings=asked) as idx:  # first: a missing or mismatched index is the error to report
-        docs, locations, read_skips = _load_located(paths)
+        progress, stop = _progress_bar(quiet)
+        try:
+            docs, locations, read_skips = _load(paths, options, progress, located=True)
+        finally:
+            stop()
         result = check(docs, idx, fail_on=fail_on.value, allow=allow or (), settings=asked, locations=locations,
                        on_skip=lambda s: _warn(str(s)), skipped=read_skips, fail_on_skipped=fail_on_skipped)
         if format is CheckFormat.json:

@@ -36,7 +36,8 @@ LAYERS = [
     ("dedup.engines.local", "dedup.engines.spark"),
     ("dedup.index",),
     ("dedup.check", "dedup.evaluate"),
-    ("dedup.cli", "dedup.__main__", "dedup"),
+    ("dedup.cli", "dedup"),
+    ("dedup.__main__",),
 ]
 
 

@@ -19,7 +19,8 @@ def test_folder_ids_are_relative_paths(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.txt").write_text(GOOD)
     (tmp_path / "sub" / "b.md").write_text(GOOD)
-    (tmp_path / "ignored.csv").write_text("x,y")
+    (tmp_path / "ignored.pdf").write_text("x,y")
+    (tmp_path / "README.txt").write_text(GOOD)  # about the folder, not an article
     (tmp_path / ".hidden.txt").write_text(GOOD)
     docs, skipped = _load(tmp_path)
     assert [d.doc_id for d in docs] == ["a.txt", "sub/b.md"]
@@ -36,19 +37,20 @@ def test_hidden_folders_are_skipped_with_all_they_hold(tmp_path):
 
 def test_a_file_given_explicitly_is_read_whatever_its_name(tmp_path):
     # hidden, and of no known kind: left out of a folder, read as text when named
-    (tmp_path / ".story.csv").write_text(GOOD)
-    docs, skipped = _load(tmp_path / ".story.csv", tmp_path)
-    assert [(d.doc_id, d.text) for d in docs] == [(".story.csv", GOOD)] and skipped == []
+    (tmp_path / ".story.dat").write_text(GOOD)
+    docs, skipped = _load(tmp_path / ".story.dat", tmp_path)
+    assert [(d.doc_id, d.text) for d in docs] == [(".story.dat", GOOD)] and skipped == []
 
 
-def test_only_an_article_file_has_a_size_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_ARTICLE_BYTES", 50)
-    (tmp_path / "long.txt").write_text(GOOD)
+def test_only_an_article_file_has_a_size_limit(tmp_path):
+    size = ingest.MAX_ARTICLE_BYTES + 1
+    with open(tmp_path / "long.txt", "wb") as f:
+        f.truncate(size)  # sparse: skipped by its size, never read
     (tmp_path / "c.jsonl").write_text(json.dumps({"id": "j", "text": GOOD}) + "\n")
     docs, skipped = _load(tmp_path)
     assert [d.doc_id for d in docs] == ["j"]
     assert [(s.location, s.reason) for s in skipped] == [
-        (str(tmp_path / "long.txt"), f"file is {len(GOOD)} bytes, over the 50-byte limit for one article")]
+        (str(tmp_path / "long.txt"), f"file is {size} bytes, over the {size - 1}-byte limit for one article")]
 
 
 def test_file_argument_id_is_its_name(tmp_path):
@@ -220,7 +222,7 @@ def test_a_broken_gzip_page_is_skipped_with_the_reason(tmp_path):
     (tmp_path / "broken.html.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
     skipped = []
     assert list(iter_documents([tmp_path], on_skip=skipped.append)) == []
-    assert "not a valid gzip file" in skipped[0].reason
+    assert "damaged gzip data" in skipped[0].reason
 
 
 def test_publication_dates_in_any_common_form_are_normalised(tmp_path):

@@ -220,22 +220,23 @@ def test_files_jsonl_parquet_and_outputs(spark, tmp_path):
     assert written["clusters"].count() == len(local.clusters)
 
 
-def test_files_skipped_by_the_rules_of_dedup_ingest(spark, tmp_path, monkeypatch):
+def test_files_skipped_by_the_rules_of_dedup_ingest(spark, tmp_path):
     """Kinds, hidden names, the size limit and the text checks are dedup.ingest's, on Spark too."""
     from dedup import ingest
 
-    monkeypatch.setattr(ingest, "MAX_ARTICLE_BYTES", 120)  # read on the driver, where files are listed
     good = "The harbour authority said on Monday that the new quay would open in the spring."
     (tmp_path / ".cache").mkdir()
     (tmp_path / ".cache" / "old.txt").write_text(good)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.MD").write_text(good + " Second.")
     (tmp_path / "a.txt").write_text(good)
-    (tmp_path / "long.txt").write_text(good * 3)
+    with open(tmp_path / "long.txt", "wb") as f:
+        f.truncate(ingest.MAX_ARTICLE_BYTES + 1)  # sparse: skipped by its size, never read
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01binary")
     (tmp_path / "latin.text").write_bytes(b"caf\xe9 au lait")
     (tmp_path / "empty.markdown").write_text("  \n")
-    (tmp_path / "notes.csv").write_text(good)
+    (tmp_path / "notes.pdf").write_text(good)
+    (tmp_path / "README.txt").write_text(good)
     (tmp_path / ".hidden.txt").write_text(good)
     skipped = []
     docs = list(iter_documents([tmp_path], on_skip=skipped.append))

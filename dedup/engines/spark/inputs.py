@@ -14,37 +14,49 @@ from pathlib import PurePosixPath
 from typing import Iterable, Iterator
 
 from ...errors import InputError
-from ...ingest import file_kind, html_document, is_hidden, oversized, text_file_text
-from .rows import _RAW_FIELDS, _RECORD, _RECORD_NAMES, _jsonl_rows, _rows_fn, _validate_rows
+from ...ingest import DEFAULT_OPTIONS, ReadOptions, file_kind, is_hidden, is_wanted, oversized, parquet_columns_error, read_stream
+from .rows import _RECORD, _RECORD_NAMES, _jsonl_rows, _rows_fn, _validate_rows
 
 PARQUET_SUFFIXES = frozenset({".parquet"})
 _ORDER_BITS = 40  # idx of file input: file rank << 40 | line (a file of up to 10^12 lines)
+#: Compressions Hadoop's line reader undoes itself: JSONL so packed is still split into lines by Spark.
+_HADOOP_PACKED = (".gz", ".bz2")
+_ALL_PACKED = (".gz", ".bz2", ".xz", ".zst", ".zstd")
 
 
 @dataclass(frozen=True)
 class _Input:
-    kind: str  # "text", "jsonl" or "parquet"
+    kind: str  # "lines" (JSONL read by Spark's line reader), "parquet", or dedup.ingest's kind (read whole)
     path: str  # as Hadoop names it (for reading)
     uri: str  # as Spark's file metadata names it (percent-encoded)
     location: str  # as dedup.ingest names it in messages
-    doc_id: str  # for a text file
+    doc_id: str  # for a file that is one article
     size: int
+    format: str = ""  # dedup.ingest's kind, for a file read whole
 
 
-def _kind(name: str, *, explicit: bool) -> str | None:
-    """Return how a file is read: as :func:`dedup.ingest.file_kind` says, plus the kinds only
-    Spark reads, Parquet and compressed JSONL (Hadoop decompresses ``.gz`` and ``.bz2``).
+def _kind(name: str, *, explicit: bool, options: ReadOptions = DEFAULT_OPTIONS) -> tuple[str, str] | None:
+    """Return (how Spark reads a file, dedup.ingest's kind), or None (not read).
+
+    JSONL in UTF-8, plain or packed as Hadoop unpacks it, is split into lines by Spark (a
+    corpus of any size); Parquet is read by Spark; every other file is read whole by an
+    executor with :func:`dedup.ingest.read_stream`, as the local engine reads it.
 
     >>> _kind("wire.jsonl.gz", explicit=False), _kind("rows.parquet", explicit=False), _kind("a.md", explicit=False)
-    ('jsonl', 'parquet', 'text')
+    (('lines', 'jsonl'), ('parquet', 'parquet'), ('whole', 'text'))
+    >>> _kind("wire.jsonl.xz", explicit=False)
+    ('whole', 'jsonl')
     """
-    lower = name.lower()
-    for packed in (".gz", ".bz2"):
-        if lower.endswith(packed) and file_kind(lower[: -len(packed)]) == "jsonl":
-            return "jsonl"
-    if PurePosixPath(lower).suffix in PARQUET_SUFFIXES:
-        return "parquet"
-    return file_kind(name, explicit=explicit)
+    kind = (options.input_format if explicit else None) or file_kind(name, explicit=explicit)
+    if kind is None:
+        return None
+    packed = PurePosixPath(name.lower()).suffix
+    plain = PurePosixPath(name.lower()).suffix not in _ALL_PACKED
+    if kind == "jsonl" and options.encoding == "utf-8" and (plain or packed in _HADOOP_PACKED):
+        return "lines", kind
+    if kind == "parquet":
+        return "parquet", kind
+    return "whole", kind
 
 
 def _join(base: str, rel: str) -> str:
@@ -53,22 +65,25 @@ def _join(base: str, rel: str) -> str:
     return str(PurePosixPath(base) / rel)
 
 
-def _list_inputs(spark, paths: list[str]) -> list[_Input]:
+def _list_inputs(spark, paths: list[str], options: ReadOptions = DEFAULT_OPTIONS) -> list[_Input]:
     """The files under ``paths`` in :func:`dedup.ingest.iter_documents` order (hidden ones skipped)."""
     sc = spark.sparkContext
     jvm, conf = sc._jvm, sc._jsc.hadoopConfiguration()
     found: list[_Input] = []
     for arg in paths:
+        if arg == "-":
+            raise InputError("the Spark engine reads files, not stdin; write the input to a file first.")
         hpath = jvm.org.apache.hadoop.fs.Path(arg)
         fs = hpath.getFileSystem(conf)
         if not fs.exists(hpath):
-            raise InputError(f"{arg}: no such file or directory; give a file, a folder or a JSONL corpus.")
+            raise InputError(f"{arg}: no such file or directory; give a file, a folder or a corpus (JSONL, CSV, "
+                             "Parquet, WARC).")
         status = fs.getFileStatus(hpath)
         if not status.isDirectory():
-            kind = _kind(status.getPath().getName(), explicit=True)
+            how, kind = _kind(status.getPath().getName(), explicit=True, options=options)
             shown = str(PurePosixPath(arg)) if "://" not in arg and not arg.startswith("file:") else arg
-            found.append(_Input(kind, status.getPath().toString(), status.getPath().toUri().toString(), shown,
-                                status.getPath().getName(), status.getLen()))
+            found.append(_Input(how, status.getPath().toString(), status.getPath().toUri().toString(), shown,
+                                status.getPath().getName(), status.getLen(), kind))
             continue
         # os.walk order, as dedup.ingest: a folder's files (sorted), then its sub-folders (sorted)
         stack = [(status, "")]
@@ -83,29 +98,29 @@ def _list_inputs(spark, paths: list[str]) -> list[_Input]:
                 if entry.isDirectory():
                     dirs.append((entry, f"{rel}{name}/"))
                     continue
-                kind = _kind(name, explicit=False)
-                if kind:
-                    found.append(_Input(kind, entry.getPath().toString(), entry.getPath().toUri().toString(),
-                                        _join(arg, rel + name), rel + name, entry.getLen()))
+                how = _kind(name, explicit=False)
+                if how and is_wanted(rel + name, options):
+                    found.append(_Input(how[0], entry.getPath().toString(), entry.getPath().toUri().toString(),
+                                        _join(arg, rel + name), rel + name, entry.getLen(), how[1]))
             stack.extend(reversed(dirs))
     return found
 
 
-def _read_paths(spark, paths: list[str]):
+def _read_paths(spark, paths: list[str], options: ReadOptions = DEFAULT_OPTIONS):
     """Validated records (the columns of ``rows._RECORD``) of every input file, and tables to release."""
     from pyspark import StorageLevel
 
-    inputs = _list_inputs(spark, paths)
+    inputs = _list_inputs(spark, paths, options)
     parts = []
-    text_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind in ("text", "html")]
-    jsonl_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "jsonl"]
+    whole = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "whole"]
+    line_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "lines"]
     parquet_files = [(rank, f) for rank, f in enumerate(inputs) if f.kind == "parquet"]
-    if text_files:
-        parts += _read_text(spark, text_files)
-    if jsonl_files:
-        parts.append(_read_jsonl(spark, jsonl_files))
+    if whole:
+        parts += _read_whole(spark, whole, options)
+    if line_files:
+        parts.append(_read_jsonl(spark, line_files, options))
     if parquet_files:
-        parts.append(_read_parquet(spark, parquet_files))
+        parts.append(_read_parquet(spark, parquet_files, options))
     if not parts:
         records = spark.createDataFrame([], _RECORD)
     else:
@@ -116,37 +131,40 @@ def _read_paths(spark, paths: list[str]):
     return records, [records]
 
 
-def _read_text(spark, text_files: list[tuple[int, _Input]]) -> list:
-    """Records of text files and web pages (one article each): files too large
-    (:func:`dedup.ingest.oversized`) are skipped unread, the others read whole and checked by
-    :func:`dedup.ingest.text_file_text`, or their article extracted by :func:`dedup.ingest.html_document`."""
+def _read_whole(spark, files: list[tuple[int, _Input]], options: ReadOptions) -> list:
+    """Records of files read whole by an executor with :func:`dedup.ingest.read_stream` (articles,
+    web pages, WARC, CSV, JSON arrays, compressed corpora); articles too large
+    (:func:`dedup.ingest.oversized`, by their size on disk) are skipped unread."""
     parts = []
     sc = spark.sparkContext
-    big = [(rank, f) for rank, f in text_files if oversized(f.kind, f.size)]
-    readable = {f.path: (rank, f) for rank, f in text_files if not oversized(f.kind, f.size)}
-    rows = [{"idx": rank << _ORDER_BITS, "location": f.location, "reason":
-             oversized(f.kind, f.size)} for rank, f in big]
+
+    def too_big(f: _Input) -> str | None:
+        return None if PurePosixPath(f.location.lower()).suffix in _ALL_PACKED else oversized(f.format, f.size)
+
+    rows = [{"idx": rank << _ORDER_BITS, "location": f.location, "reason": too_big(f)}
+            for rank, f in files if too_big(f)]
     if rows:
         parts.append(spark.createDataFrame(_fill(rows), _RECORD))
+    readable = {f.path: (rank, f) for rank, f in files if not too_big(f)}
     if readable:
-        meta = sc.broadcast({k: (rank, f.location, f.doc_id, f.kind) for k, (rank, f) in readable.items()})
+        meta = sc.broadcast({k: (rank, f.location, f.doc_id, f.format) for k, (rank, f) in readable.items()})
 
-        def text_rows(pair):
+        def file_rows(pair):
+            import io
+
             path, data = pair
             rank, location, doc_id, kind = meta.value[path]
-            if kind == "html":
-                doc, reason = html_document(data, doc_id)
-                return (rank << _ORDER_BITS, location, doc and doc.doc_id, doc and doc.text, doc and doc.title,
-                        doc and doc.url, doc and doc.source, doc and doc.published, reason)
-            text, reason = text_file_text(data)
-            return (rank << _ORDER_BITS, location, None if reason else doc_id, text, None, None, None, None, reason)
+            for item in read_stream(io.BytesIO(data), kind, name=location, doc_id=doc_id, options=options):
+                doc = item.document
+                yield ((rank << _ORDER_BITS) | item.number, item.location, doc and doc.doc_id, doc and doc.text,
+                       doc and doc.title, doc and doc.url, doc and doc.source, doc and doc.published, item.reason)
 
-        rdd = sc.binaryFiles(",".join(readable)).map(text_rows)
+        rdd = sc.binaryFiles(",".join(readable)).flatMap(file_rows)
         parts.append(spark.createDataFrame(rdd, _RECORD))
     return parts
 
 
-def _read_jsonl(spark, jsonl_files: list[tuple[int, _Input]]):
+def _read_jsonl(spark, jsonl_files: list[tuple[int, _Input]], options: ReadOptions):
     """Records of JSONL files, one per non-blank line, numbered within its file."""
     sc = spark.sparkContext
     files = [(rank, f, sc.textFile(f.path)) for rank, f in jsonl_files]
@@ -164,11 +182,11 @@ def _read_jsonl(spark, jsonl_files: list[tuple[int, _Input]]):
             lambda part, it, rank=rank, shown=f.location: _number_lines(it, rank, shown, before[(rank, part)]))
         for rank, f, rdd in files
     ])
-    decoded = numbered.mapPartitions(lambda it: iter(_jsonl_rows(list(it))))
+    decoded = numbered.mapPartitions(lambda it: iter(_jsonl_rows(list(it), options)))
     return spark.createDataFrame(decoded.map(lambda r: tuple(r[c] for c in _RECORD_NAMES)), _RECORD)
 
 
-def _read_parquet(spark, parquet_files: list[tuple[int, _Input]]):
+def _read_parquet(spark, parquet_files: list[tuple[int, _Input]], options: ReadOptions):
     """Records of Parquet files, one per row, located as ``file:row`` (1-based).
 
     Raises:
@@ -178,14 +196,12 @@ def _read_parquet(spark, parquet_files: list[tuple[int, _Input]]):
 
     frame = spark.read.parquet(*[f.path for _, f in parquet_files])
     names = {f.name for f in frame.schema.fields}
-    if "id" not in names or "text" not in names:
-        raise InputError(
-            f"Parquet input needs columns 'id' and 'text'; {parquet_files[0][1].location} has "
-            f"{', '.join(sorted(names))}. Rename them when writing the files."
-        )
+    fields = options.fields()
+    if fields["id"] not in names or fields["text"] not in names:
+        raise parquet_columns_error(parquet_files[0][1].location, names, options)
     ranks = spark.createDataFrame([(_same_uri(f.uri), rank, f.location) for rank, f in parquet_files],
                                   "uri string, rank bigint, shown string")
-    cols = [F.col(c) for c in _RAW_FIELDS if c in names]
+    cols = [F.col(f"`{c}`") for c in dict.fromkeys(fields.values()) if c in names]
     uri = F.regexp_replace("_metadata.file_path", _URI_SLASHES, "$1:/")
     located = frame.select(*cols, uri.alias("uri"), F.col("_metadata.row_index").alias("row"))
     located = located.join(F.broadcast(ranks), "uri").select(
@@ -193,7 +209,7 @@ def _read_parquet(spark, parquet_files: list[tuple[int, _Input]]):
         F.concat(F.col("shown"), F.lit(":"), (F.col("row") + 1).cast("string")).alias("location"))
     located = _stringify_dates(located)
     return located.mapInArrow(
-        _rows_fn(lambda rows: _validate_rows(rows, has_location=True), _RECORD), _RECORD)
+        _rows_fn(lambda rows: _validate_rows(rows, has_location=True, options=options), _RECORD), _RECORD)
 
 
 def _number_lines(lines: Iterable[str], rank: int, shown: str, before: int) -> Iterator[dict]:

@@ -20,7 +20,7 @@ import numpy as np
 from ...align import Alignment, Block, Change, align
 from ...clean import Cleaned, Paragraph, template_candidates
 from ...cluster import choose_origin
-from ...ingest import Document, Skipped, duplicate_id, jsonl_record, record_to_document
+from ...ingest import DEFAULT_OPTIONS, Document, ReadOptions, Skipped, duplicate_id, jsonl_line_document, jsonl_record, record_to_document
 from ...report import document_to_dict
 from ...settings import Settings
 from ...sign import Signature
@@ -90,22 +90,25 @@ def _rows_fn(fn: Callable[[list[dict]], list[dict]], ddl: str):
     return run
 
 
-def _validate_rows(rows: list[dict], *, has_location: bool) -> list[dict]:
-    """Check raw records exactly as :mod:`dedup.ingest` checks a JSONL record.
+def _validate_rows(rows: list[dict], *, has_location: bool, options: ReadOptions = DEFAULT_OPTIONS) -> list[dict]:
+    """Check raw records exactly as :mod:`dedup.ingest` checks a record (the fields ``options`` names).
 
     A row holds either the record's fields (``id``, ``text``, ...) or, from JSONL, the
-    decoded ``_record`` or the ``_reason`` it could not be decoded.
+    ``line`` to decode.
     """
     out = []
+    names = set(options.fields().values())
     for row in rows:
         location = row["location"] if has_location else None
-        record = row["_record"] if "_record" in row else {k: row[k] for k in _RAW_FIELDS if k in row}
-        reason, doc = row.get("_reason"), None
-        if reason is None:
-            found: list[Skipped] = []
-            doc = record_to_document(record, location or "", found.append)
-            reason = found[0].reason if found else None
-        raw_id = record.get("id") if isinstance(record, dict) else None
+        found: list[Skipped] = []
+        if "line" in row:
+            doc = jsonl_line_document(row["line"], location or "", found.append, options)
+            record = None if doc is not None else jsonl_record(row["line"])[0]  # its id, for the skipped table
+        else:
+            record = {k: v for k, v in row.items() if k in names}
+            doc = record_to_document(record, location or "", found.append, options)
+        reason = found[0].reason if found else None
+        raw_id = record.get(options.id_field) if isinstance(record, dict) else None
         out.append({
             "idx": row["idx"], "location": location, "reason": reason,
             "doc_id": doc.doc_id if doc else (str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None),
@@ -118,16 +121,9 @@ def _validate_rows(rows: list[dict], *, has_location: bool) -> list[dict]:
 _RAW_FIELDS = ("id", "text", "title", "url", "source", "published")
 
 
-def _jsonl_rows(rows: list[dict]) -> list[dict]:
+def _jsonl_rows(rows: list[dict], options: ReadOptions = DEFAULT_OPTIONS) -> list[dict]:
     """Decode JSONL lines (``line`` text, ``location``) into records, as :mod:`dedup.ingest` does."""
-    out = []
-    for row in rows:
-        record, reason = jsonl_record(row["line"])
-        if reason is not None:
-            out.append({"idx": row["idx"], "location": row["location"], "_reason": reason})
-            continue
-        out.append({"idx": row["idx"], "location": row["location"], "_record": record})
-    return _validate_rows(out, has_location=True)
+    return _validate_rows(rows, has_location=True, options=options)
 
 
 def _duplicate_rows(rows: list[dict], *, with_first: bool) -> list[dict]:

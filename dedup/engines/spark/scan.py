@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from ...candidates import DEFAULT_MAX_BUCKET
 from ...clean import NO_ARTICLE_TEXT
 from ...errors import ConfigError, InputError, require
-from ...ingest import Skipped
+from ...ingest import ReadOptions, Skipped
 from ...settings import Settings
 from ...steps import ScanResult
 from .inputs import _read_paths, _stringify_dates
@@ -419,6 +419,7 @@ def scan_paths(
     output: str | os.PathLike | None = None,
     output_format: str = "parquet",
     mode: str = "errorifexists",
+    read_options: ReadOptions | None = None,
     max_bucket: int = DEFAULT_MAX_BUCKET,
     max_iterations: int = 64,
     checkpoint_interval: int = 4,
@@ -426,16 +427,19 @@ def scan_paths(
     """Scan files on any filesystem Spark reads (local, ``hdfs://``, ``s3a://``, ...).
 
     Args:
-        paths: JSONL corpora (``.jsonl``/``.ndjson``, optionally ``.gz``/``.bz2``), Parquet
-            files (``.parquet``; columns ``id``, ``text`` and the optional metadata), text
-            articles (``.txt``, ``.md``, ...), or folders of them (walked as
+        paths: every input :mod:`dedup.ingest` reads (JSONL, JSON, CSV/TSV, Parquet, WARC,
+            web pages, text articles, compressed or not), or folders of them (walked as
             :func:`dedup.ingest.iter_documents` walks them: the same ids, order and skips).
+            JSONL (plain, ``.gz``, ``.bz2``) is split into lines by Spark and Parquet read
+            by Spark, at any size; every other file is read whole by one executor.
         master: Spark master when no session is given or active (``local[*]``, ``yarn``,
             ``spark://host:7077``, ``k8s://...``).
         spark: the session to use (default: the active one, or one started for ``master``).
         output: a folder to write the tables to (see :func:`write`); None writes nothing.
         output_format: ``parquet`` or ``jsonl``.
         mode: Spark save mode for the tables (``errorifexists``, ``overwrite``, ...).
+        read_options: how files are read (:class:`dedup.ingest.ReadOptions`: formats, encoding,
+            field names, include/exclude patterns), as on the local engine.
 
     Raises:
         InputError: a path does not exist, or no file to read was found.
@@ -446,7 +450,7 @@ def scan_paths(
         raise ConfigError(f"output_format must be one of {', '.join(OUTPUT_FORMATS)}, got {output_format!r}.")
     spark = spark or session(master)
     t0 = time.perf_counter()
-    records, release = _read_paths(spark, [os.fspath(p) for p in paths])
+    records, release = _read_paths(spark, [os.fspath(p) for p in paths], read_options or ReadOptions())
     result = _scan_records(
         spark, records, settings, timings={"ingest": time.perf_counter() - t0}, file_input=True, release=release,
         max_bucket=max_bucket, max_iterations=max_iterations, checkpoint_interval=checkpoint_interval,
@@ -464,6 +468,7 @@ def scan_command(
     output: str | os.PathLike | None = None,
     output_format: str = "parquet",
     on_skip: Callable[[Skipped], None] | None = None,
+    read_options: ReadOptions | None = None,
 ) -> ScanResult | None:
     """What ``dedup scan --engine spark`` runs: one call for the CLI.
 
@@ -476,7 +481,8 @@ def scan_command(
     Raises:
         InputError: no document found, or none has article text after cleaning.
     """
-    result = scan_paths(paths, settings, master=master, output=output, output_format=output_format)
+    result = scan_paths(paths, settings, master=master, output=output, output_format=output_format,
+                        read_options=read_options)
     try:
         for r in sorted(_collect(result.skipped.where("stage = 'ingest'")), key=lambda r: r["idx"]):
             if on_skip:
