@@ -334,3 +334,14 @@ def test_every_format_reads_alike_on_spark(tmp_path):
     mine = [(r.location, r.reason) for r in sorted(result.skipped.where("stage = 'ingest'").collect(), key=lambda r: r.idx)]
     assert mine == [(s.location, s.reason) for s in skipped]
     result.unpersist()
+    # text in another encoding, said with --encoding: JSONL so encoded is read whole, as locally
+    cyrillic = tmp_path / "ru"
+    cyrillic.mkdir()
+    (cyrillic / "a.txt").write_bytes(stories.CYRILLIC_WIRE.encode("cp1251"))
+    (cyrillic / "b.jsonl").write_bytes(json.dumps({"uid": "b", "body": stories.CYRILLIC_WIRE}, ensure_ascii=False).encode("cp1251"))
+    options = ReadOptions(id_field="uid", text_field="body", encoding="cp1251")
+    docs = list(iter_documents([cyrillic], options=options))
+    assert [d.text for d in docs] == [stories.CYRILLIC_WIRE] * 2
+    result = ds.scan_paths([str(cyrillic)], spark=session, read_options=options)
+    assert_same(scan(docs), result)
+    result.unpersist()

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import BinaryIO, Iterator
 
 from .records import MAX_ARTICLE_BYTES, ReadOptions
@@ -141,9 +140,6 @@ def decode_error(codec: str, exc: UnicodeDecodeError, where: str = "") -> str:
     return f"not valid {name} (byte {exc.start}{where}); convert it to UTF-8, or give --encoding (auto detects it)"
 
 
-_EOL = re.compile(rb"\r\n|\r|\n")
-
-
 def lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
     """Yield the lines of a stream without their ends; None for a line over ``limit`` bytes
     (dropped as it streams past, never held whole).
@@ -166,8 +162,8 @@ def lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
         held = b""
         if data.endswith(b"\r"):  # perhaps the first half of \r\n
             data, held = data[:-1], b"\r"
-        parts = _EOL.split(data)
-        rest = parts.pop() + held
+        parts = data.splitlines()  # bytes.splitlines ends lines at \n, \r\n and \r only, as Hadoop does
+        rest = (b"" if not parts or data.endswith(b"\n") else parts.pop()) + held
         for part in parts:
             if dropping:
                 dropping = False

@@ -5,6 +5,7 @@ engine read it."""
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -109,6 +110,10 @@ class ReadOptions:
         >>> ReadOptions(date_field="date").fields()["published"]
         'date'
         """
+        return dict(self._fields)
+
+    @functools.cached_property
+    def _fields(self) -> dict[str, str]:
         return {"id": self.id_field, "text": self.text_field, "title": self.title_field, "url": self.url_field,
                 "source": self.source_field, "published": self.date_field}
 
@@ -208,7 +213,7 @@ def record_to_document(record: object, location: str, on_skip: Callable[[Skipped
     >>> record_to_document({"id": 7, "body": "Text."}, "c.jsonl:2", print)
     c.jsonl:2: missing or invalid 'text' (a string); the record has body, id: name the text's field with --text-field; skipped
     """
-    fields = options.fields()
+    fields = options._fields
     if not isinstance(record, dict):
         on_skip(Skipped(location, f"expected a JSON object with {fields['id']!r} and {fields['text']!r}, "
                                   f"found {type(record).__name__}"))
@@ -221,16 +226,19 @@ def record_to_document(record: object, location: str, on_skip: Callable[[Skipped
     if not isinstance(text, str):
         on_skip(Skipped(location, f"missing or invalid {fields['text']!r} (a string)" + _hint(record, fields["text"], "text")))
         return None
-    if not text.strip():
+    if not text or text.isspace():
         on_skip(Skipped(location, "empty document"))
         return None
     meta = {}
     for name in _OPTIONAL_FIELDS:
         value = record.get(fields[name])
-        if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if value is None or value.__class__ is str:
+            meta[name] = value or None
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            meta[name] = str(value)
+        else:
             on_skip(Skipped(location, f"field {fields[name]!r} must be a string, found {type(value).__name__}"))
             return None
-        meta[name] = None if value is None or value == "" else str(value)
     doc_id = str(doc_id)
     if not _encodable(doc_id, text, *meta.values()):
         on_skip(Skipped(location, "holds text that cannot be written as UTF-8 (a lone surrogate such as \\udcff)"))
@@ -250,7 +258,7 @@ def _hint(record: dict, field: str, part: str) -> str:
 
 def _encodable(*values: str | None) -> bool:
     for v in values:
-        if v is not None:
+        if v is not None and not v.isascii():
             try:
                 v.encode("utf-8")
             except UnicodeEncodeError:

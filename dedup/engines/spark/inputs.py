@@ -98,7 +98,7 @@ def _list_inputs(spark, paths: list[str], options: ReadOptions = DEFAULT_OPTIONS
                 if entry.isDirectory():
                     dirs.append((entry, f"{rel}{name}/"))
                     continue
-                how = _kind(name, explicit=False)
+                how = _kind(name, explicit=False, options=options)
                 if how and is_wanted(rel + name, options):
                     found.append(_Input(how[0], entry.getPath().toString(), entry.getPath().toUri().toString(),
                                         _join(arg, rel + name), rel + name, entry.getLen(), how[1]))
