@@ -6,6 +6,8 @@ server; its on-disk format is documented field by field in :mod:`dedup.index.sql
 
 - :class:`Index` (:mod:`dedup.index.core`): open/create, add, remove, rebuild, stats,
   and the queries a check makes (candidates by band key, fetch by id).
+- :class:`Integrity` (:mod:`dedup.index.integrity`): what :meth:`Index.verify` finds; the
+  checks every read makes, and the messages that say how to recover a damaged index.
 - :class:`Store` (:mod:`dedup.index.store`): the small interface a backend implements;
   :class:`SQLiteStore` and :class:`MemoryStore` are the two backends.
 
@@ -17,6 +19,7 @@ server; its on-disk format is documented field by field in :mod:`dedup.index.sql
 """
 
 from .core import BACKENDS, AddResult, Index
+from .integrity import Integrity
 from .memory import MemoryStore
 from .sqlite import SQLiteStore
 from .store import FORMAT_VERSION, IndexStats, Manifest, Store, StoredDocument
@@ -27,6 +30,7 @@ __all__ = [
     "AddResult",
     "Index",
     "IndexStats",
+    "Integrity",
     "Manifest",
     "MemoryStore",
     "SQLiteStore",

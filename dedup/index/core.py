@@ -43,6 +43,7 @@ from ..ingest import Document, Skipped, unique_documents
 from ..steps import Analysed, Prepared, analyse_documents, prepare_many
 from ..settings import Settings
 from ..sign import Signature, passage_windows
+from .integrity import Integrity
 from .memory import MemoryStore
 from .sqlite import SQLiteStore
 from .store import IndexStats, Manifest, Store, StoredDocument, mismatch
@@ -187,7 +188,8 @@ class Index:
         return _backend(backend).exists(str(location))
 
     @classmethod
-    def open(cls, location: str, *, settings: SettingsLike = None, create: bool = False, backend: str = "sqlite") -> "Index":
+    def open(cls, location: str, *, settings: SettingsLike = None, create: bool = False, backend: str = "sqlite",
+             readonly: bool = False) -> "Index":
         """Open the index at ``location``, refusing it if it was built with other settings.
 
         Args:
@@ -195,16 +197,18 @@ class Index:
                 field on everything the stored data depends on; a mapping compares only
                 the fields it names (the flags a user gave); None accepts the index's.
             create: create the index (with ``settings``) when it does not exist.
+            readonly: the caller only reads: writes raise. A file this process cannot
+                write (permissions, a read-only mount) is opened read-only anyway.
 
         Raises:
-            InputError: no index there (and not ``create``).
-            IndexFormatError: not an index this dedup reads, or built with other settings.
+            InputError: no index there (and not ``create``), or it cannot be opened.
+            IndexFormatError: not an index this dedup reads, damaged, or built with other settings.
         """
         store_type = _backend(backend)
         location = str(location)
         if create and not store_type.exists(location):
             return cls.create(location, settings, backend=backend)
-        index = cls(store_type.open(location))
+        index = cls(store_type.open(location, readonly=readonly))
         try:
             index._require(settings)
         except BaseException:
@@ -287,6 +291,20 @@ class Index:
             line_keys, template = self.store.line_stats(int(m.settings["template_min_docs"]))
         return IndexStats(self.location, documents, line_keys, template, m.format_version, m.dedup_version,
                           dict(m.settings), self.store.size())
+
+    def verify(self) -> Integrity:
+        """Check the index whole and return what is wrong (``dedup index check``).
+
+        For SQLite: ``PRAGMA integrity_check``, then every document row (types, blob lengths
+        the manifest implies, the stored text decompressed), each document's band-key rows
+        and every template-line count. Damage is reported, not raised; O(size of the index).
+
+        >>> index = Index.create("doctest-verify", backend="memory")
+        >>> index.verify().ok
+        True
+        >>> index.drop()
+        """
+        return self.store.verify()
 
     # --- template lines ---------------------------------------------------------------
 
@@ -411,7 +429,8 @@ class Index:
         the index's own: a rebuild with the same settings re-cleans every document with
         today's template lines and this dedup's rules. The whole rebuild is one
         transaction: interrupted, it leaves the index as it was; readers see the old
-        index until it commits.
+        index until it commits. Rows whose re-derived values (signatures, body, credits)
+        are damaged are mended; a damaged stored text stops it (IndexFormatError).
         """
         old = self.settings
         new = settings if isinstance(settings, Settings) else Settings(
@@ -447,7 +466,7 @@ class Index:
     def _pages(self, size: int) -> Iterator[list[StoredDocument]]:
         after = None
         while True:
-            page = self.store.page(after, size)
+            page = self.store.page(after, size, derived=False)  # what the rebuild re-derives may be damaged
             if not page:
                 return
             yield page

@@ -16,6 +16,7 @@ raises half way is rolled back from a copy taken when :meth:`MemoryStore.writing
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import Counter
 from contextlib import contextmanager
 from typing import ClassVar, Iterable, Sequence
@@ -23,6 +24,7 @@ from typing import ClassVar, Iterable, Sequence
 import numpy as np
 
 from ..errors import InputError
+from .integrity import Findings, Integrity, RowShape
 from .store import Manifest, Store, StoredDocument
 
 
@@ -51,7 +53,7 @@ class MemoryStore(Store):
         return store
 
     @classmethod
-    def open(cls, location: str) -> "MemoryStore":
+    def open(cls, location: str, *, readonly: bool = False) -> "MemoryStore":
         if location not in cls._registry:
             raise InputError(f"index {location} does not exist; create it with `dedup index add PATH... --index {location}`.")
         return cls._registry[location]
@@ -108,9 +110,27 @@ class MemoryStore(Store):
         found = [self._docs[i] for i in sorted(set(doc_ids)) if i in self._docs]
         return found if text else [_without_text(d) for d in found]
 
-    def page(self, after: str | None, limit: int) -> list[StoredDocument]:
+    def page(self, after: str | None, limit: int, *, derived: bool = True) -> list[StoredDocument]:
         ids = sorted(i for i in self._docs if after is None or i > after)[:limit]
-        return [self._docs[i] for i in ids]
+        return [self._docs[i] if derived else _without_derived(self._docs[i]) for i in ids]
+
+    def verify(self) -> Integrity:
+        found = Findings()
+        shape = RowShape.of(self._manifest.settings)
+        bands: Counter[str] = Counter()
+        for doc_id, d in sorted(self._docs.items()):
+            if np.shape(d.minhash) != (shape.num_perm,) or np.ndim(d.band_keys) != 2 or np.shape(d.band_keys)[1] != shape.bands:
+                found.add("row", f"document {doc_id!r} has signatures of shape {np.shape(d.minhash)} and {np.shape(d.band_keys)}")
+            bands.update({doc_id: len(np.unique(np.asarray(d.band_keys, dtype=np.uint64)))})
+        held = Counter(doc_id for ids in self._bands.values() for doc_id in ids)
+        for doc_id in sorted(set(bands) | set(held)):
+            if bands[doc_id] != held[doc_id]:
+                found.add("file", f"document {doc_id!r} has {bands[doc_id]} distinct band keys but {held[doc_id]} band-key entries")
+        counts = Counter(k for d in self._docs.values() for k in d.lines)
+        for key in sorted(set(counts) | set(self._lines)):
+            if counts[key] != self._lines[key]:
+                found.add("file", f"template-line count of {key!r} is {self._lines[key]}; {counts[key]} documents hold it")
+        return found.result(self.location, len(self._docs))
 
     def line_stats(self, template_min_docs: int) -> tuple[int, int]:
         return len(self._lines), sum(1 for n in self._lines.values() if n >= template_min_docs)
@@ -152,6 +172,9 @@ class MemoryStore(Store):
 
 
 def _without_text(d: StoredDocument) -> StoredDocument:
-    import dataclasses
-
     return dataclasses.replace(d, text=None)
+
+
+def _without_derived(d: StoredDocument) -> StoredDocument:
+    return dataclasses.replace(d, credits=(), words=0, body=(), minhash=np.zeros(0, dtype=np.uint32),
+                               band_keys=np.zeros((0, d.band_keys.shape[1]), dtype=np.uint64))

@@ -28,6 +28,7 @@ import numpy as np
 from .._version import __version__
 from ..errors import IndexFormatError
 from ..settings import Settings
+from .integrity import Integrity
 
 #: Version of the index format (tables, columns and encodings). Bump it on any change
 #: that an older dedup would misread; :meth:`Store.open` refuses other versions.
@@ -222,8 +223,11 @@ class Store(abc.ABC):
 
     @classmethod
     @abc.abstractmethod
-    def open(cls, location: str) -> "Store":
-        """Open an existing index; raise IndexFormatError if it is not one this dedup reads."""
+    def open(cls, location: str, *, readonly: bool = False) -> "Store":
+        """Open an existing index; raise IndexFormatError if it is not one this dedup reads.
+
+        ``readonly``: the caller will not write (on disk, writes then raise :class:`~dedup.errors.InputError`).
+        """
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -266,8 +270,12 @@ class Store(abc.ABC):
         """Return the stored documents among ``doc_ids`` (raw text only if ``text``), sorted by id."""
 
     @abc.abstractmethod
-    def page(self, after: str | None, limit: int) -> list[StoredDocument]:
-        """Return up to ``limit`` documents with ids after ``after``, in id order, with text."""
+    def page(self, after: str | None, limit: int, *, derived: bool = True) -> list[StoredDocument]:
+        """Return up to ``limit`` documents with ids after ``after``, in id order, with text.
+
+        ``derived=False`` leaves out (empty) what a rebuild re-derives from the text -- credits,
+        words, body, signatures -- and does not check them: a row damaged there can be rebuilt.
+        """
 
     @abc.abstractmethod
     def put(self, documents: Sequence[StoredDocument]) -> None:
@@ -280,6 +288,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def line_stats(self, template_min_docs: int) -> tuple[int, int]:
         """Return (distinct line keys, keys found in at least ``template_min_docs`` documents)."""
+
+    @abc.abstractmethod
+    def verify(self) -> Integrity:
+        """Check every document, band key and line count (and the file, on disk); return what is wrong."""
 
     def size(self) -> int | None:
         """Return the bytes the index takes on disk, or None if it is not on disk."""
