@@ -250,7 +250,7 @@ def test_the_console_script_end_to_end(tmp_path):
     """One run through the installed entry point, as CI runs it: index, check, exit code."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     db = tmp_path / "ci.db"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "dedup.cli", *map(str, a)], cwd=ROOT, capture_output=True, text=True, env=env)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "dedup", *map(str, a)], cwd=ROOT, capture_output=True, text=True, env=env)
     assert run("index", "add", *(f"seeds/{n}" for n in INDEXED), "--index", db).returncode == 0
     out = run("check", f"seeds/{REPRINT}", "--index", db, "--format", "github")
     assert out.returncode == 1 and out.stdout.startswith(f"::error file=seeds/{REPRINT},"), out.stderr

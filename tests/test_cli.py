@@ -17,7 +17,7 @@ SEED_REPRINT = "003_6e09906d83b566b2.txt"
 
 def run(*args, cwd=ROOT):
     env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "dedup.cli", *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "dedup", *map(str, args)], cwd=cwd, capture_output=True, text=True, env=env)
 
 
 def test_demo_finds_exactly_the_seed_pair():
@@ -212,6 +212,6 @@ def test_spark_engine_without_pyspark_names_the_extra(tmp_path):
     blocker = tmp_path / "pyspark.py"
     blocker.write_text("raise ImportError('hidden for the test')\n")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "dedup.cli", "scan", "seeds", "--engine", "spark"], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "dedup", "scan", "seeds", "--engine", "spark"], cwd=ROOT,
                          capture_output=True, text=True, env=env)
     assert out.returncode == 2 and "dedup[spark]" in out.stderr and "Traceback" not in out.stderr

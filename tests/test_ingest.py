@@ -242,7 +242,7 @@ def test_the_cli_warns_about_a_date_it_cannot_read(tmp_path):
 
     rows = [{"id": "a", "text": "The port reopened on Tuesday after a week of strikes, officials said.", "published": "soon"}]
     (tmp_path / "c.jsonl").write_text(json.dumps(rows[0]) + "\n")
-    done = subprocess.run([sys.executable, "-m", "dedup.cli", "scan", str(tmp_path / "c.jsonl"), "-q", "-f", "json"],
+    done = subprocess.run([sys.executable, "-m", "dedup", "scan", str(tmp_path / "c.jsonl"), "-q", "-f", "json"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "warning: a: published date 'soon' cannot be read" in done.stderr

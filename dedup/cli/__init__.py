@@ -14,8 +14,9 @@ from typing import List, Optional
 
 import typer
 
-from .errors import DedupError, InputError
-from .settings import Settings
+from ..errors import DedupError, InputError
+from ..settings import Settings
+from ._io import _progress_bar, _silence_stdout, _stdout, _warn, _write
 
 app = typer.Typer(
     add_completion=False,
@@ -45,10 +46,6 @@ class Format(str, Enum):
     json = "json"
     markdown = "markdown"
     html = "html"
-
-
-def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
 
 
 # Settings flags, shared by every command that computes signatures or verdicts.
@@ -93,34 +90,12 @@ Exclude = typer.Option(None, "--exclude", help="Leave out files of a folder matc
 def _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field,
                   include=None, exclude=None):
     """The reading flags as :class:`~dedup.ingest.ReadOptions` (their errors are usage errors)."""
-    from .ingest import ReadOptions
+    from ..ingest import ReadOptions
 
     return ReadOptions(
         input_format=input_format.value if input_format else None, encoding=encoding, id_field=id_field,
         text_field=text_field, title_field=title_field, url_field=url_field, source_field=source_field,
         date_field=date_field, include=tuple(include or ()), exclude=tuple(exclude or ()))
-
-
-def _progress_bar(quiet: bool):
-    """Return (callback, closer) drawing a progress bar on stderr when it is a terminal."""
-    if quiet or not sys.stderr.isatty():
-        return None, lambda: None
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
-    )
-
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
-    bar.start()
-    tasks: dict[str, int] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
-
-    return update, bar.stop
 
 
 def _skip_and_warn(skipped: list):
@@ -134,7 +109,7 @@ def _skip_and_warn(skipped: list):
 def _load(paths, options, progress=None, *, located: bool = False):
     """The documents under ``paths`` and the inputs left out (each warned about as it is read);
     with ``located``, also the file each document came from. ``progress`` is told the bytes read."""
-    from .ingest import iter_located
+    from ..ingest import iter_located
 
     skipped: list = []
     reading = None if progress is None else (lambda done, total: progress("reading (MB)", done >> 20, total >> 20))
@@ -152,21 +127,11 @@ def _load(paths, options, progress=None, *, located: bool = False):
 
 def _warn_dates(docs) -> None:
     """Warn about the publication dates that could not be read (kept as given, not used for origins)."""
-    from .ingest import is_iso_date
+    from ..ingest import is_iso_date
 
     for d in docs:
         if d.published and not is_iso_date(d.published):
             _warn(f"{d.doc_id}: published date {d.published!r} cannot be read; it is kept as given and not used to choose origins")
-
-
-def _write(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {output} ({exc.strerror or exc}); check the path and permissions.") from exc
 
 
 @app.command()
@@ -203,7 +168,7 @@ def scan(
     exclude: Optional[List[str]] = Exclude,
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
-    from . import report
+    from .. import report
 
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
@@ -215,7 +180,7 @@ def scan(
     options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field,
                             date_field, include, exclude)
     if engine is Engine.spark:
-        from .engines import spark
+        from ..engines import spark
 
         result = spark.scan_command(
             [str(p) for p in paths], settings, master=master, output=tables,
@@ -225,7 +190,7 @@ def scan(
             print(f"wrote documents, pairs, clusters, alignments and skipped tables under {tables}", file=sys.stderr)
             return
     else:
-        from .engines import local
+        from ..engines import local
 
         progress, stop = _progress_bar(quiet)
         try:
@@ -258,7 +223,8 @@ def _emit(format: Format, output: Optional[Path], *, json, markdown, html, text)
         text(buffer, color=False, width=120)
         _write(buffer.getvalue(), output)
     else:
-        text(sys.stdout)
+        with _stdout() as out:
+            text(out)
 
 
 @app.command()
@@ -286,8 +252,8 @@ def diff(
     date_field: str = DateField,
 ) -> None:
     """Align two articles paragraph by paragraph: what B kept, edited, added, cut or moved."""
-    from . import report, steps
-    from .ingest import iter_documents
+    from .. import report, steps
+    from ..ingest import iter_documents
 
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, min_run_words=min_run_words,
@@ -315,7 +281,7 @@ def diff(
 
 def _one_document(path: Path, options):
     """Read one article file for diff; any problem with it is an error, not a skip."""
-    from .ingest import iter_documents
+    from ..ingest import iter_documents
 
     if path.is_dir():
         raise InputError(f"{path} is a folder; diff takes two files, or two ids with --corpus.")
@@ -356,8 +322,8 @@ def evaluate_command(
     date_field: str = DateField,
 ) -> None:
     """Measure the verdicts on your own labelled pairs: precision, recall, F1, confusion matrix."""
-    from . import evaluate, report
-    from .ingest import iter_documents
+    from .. import evaluate, report
+    from ..ingest import iter_documents
 
     if plot is not None and not sweep:
         raise InputError("--plot draws the --sweep curve; add --sweep.")
@@ -391,7 +357,7 @@ def evaluate_command(
 
 index_app = typer.Typer(
     no_args_is_help=True,
-    help="Keep a corpus between runs in one index file: add, remove, stats.",
+    help="Keep a corpus between runs in one index file: add, remove, stats, check.",
     pretty_exceptions_enable=False,
 )
 app.add_typer(index_app, name="index")
@@ -454,7 +420,7 @@ def index_add(
     exclude: Optional[List[str]] = Exclude,
 ) -> None:
     """Add articles to an index (created when missing). Same id and text: no-op; changed text: replaced."""
-    from .index import Index
+    from ..index import Index
 
     asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs)
@@ -489,7 +455,7 @@ def index_remove(
     index: Path = IndexFile,
 ) -> None:
     """Remove documents from an index by id (ids not in the index are warned about)."""
-    from .index import Index
+    from ..index import Index
 
     with Index.open(index) as idx:
         removed = idx.remove(ids)
@@ -509,15 +475,29 @@ def index_stats(
     format: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Show how many documents an index holds, its template lines and its settings."""
-    from . import report
-    from .index import Index
+    from .. import report
+    from ..index import Index
 
-    with Index.open(index) as idx:
+    with Index.open(index, readonly=True) as idx:
         stats = idx.stats()
     if format is StatsFormat.json:
         sys.stdout.write(report.dumps(report.stats_to_dict(stats)))
     else:
         report.render_stats(stats, sys.stdout)
+
+
+@index_app.command("check")
+def index_check(index: Path = IndexFile, format: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="text or json.")) -> None:
+    """Verify an index whole (every page, row, band key and line count): exit 0 when sound, 2 when damaged."""
+    from .. import report
+    from ..index import Index
+
+    with Index.open(index, readonly=True) as idx:
+        found = idx.verify()
+    text = "".join(f"{problem}\n" for problem in found.problems) or f"index {index}: ok, {found.documents} documents\n"
+    sys.stdout.write(report.dumps(found.as_dict()) if format is StatsFormat.json else text)
+    if not found.ok:
+        raise found.error()
 
 
 class CheckFormat(str, Enum):
@@ -567,9 +547,9 @@ def check_command(
     exclude: Optional[List[str]] = Exclude,
 ) -> None:
     """Check new articles against an index: exit 0 when clean, 1 when one copies indexed text, 2 on error."""
-    from . import report
-    from .check import check
-    from .index import Index
+    from .. import report
+    from ..check import check
+    from ..index import Index
 
     asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs,
@@ -598,7 +578,8 @@ def check_command(
             report.render_check(result, buffer, color=False, width=160)
             _write(buffer.getvalue(), output)
         else:
-            report.render_check(result, sys.stdout)
+            with _stdout() as out:
+                report.render_check(result, out)
         if add:
             added = _add_with_progress(idx, docs, quiet=quiet, batch_size=500, workers=0)
             print(f"index {index}: {len(added.added)} added, {len(added.replaced)} replaced, "
@@ -617,6 +598,8 @@ def main() -> None:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # a status line to a reader that went away
+        _silence_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -56,7 +56,8 @@ __all__ = [
 
 
 class Located(NamedTuple):
-    """A document and where it was read: the file (``-`` for stdin) and the record's location."""
+    """A document and where it was read: the file as messages show it (``-`` for stdin) and the
+    record's location."""
 
     file: str
     location: str
@@ -97,7 +98,7 @@ def iter_located(
                 on_skip(Skipped(item.location, duplicate_id(doc.doc_id, seen[doc.doc_id])))
             else:
                 seen[doc.doc_id] = item.location
-                yield Located(source.path or STDIN, item.location, doc)
+                yield Located(STDIN if source.path is None else source.shown, item.location, doc)
         done = before + source.size if source.path is not None else done
         if progress is not None:
             progress(min(done, total), total)

@@ -51,6 +51,20 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
+def shown_name(name: str) -> str:
+    """A file name as ids and messages show it: bytes that are not UTF-8 (kept by Python as lone
+    surrogates, which no report can write) shown as U+FFFD.
+
+    >>> shown_name(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))
+    'caf\ufffd.txt'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def is_wanted(rel: str, options: ReadOptions) -> bool:
     """Whether a file found at ``rel`` (relative to the folder walked) is read: it matches an
     ``include`` pattern (when any is given) and no ``exclude`` pattern, by its path or its name;
@@ -94,7 +108,7 @@ def sources(paths, options: ReadOptions) -> list[Source]:
         else:
             name = os.path.basename(p)
             kind = options.input_format or file_kind(name, explicit=True)
-            found.append(_source(p, str(Path(p)), name, kind))
+            found.append(_source(p, shown_name(str(Path(p))), shown_name(name), kind))
     return found
 
 
@@ -108,7 +122,7 @@ def _walk(root: Path, options: ReadOptions) -> Iterator[Source]:
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
             if is_wanted(rel, options):
-                yield _source(str(path), str(path), rel, kind)
+                yield _source(str(path), shown_name(str(path)), shown_name(rel), kind)
 
 
 def _source(path: str, shown: str, doc_id: str, kind: str) -> Source:

@@ -411,27 +411,39 @@ def _cell(value):
 def _read_warc(stream, name, doc_id, options, note) -> Iterator[Item]:
     """A web archive (WARC): each HTML page of a successful response record, id its target URI."""
     from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
 
     number = 0
-    try:
-        for number, record in enumerate(ArchiveIterator(stream, arc2warc=True), 1):
-            http = record.http_headers
-            if record.rec_type != "response" or http is None or not http.get_statuscode().startswith("2"):
-                continue
-            if "html" not in (http.get_header("Content-Type") or "").lower():
-                continue  # images, style sheets, scripts: not articles
-            uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{number}"
-            data = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
-            location = f"{name}:{number}"
-            if len(data) > MAX_ARTICLE_BYTES:
-                yield Item(number, location, None, f"page is over the {MAX_ARTICLE_BYTES}-byte limit for one article")
-                continue
-            doc, reason = html_document(data, uri, options=options, url=uri,
-                                        date=record.rec_headers.get_header("WARC-Date"))
-            yield Item(number, location, doc, reason)
-    except ArchiveLoadFailed as exc:
-        yield Item(number + 1, name, None, f"not a readable WARC file ({str(exc).splitlines()[0][:200]})")
+    records = ArchiveIterator(stream, arc2warc=True)
+    while True:
+        try:
+            record = next(records, None)
+            page = None if record is None else _warc_page(record, number + 1, name, options)
+        except Exception as exc:  # warcio meets garbage with errors of every type, its own or not
+            what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}" if str(exc) else type(exc).__name__
+            yield Item(number + 1, name, None, f"not a readable WARC file ({what})"
+                                               + ("; the rest of the file is not read" if number else ""))
+            return
+        if record is None:
+            return
+        number += 1
+        if page is not None:
+            yield page
+
+
+def _warc_page(record, number: int, name: str, options: ReadOptions) -> Item | None:
+    """The item of one WARC record: a page, or the reason it is skipped; None when it is no page."""
+    http = record.http_headers
+    if record.rec_type != "response" or http is None or not (http.get_statuscode() or "").startswith("2"):
+        return None
+    if "html" not in (http.get_header("Content-Type") or "").lower():
+        return None  # images, style sheets, scripts: not articles
+    uri = record.rec_headers.get_header("WARC-Target-URI") or f"{name}#{number}"
+    data = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
+    location = f"{name}:{number}"
+    if len(data) > MAX_ARTICLE_BYTES:
+        return Item(number, location, None, f"page is over the {MAX_ARTICLE_BYTES}-byte limit for one article")
+    doc, reason = html_document(data, uri, options=options, url=uri, date=record.rec_headers.get_header("WARC-Date"))
+    return Item(number, location, doc, reason)
 
 
 _READERS = {

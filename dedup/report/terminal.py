@@ -9,6 +9,7 @@ renderers, only when one is called; :func:`render_stats` writes plain lines with
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, TextIO
 
 from ..align import word_diff
@@ -19,6 +20,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..check import CheckResult
     from ..index import IndexStats
     from ..steps import Diff, ScanResult
+
+
+#: Control characters (C0 but tab and newline, DEL, C1): in an id or a title from the input they
+#: would reach the terminal raw (an escape sequence can clear the screen or retitle the window).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    r"""Text from the input, fit for the terminal: control characters shown as ``?``, rich markup escaped.
+
+    >>> print(_safe("evil\x1b[2J [bold]id[/]"))
+    evil?[2J \[bold]id\[/]
+    """
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub("?", text))
+
+
+def _plain(text: str) -> str:
+    """Text from the input for a plain line on a terminal: control characters shown as ``?``."""
+    return _CONTROL.sub("?", text)
 
 
 def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
@@ -41,30 +63,30 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
     for c in result.clusters:
         origin = docs[c.origin]
         console.print(
-            f"[bold]cluster {c.cluster_id}[/]: {len(c.members)} articles, origin [bold]{c.origin}[/] "
+            f"[bold]cluster {c.cluster_id}[/]: {len(c.members)} articles, origin [bold]{_safe(c.origin)}[/] "
             f"[dim]({c.origin_reason})[/]"
         )
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="dim")
-        table.add_column("document", no_wrap=True, min_width=max(len(m) for m in c.members))
+        table.add_column("document", no_wrap=True, min_width=max(len(_plain(m)) for m in c.members))
         for name in ("verdict", "origin kept", "from origin", "jaccard", "words"):
             table.add_column(name, no_wrap=True, min_width=len(name), justify="left" if name == "verdict" else "right")
         table.add_column("¶ same/edit/add/cut/move", no_wrap=True, justify="right", min_width=24)
         table.add_column("words +/-", no_wrap=True, justify="right", min_width=9)
         table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
-        table.add_row(c.origin, "[bold]origin[/]", "", "", "", str(origin.word_count), "", "", origin.title or "")
+        table.add_row(_safe(c.origin), "[bold]origin[/]", "", "", "", str(origin.word_count), "", "", _safe(origin.title or ""))
         for member in c.members:
             if member == c.origin:
                 continue
             m = pair(c.origin, member)
-            title = docs[member].title or ""
+            title = _safe(docs[member].title or "")
             al = result.alignments.get(member)
             paras = f"{al.kept}/{al.edited}/{al.added}/{al.cut}/{al.moved}" if al else ""
             words = f"+{al.words_added}/-{al.words_cut}" if al else ""
             if m is None:  # linked to the origin through another member only
-                table.add_row(member, "[dim]via cluster[/]", "", "", "", str(docs[member].word_count), paras, words, title)
+                table.add_row(_safe(member), "[dim]via cluster[/]", "", "", "", str(docs[member].word_count), paras, words, title)
                 continue
             table.add_row(
-                member, _verdict_style(m.verdict), f"{m.containment_a_in_b:.0%}", f"{m.containment_b_in_a:.0%}",
+                _safe(member), _verdict_style(m.verdict), f"{m.containment_a_in_b:.0%}", f"{m.containment_b_in_a:.0%}",
                 f"{m.jaccard:.2f}", str(docs[member].word_count), paras, words, title,
             )
         console.print(table)
@@ -77,7 +99,7 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
             table.add_column(col, no_wrap=True)
         for m in partial:
             note = "numbers differ: " + ", ".join(m.conflicts[:3]) if m.conflicts else ""
-            table.add_row(m.a, m.b, str(m.copy_words), str(m.longest_passage), note)
+            table.add_row(_safe(m.a), _safe(m.b), str(m.copy_words), str(m.longest_passage), _safe(note))
         console.print(table)
     clustered = sum(len(c.members) for c in result.clusters)
     console.print(
@@ -132,9 +154,9 @@ def render_diff(d: "Diff", out: TextIO, *, color: bool | None = None, width: int
     otherwise.
     """
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
+    escape = _safe
     console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
     if width is None and not console.is_terminal:
         console.width = 100
@@ -202,8 +224,8 @@ def _inline_merged(texts_a, texts_b, escape, plain: bool) -> str:
 def render_check(result: "CheckResult", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
     """Print each checked article with its matches (verdict, scores, alignment, origin) and the gate's verdict."""
     from rich.console import Console
-    from rich.markup import escape
 
+    escape = _safe
     console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
     if width is None and not console.is_terminal:
         console.width = 120
@@ -241,7 +263,7 @@ def render_stats(stats: "IndexStats", out: TextIO) -> None:
     s = stats.settings
     size = f"{stats.bytes / 1e6:.1f} MB on disk" if stats.bytes is not None else "in memory"
     out.write(
-        f"index {stats.location}: {stats.documents} documents, {size}\n"
+        f"index {_plain(str(stats.location))}: {stats.documents} documents, {size}\n"
         f"template lines: {stats.template_lines} (of {stats.line_keys} short lines counted; "
         f"a line in {s['template_min_docs']}+ documents is template)\n"
         f"format {stats.format_version}, built by dedup {stats.dedup_version}; "

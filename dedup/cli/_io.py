@@ -1,0 +1,119 @@
+"""The command line's input and output: warnings, the progress bar, and reports written safely
+to standard output or to a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+from ..errors import InputError
+
+
+def _warn(message: str) -> None:
+    from ..report.terminal import _plain
+
+    print(f"warning: {_plain(message)}", file=sys.stderr)
+
+
+def _progress_bar(quiet: bool):
+    """Return (callback, closer) drawing a progress bar on stderr when it is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
+    bar.start()
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return update, bar.stop
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    """Write a report to stdout (``output`` None or ``-``) or, atomically, to a file: a temporary file
+    beside it, renamed over it once whole, so a full disk never leaves a cut or empty report."""
+    if output is None or str(output) == "-":
+        with _stdout() as out:
+            out.write(text)
+            out.flush()
+        return
+    import os
+    import tempfile
+
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, output)
+    except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        raise InputError(f"cannot write {output} ({exc.strerror or exc}); check the path, its permissions and the free space.") from exc
+
+
+class _stdout:
+    """Standard output for a report. A reader that went away (``dedup scan x | head``) ends the
+    output quietly, the command's exit status unchanged; a closed or full stdout is an error."""
+
+    def __enter__(self):
+        if sys.stdout is None:
+            raise InputError("standard output is closed; write the report to a file with --output FILE.")
+        return _Guarded(sys.stdout)
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if isinstance(exc, BrokenPipeError):
+            _silence_stdout()
+            return True
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write the report to standard output ({exc.strerror or exc}); "
+                             "write it to a file with --output FILE.") from exc
+        return False
+
+
+class _Guarded:
+    """Standard output that goes quiet once its reader has gone (rich would exit 1 on a broken
+    pipe, the status ``check`` gives a copy); everything else is the stream's own."""
+
+    def __init__(self, stream) -> None:
+        self._stream, self._gone = stream, False
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._gone = True
+                _silence_stdout()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._gone = True
+                _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail on the closed pipe again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
