@@ -53,6 +53,10 @@ def _jsonl_lines() -> bytes:
     return b"\n".join([good[0], *bad[:8], b"\r\n".join(bad[8:]), good[1]]) + b"\r\n"
 
 
+def _random_words(rng: random.Random, n: int) -> str:
+    return " ".join("".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randrange(3, 10))) for _ in range(n))
+
+
 def _sparse(size: int) -> Callable[[Path], None]:
     def write(p: Path) -> None:
         with open(p, "wb") as f:
@@ -114,9 +118,10 @@ def cases(seed: int = 1) -> list[Case]:
              "the rest of the array is not read"),
         Case("unbalanced.csv", "partly", _text('id,text\ncsv-good,"' + ARTICLE + '"\ncsv-bad,"never closed\n'), "no article text"),
         Case("empty.csv", "skip", _text(b""), "empty file"),
+        # records of random words, which compress little: a few dozen are read before the cut
         Case("truncated.jsonl.gz", "partly", _text(gzip.compress(
-            b"".join(json.dumps({"id": f"gz-{i}", "text": ARTICLE + f" {i} " + "filler " * rng.randrange(50, 200)}).encode()
-                     + b"\n" for i in range(3000)))[:30000]), "damaged gzip data"),
+            b"".join(json.dumps({"id": f"gz-{i}", "text": ARTICLE + f" {i} " + _random_words(rng, 150)}).encode()
+                     + b"\n" for i in range(200)))[:30000]), "damaged gzip data"),
         Case("not-gzip.txt.gz", "skip", _text(b"\x1f\x8b" + noise), "damaged gzip data"),
         Case("bomb.txt.gz", "skip", _text(gzip.compress(b"a " * 30_000_000)), "limit"),
         Case("sparse-huge.txt", "skip", _sparse(60 * 1024 * 1024), "limit for one article"),

@@ -10,6 +10,7 @@ import bz2
 import gzip
 import io
 import json
+import random
 import lzma
 import os
 import subprocess
@@ -85,6 +86,22 @@ def test_damaged_compressed_data_keeps_the_records_before_it(tmp_path):
     docs, skipped, _ = _read(tmp_path)
     assert len(docs) == 3  # the rest are repeats of the first three: duplicate ids
     assert skipped[-1][1].startswith("damaged gzip data") and "rest of the file is not read" in skipped[-1][1]
+
+
+@pytest.mark.parametrize("name", ["feed.jsonl.gz", "feed.json.gz", "feed.csv.gz"])
+def test_a_small_damaged_file_keeps_the_records_before_the_damage(tmp_path, name):
+    # damaged within the first bytes read to tell the encoding and format: those records count too
+    rng = random.Random(3)
+    texts = [stories.WIRE + " " + " ".join(f"{rng.random():.12f}" for _ in range(40)) for _ in range(40)]
+    if name.startswith("feed.csv"):
+        data = "id,text\n" + "".join(f'r{i},"{t}"\n' for i, t in enumerate(texts))
+    else:
+        data = "".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(texts))
+    packed = gzip.compress(data.encode())
+    (tmp_path / name).write_bytes(packed[: len(packed) // 2])
+    docs, skipped, _ = _read(tmp_path)
+    assert 5 < len(docs) < 40 and [d.doc_id for d in docs] == [f"r{i}" for i in range(len(docs))]
+    assert skipped[-1][1].startswith("damaged gzip data")
 
 
 def test_csv_fields_may_hold_delimiters_quotes_and_newlines(tmp_path):

@@ -46,7 +46,7 @@ class _Rejoined(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
-        data = self._rest.read(len(buffer))
+        data = (getattr(self._rest, "read1", None) or self._rest.read)(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
@@ -54,6 +54,47 @@ class _Rejoined(io.RawIOBase):
 def rejoined(head: bytes, rest: BinaryIO) -> BinaryIO:
     """``rest`` with ``head`` put back in front of it."""
     return io.BufferedReader(_Rejoined(head, rest), _CHUNK)
+
+
+class _Broken(io.RawIOBase):
+    """A stream that raises, when read, the error its source raised (:func:`peeked`)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self._error = error
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        raise self._error
+
+
+def peeked(stream: BinaryIO, size: int = 1 << 16) -> tuple[bytes, BinaryIO]:
+    """Return (the first ``size`` bytes of a stream, the whole stream again: :func:`rejoined`).
+
+    Of a damaged compressed stream that fails within ``size`` bytes, the bytes before the
+    damage are kept: the stream returned gives them, then raises the error.
+
+    >>> head, again = peeked(rejoined(b"one\\ntwo\\n", _Broken(EOFError("cut off"))))
+    >>> head, again.readline(), again.readline()
+    (b'one\\ntwo\\n', b'one\\n', b'two\\n')
+    >>> again.read()
+    Traceback (most recent call last):
+    EOFError: cut off
+    """
+    parts, got = [], 0
+    try:
+        while got < size:
+            chunk = (getattr(stream, "read1", None) or stream.read)(size - got)
+            if not chunk:
+                break
+            parts.append(chunk)
+            got += len(chunk)
+    except stream_errors() as exc:
+        head = b"".join(parts)
+        return head, rejoined(head, _Broken(exc))
+    head = b"".join(parts)
+    return head, rejoined(head, stream)
 
 
 def unpacked(stream: BinaryIO) -> tuple[BinaryIO, str | None]:
@@ -155,7 +196,7 @@ def lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
     limit = MAX_ARTICLE_BYTES if limit is None else limit
     rest, dropping = b"", False
     while True:
-        chunk = stream.read(_CHUNK)
+        chunk = _some(stream)
         if not chunk:
             break
         data = rest + chunk
@@ -180,6 +221,14 @@ def lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
         yield rest
 
 
+def _some(stream: BinaryIO) -> bytes:
+    """Up to :data:`_CHUNK` bytes of a stream, what one read of the underlying file gives
+    (``read1``): of a damaged compressed file, the data before the damage comes out before
+    the error, where ``read`` would lose a chunk's worth with it."""
+    read = getattr(stream, "read1", None) or stream.read
+    return read(_CHUNK)
+
+
 def text_chunks(stream: BinaryIO, codec: str) -> Iterator[str]:
     """Decode a stream piece by piece (a character cut between pieces is carried over).
 
@@ -190,7 +239,7 @@ def text_chunks(stream: BinaryIO, codec: str) -> Iterator[str]:
 
     decoder = codecs.getincrementaldecoder(codec)()
     while True:
-        chunk = stream.read(_CHUNK)
+        chunk = _some(stream)
         if not chunk:
             tail = decoder.decode(b"", final=True)
             if tail:

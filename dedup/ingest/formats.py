@@ -15,7 +15,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from ..errors import InputError
 from .decode import (
-    COMPRESSED_SUFFIXES, choose_encoding, decode_error, json_array, lines, rejoined, stream_errors,
+    COMPRESSED_SUFFIXES, choose_encoding, decode_error, json_array, lines, peeked, rejoined, stream_errors,
     text_chunks, unpacked,
 )
 from .records import MAX_ARTICLE_BYTES, Document, ReadOptions, Skipped, jsonl_record, normalise_date, record_to_document
@@ -201,7 +201,7 @@ _DATE_SEARCH = {"original_date": True, "extensive_search": False, "max_date": "2
 
 
 def _read_jsonl(stream, name, doc_id, options, note) -> Iterator[Item]:
-    head = stream.read(1 << 16)
+    head, stream = peeked(stream)
     codec, message = choose_encoding(head, options)
     if codec is not None and codec.startswith(("utf-16", "utf-32")):
         yield Item(0, name, None, f"JSON lines in {codec.upper()} are not read; convert the file to UTF-8")
@@ -209,7 +209,7 @@ def _read_jsonl(stream, name, doc_id, options, note) -> Iterator[Item]:
     if message:
         note(f"{name}: {message}")
     codec = codec or "utf-8"  # nothing detected: lines not in UTF-8 are skipped one by one
-    for number, raw in enumerate(lines(rejoined(head, stream)), 1):
+    for number, raw in enumerate(lines(stream), 1):
         location = f"{name}:{number}"
         if raw is None:
             yield Item(number, location, None, f"line over the {MAX_ARTICLE_BYTES}-byte limit for one record")
@@ -264,19 +264,18 @@ def _records(pairs, name: str, options: ReadOptions) -> Iterator[Item]:
 
 def _text_codec(stream, name, options, note) -> tuple[BinaryIO, str | None, Item | None]:
     """Choose the encoding of a stream of records: (the stream, its codec, None) or (.., None, the item that skips it)."""
-    head = stream.read(1 << 16)
+    head, stream = peeked(stream)
     codec, message = choose_encoding(head, options)
     if message:
         note(f"{name}: {message}")
     if codec is None:
         return stream, None, Item(0, name, None, "not valid UTF-8, and no encoding could be detected; give --encoding")
-    return rejoined(head, stream), codec, None
+    return stream, codec, None
 
 
 def _read_json(stream, name, doc_id, options, note) -> Iterator[Item]:
     """A ``.json`` file: an array of records (streamed), one pretty-printed record, or JSON lines."""
-    head = stream.read(1 << 16)
-    stream = rejoined(head, stream)
+    head, stream = peeked(stream)
     start = head.lstrip(b" \t\r\n\xef\xbb\xbf")
     if start[:1] == b"[":
         stream, codec, refused = _text_codec(stream, name, options, note)

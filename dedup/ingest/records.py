@@ -51,7 +51,18 @@ class Skipped:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.reason}; skipped"
+        """One line, the location cut short if it is long (an id of 20,000 characters, say;
+        the report keeps it whole).
+
+        >>> line = str(Skipped("id" + "x" * 500 + "end", "empty document"))
+        >>> line[:4], "x...x" in line, line[-29:], len(line)
+        ('idxx', True, 'xend: empty document; skipped', 207)
+        """
+        where = self.location if len(self.location) <= _SHOWN else f"{self.location[:_SHOWN - 61]}...{self.location[-60:]}"
+        return f"{where}: {self.reason}; skipped"
+
+
+_SHOWN = 180  # characters of a location shown in a message
 
 
 @dataclass(frozen=True)
