@@ -97,7 +97,7 @@ def log(message: str) -> None:
 # --- running one pipeline -----------------------------------------------------------------------
 
 
-def _tree_memory(proc) -> float:
+def tree_memory(proc) -> float:
     """Return the PSS (RSS where PSS is unavailable) of a process and its descendants, in bytes."""
     import psutil
 
@@ -144,7 +144,7 @@ def run_once(variant: Variant, corpus: Path, work: Path, *, groups: bool, max_me
         if pid:
             break
         t0 = time.perf_counter()
-        peak = max(peak, _tree_memory(ps))
+        peak = max(peak, tree_memory(ps))
         # keep the sampler's own CPU use to a few percent of a core, however big the process
         interval = max(0.1, 20 * (time.perf_counter() - t0))
         reason = None

@@ -37,6 +37,9 @@ How it works:
    computed from the smaller token list, then inverted if need be, for symmetry),
    adjacent edits merged, shown in the words as written in each article.
 
+Two texts of more than :data:`MAX_ALIGN_CELLS` paragraph pairs (150,000 words and more
+each) are aligned on equal paragraphs only: ``same`` blocks, no edit or join.
+
 >>> result = align(["The U.S. defense budget rose.", "Talks went on."],
 ...                ["Talks went on.", "The US defence budget rose sharply."])
 >>> for block in result.blocks:
@@ -59,7 +62,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .tokens import Words, tokenize
+from .tokens import Words, analyse_many, tokenize
 from .errors import ConfigError, InputError
 
 #: Block kinds, in the order :meth:`Alignment.summary` reports them.
@@ -71,6 +74,19 @@ CHANGE_OPS = ("insert", "delete", "replace")
 # wire paragraph into two, rarely three; longer runs only add candidates (their number
 # grows linearly with this) and chances of a spurious join.
 MAX_JOIN = 3
+
+#: Paragraph pairs of two texts compared word by word at most: beyond (two texts of 3,000
+#: paragraphs, 150,000 words and more each), comparing every paragraph with every other
+#: would take minutes, and paragraphs are matched only when their words are the same
+#: (``same`` blocks, in order; no ``edited`` block, no join). A news article has 10-100
+#: paragraphs: 10^4 pairs.
+MAX_ALIGN_CELLS = 10_000_000
+# Paragraph pairs compared per rapidfuzz call: a long text's paragraphs are compared a tile
+# of the A x B matrix at a time, their word lists made for the tile only.
+_TILE_CELLS, _TILE_SIDE = 1 << 20, 1 << 14  # a side of 16,384 paragraphs: a million words or so
+# A body of more words than this is kept as one numpy array (ParagraphTokens), each
+# paragraph's list of words made when asked for: a Python string a word takes 60 bytes.
+_EAGER_WORDS = 100_000
 
 _MIRROR_BLOCK = {"same": "same", "edited": "edited", "added": "cut", "cut": "added"}
 _MIRROR_CHANGE = {"insert": "delete", "delete": "insert", "replace": "replace"}
@@ -276,16 +292,19 @@ def align(
         )
     paragraphs_a, paragraphs_b = list(paragraphs_a), list(paragraphs_b)
     if tokens is None:
-        tokens_a = [tokenize(p) for p in paragraphs_a]
-        tokens_b = [tokenize(p) for p in paragraphs_b]
+        tokens_a, tokens_b = _tokens(paragraphs_a), _tokens(paragraphs_b)
     else:
-        tokens_a, tokens_b = [list(t) for t in tokens[0]], [list(t) for t in tokens[1]]
+        tokens_a, tokens_b = (t if isinstance(t, ParagraphTokens) else [list(x) for x in t] for t in tokens)
         if len(tokens_a) != len(paragraphs_a) or len(tokens_b) != len(paragraphs_b):
             raise InputError(
                 f"tokens must hold one list per paragraph: got {len(tokens_a)} and {len(tokens_b)} "
                 f"for {len(paragraphs_a)} and {len(paragraphs_b)} paragraphs."
             )
-    matches = _match(tokens_a, tokens_b, float(edited_threshold))
+    lengths_a, lengths_b = _lengths(tokens_a), _lengths(tokens_b)
+    if len(tokens_a) * len(tokens_b) <= MAX_ALIGN_CELLS:
+        matches = _match(tokens_a, tokens_b, lengths_a, lengths_b, float(edited_threshold))
+    else:
+        matches = _match_equal(tokens_a, tokens_b, lengths_a, lengths_b)
 
     blocks: list[Block] = []
     taken_a = [False] * len(tokens_a)
@@ -305,15 +324,54 @@ def align(
               for i, b in enumerate(blocks)]
     blocks += [Block("cut", run, ()) for run in _runs(taken_a)]
     blocks += [Block("added", (), run) for run in _runs(taken_b)]
-    return Alignment(
-        _in_b_order(blocks), tuple(len(t) for t in tokens_a), tuple(len(t) for t in tokens_b)
-    )
+    return Alignment(_in_b_order(blocks), tuple(lengths_a), tuple(lengths_b))
 
 
-def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]]:
+class ParagraphTokens(Sequence):
+    """An analysed body's words paragraph by paragraph (:func:`paragraph_tokens`): a
+    sequence of lists of words, each list made when asked for (the words of a long body stay
+    one numpy array: no Python string per word for all of them at once).
+
+    >>> from dedup.tokens import analyse
+    >>> t = ParagraphTokens(analyse(["One two.", "Three."]).words, [0, 2, 3])
+    >>> len(t), t[1], t.lengths
+    (2, ['three'], [2, 1])
+    """
+
+    __hash__ = None  # equal to a list of the same lists
+
+    def __init__(self, words: np.ndarray, bounds: list[int]) -> None:
+        self._words = words
+        self._bounds = bounds
+
+    @property
+    def lengths(self) -> list[int]:
+        """The number of words of each paragraph."""
+        return np.diff(self._bounds).tolist()
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not -len(self) <= k < len(self):
+            raise IndexError(f"paragraph {k} of {len(self)}")
+        k %= len(self)
+        return self._words[self._bounds[k] : self._bounds[k + 1]].tolist()
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]] | ParagraphTokens:
     """Split an analysed body's words by paragraph: the ``tokens`` :func:`align` takes,
     equal to :func:`~dedup.tokens.tokenize` of each paragraph (tested), without
-    normalising the text again.
+    normalising the text again. A body of more than 100,000 words gives a
+    :class:`ParagraphTokens`, which makes each paragraph's list when asked for.
 
     >>> from dedup.tokens import analyse
     >>> paragraph_tokens(analyse(["One two.", "", "Three."]), 3)
@@ -321,8 +379,22 @@ def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]]:
     """
     # the words come in paragraph order: each paragraph's are one slice
     bounds = np.searchsorted(words.paragraph, np.arange(paragraphs + 1)).tolist()
+    if len(words) > _EAGER_WORDS:
+        return ParagraphTokens(words.words, bounds)
     every = words.words.tolist()
     return [every[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def _tokens(paragraphs: list[str]) -> list[list[str]] | ParagraphTokens:
+    """:func:`~dedup.tokens.tokenize` of each paragraph; of a long text (over 10^6
+    characters), as :class:`ParagraphTokens` of the analysed text (the same words)."""
+    if sum(map(len, paragraphs)) <= 10 * _EAGER_WORDS:
+        return [tokenize(p) for p in paragraphs]
+    return paragraph_tokens(analyse_many([paragraphs])[0], len(paragraphs))
+
+
+def _lengths(tokens) -> list[int]:
+    return tokens.lengths if isinstance(tokens, ParagraphTokens) else [len(t) for t in tokens]
 
 
 # --- matching -----------------------------------------------------------------------------
@@ -339,32 +411,52 @@ def _lcs(x: list[int], y: list[int]) -> int:
 
 
 def _match(
-    tokens_a: list[list[str]], tokens_b: list[list[str]], threshold: float
+    tokens_a: Sequence[list[str]], tokens_b: Sequence[list[str]], lengths_a: list[int], lengths_b: list[int],
+    threshold: float,
 ) -> list[tuple[int, int, int, int, float]]:
-    """Pick the matched blocks as (a_start, a_end, b_start, b_end, similarity), best first."""
-    na, nb = len(tokens_a), len(tokens_b)
+    """Pick the matched blocks as (a_start, a_end, b_start, b_end, similarity), best first.
+
+    The paragraphs are compared a tile of the A x B matrix at a time (:data:`_TILE_CELLS`
+    pairs): the candidates are those of the whole matrix, in the same order.
+    """
+    na, nb = len(lengths_a), len(lengths_b)
     if not na or not nb:
         return []
     # Integer ids make rapidfuzz compare words by equality without rehashing strings.
     vocabulary: dict[str, int] = {}
-    ids_a = [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens] for tokens in tokens_a]
-    ids_b = [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens] for tokens in tokens_b]
-    len_a = np.array([len(x) for x in ids_a], dtype=np.int64)
-    len_b = np.array([len(y) for y in ids_b], dtype=np.int64)
-    total = len_a[:, None] + len_b[None, :]
-    distance = process.cdist(ids_a, ids_b, scorer=Indel.distance, dtype=np.int64)
-    lcs = (total - distance) // 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        similarity = np.where(total > 0, 2 * lcs / total, 1.0)
-        # share of each A paragraph found (in order) inside each B paragraph, and back
-        inside_b = np.where(len_a[:, None] > 0, lcs / len_a[:, None], 0.0) >= threshold
-        inside_a = np.where(len_b[None, :] > 0, lcs / len_b[None, :], 0.0) >= threshold
 
-    # (a_start, a_end, b_start, b_end, similarity)
-    candidates = [(int(i), int(i) + 1, int(j), int(j) + 1, float(similarity[i, j]))
-                  for i, j in zip(*np.nonzero(similarity >= threshold))]
-    candidates += _joins(ids_a, ids_b, inside_b, similarity, threshold, a_side=True)
-    candidates += _joins(ids_b, ids_a, inside_a.T, similarity.T, threshold, a_side=False)
+    def ids(tokens, lo: int, hi: int) -> list[list[int]]:
+        return [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens[i]] for i in range(lo, hi)]
+
+    # (a_start, a_end, b_start, b_end, similarity), with what orders each kind in the whole matrix
+    ones, joins_a, joins_b = [], [], []
+    # a tile: _TILE_CELLS pairs, at most _TILE_SIDE paragraphs a side (the whole matrix of two articles)
+    columns = max(MAX_JOIN, min(nb, _TILE_SIDE, _TILE_CELLS // min(na, _TILE_SIDE)))
+    rows = max(MAX_JOIN, min(na, _TILE_SIDE, _TILE_CELLS // columns))
+    for r0 in range(0, na, rows):
+        r1, r2 = min(r0 + rows, na), min(r0 + rows + MAX_JOIN - 1, na)  # own rows, and the next runs reach
+        ids_a = ids(tokens_a, r0, r2)
+        len_a = np.array(lengths_a[r0:r2], dtype=np.int64)
+        for c0 in range(0, nb, columns):
+            c1, c2 = min(c0 + columns, nb), min(c0 + columns + MAX_JOIN - 1, nb)
+            ids_b = ids(tokens_b, c0, c2)
+            len_b = np.array(lengths_b[c0:c2], dtype=np.int64)
+            total = len_a[:, None] + len_b[None, :]
+            distance = process.cdist(ids_a, ids_b, scorer=Indel.distance, dtype=np.int64)
+            lcs = (total - distance) // 2
+            with np.errstate(divide="ignore", invalid="ignore"):
+                similarity = np.where(total > 0, 2 * lcs / total, 1.0)
+                # share of each A paragraph found (in order) inside each B paragraph, and back
+                inside_b = np.where(len_a[:, None] > 0, lcs / len_a[:, None], 0.0) >= threshold
+                inside_a = np.where(len_b[None, :] > 0, lcs / len_b[None, :], 0.0) >= threshold
+            ones += [(r0 + int(i), r0 + int(i) + 1, c0 + int(j), c0 + int(j) + 1, float(similarity[i, j]))
+                     for i, j in zip(*np.nonzero(similarity[: r1 - r0, : c1 - c0] >= threshold))]
+            joins_a += _joins(ids_a, ids_b, inside_b, similarity, threshold, r0, c0, r1 - r0, c1 - c0, na - r0, a_side=True)
+            joins_b += _joins(ids_b, ids_a, inside_a.T, similarity.T, threshold, c0, r0, c1 - c0, r1 - r0, nb - c0,
+                              a_side=False)
+    # 1:1 pairs in A then B order, then joins by length, run start and the paragraph joined
+    # to: the order of one pass over the whole matrix, which ties keep (a stable sort)
+    candidates = sorted(ones) + [c for _, c in sorted(joins_a)] + [c for _, c in sorted(joins_b)]
 
     def key(c):
         a0, a1, b0, b1, s = c
@@ -387,27 +479,55 @@ def _match(
     return chosen
 
 
-def _joins(ids_x, ids_y, inside, similarity, threshold, *, a_side: bool):
-    """Candidates joining 2..MAX_JOIN consecutive paragraphs of x against one of y.
+def _joins(ids_x, ids_y, inside, similarity, threshold, x0, y0, own_x, own_y, left_x, *, a_side: bool):
+    """Candidates joining 2..MAX_JOIN consecutive paragraphs of x against one of y, in a
+    tile: x's paragraphs from ``x0`` (runs starting at the first ``own_x``; ``left_x``
+    paragraphs of x from ``x0`` on), y's from ``y0`` (the first ``own_y`` joined to).
 
     ``inside[i, j]`` says paragraph i of x is mostly contained in paragraph j of y; a
     run qualifies when all its members are, and its joined text beats each member.
+    Returns ((length, run start, joined to), candidate) pairs.
     """
     out = []
-    n = len(ids_x)
     for k in range(2, MAX_JOIN + 1):
-        if n < k:
+        n = min(own_x, left_x - k + 1)  # runs starting in this tile that fit in x
+        if n <= 0:
             break
-        ok = inside[: n - k + 1].copy()
+        ok = inside[:n, :own_y].copy()
         for d in range(1, k):
-            ok &= inside[d: n - k + 1 + d]
+            ok &= inside[d : n + d, :own_y]
         for i, j in zip(*np.nonzero(ok)):
             i, j = int(i), int(j)
             joined = [t for x in ids_x[i:i + k] for t in x]
             s = _similarity(_lcs(joined, ids_y[j]), len(joined) + len(ids_y[j]))
             if s >= threshold and s > float(similarity[i:i + k, j].max()):
-                out.append((i, i + k, j, j + 1, s) if a_side else (j, j + 1, i, i + k, s))
+                i, j = x0 + i, y0 + j
+                out.append(((k, i, j), (i, i + k, j, j + 1, s) if a_side else (j, j + 1, i, i + k, s)))
     return out
+
+
+def _match_equal(tokens_a, tokens_b, lengths_a: list[int], lengths_b: list[int]) -> list[tuple[int, int, int, int, float]]:
+    """The matched blocks of texts too long to compare every paragraph with every other
+    (:data:`MAX_ALIGN_CELLS`): each paragraph of A with the first paragraph of B of the same
+    words not yet taken, as (a, a + 1, b, b + 1, 1.0)."""
+    def keys(tokens, lengths):  # a paragraph's words as one string's hash (equal words: equal keys)
+        return [hash(" ".join(tokens[i])) if n else 0 for i, n in enumerate(lengths)]
+
+    waiting: dict[int, list[int]] = {}
+    for j, key in reversed(list(enumerate(keys(tokens_b, lengths_b)))):
+        waiting.setdefault(key, []).append(j)  # the first last: popped first
+    chosen = []
+    for i, key in enumerate(keys(tokens_a, lengths_a)):
+        candidates = waiting.get(key)
+        if not candidates:
+            continue
+        mine = tokens_a[i]
+        for k in range(len(candidates) - 1, -1, -1):
+            if tokens_b[candidates[k]] == mine:  # not two paragraphs whose strings' hashes collide
+                j = candidates.pop(k)
+                chosen.append((i, i + 1, j, j + 1, 1.0))
+                break
+    return chosen
 
 
 def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
@@ -433,13 +553,27 @@ def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
         ))
     best: list[tuple[int, ...]] = []
     back: list[int] = []
+    # For each block in A order, the heaviest chain it can follow: of the blocks before it in
+    # A order that end before it in B, the one of the heaviest chain (of two alike, the first
+    # in A order). A Fenwick tree over B positions keeps the heaviest (chain, -order) ending
+    # before each position: n log n, where trying every earlier block took n^2 (minutes for
+    # the 10^5 blocks of two long texts).
+    size = max((blocks[k].b[-1] for k in order), default=-1) + 1
+    tree: list[tuple | None] = [None] * (size + 1)
     for n, k in enumerate(order):
-        score, previous = (0, 0, 0, 0), -1
-        for m in range(n):
-            if blocks[order[m]].b[-1] < blocks[k].b[0] and best[m] > score:
-                score, previous = best[m], m
+        top, i = None, blocks[k].b[0]  # the best among B positions 0 .. b[0] - 1
+        while i > 0:
+            if tree[i] is not None and (top is None or tree[i] > top):
+                top = tree[i]
+            i -= i & -i
+        score, previous = (top[0], -top[1]) if top is not None else ((0, 0, 0, 0), -1)
         best.append(tuple(x + y for x, y in zip(score, weight[n])))
         back.append(previous)
+        value, i = (best[-1], -n), blocks[k].b[-1] + 1
+        while i <= size:
+            if tree[i] is None or value > tree[i]:
+                tree[i] = value
+            i += i & -i
     chain = set()
     n = max(range(len(order)), key=lambda m: best[m], default=-1)  # first of the maxima
     while n >= 0:

@@ -118,8 +118,10 @@ def _batch_texts(states: Sequence[Sentences]) -> tuple:
     sentences = np.array([len(x) for s in states for x in (s.len_a, s.len_b)], dtype=np.int64)
     words = np.array([len(x) for s in states for x in (s.sent_a, s.sent_b)], dtype=np.int64)
     first_sentence, first_word = np.cumsum(sentences) - sentences, np.cumsum(words) - words
-    sentence = np.concatenate([x for s in states for x in (s.sent_a, s.sent_b)]).astype(np.int64)
-    sentence += np.repeat(first_sentence, words)
+    # 32 bits: a text of 2^31 sentences is no article (the numbers are widened where multiplied)
+    sentence = np.concatenate([x for s in states for x in (s.sent_a, s.sent_b)]).astype(np.int32, copy=False)
+    for start, stop, first in zip(first_word.tolist(), (first_word + words).tolist(), first_sentence.tolist()):
+        sentence[start:stop] += first  # each text's slice in place: no array of offsets per word
     sizes = np.concatenate([x for s in states for x in (s.len_a, s.len_b)])
     return sentences, first_sentence, first_word, sentence, sizes
 
@@ -133,21 +135,20 @@ def _exact_many(states: Sequence[Sentences], threshold: float) -> None:
         return
     sentences, first_sentence, first_word, sentence, sizes = _batch_texts(states)
     total = int(sentences.sum())
-    partner = np.full(len(sentence), -1, dtype=np.int64)  # the word of the other text each word is shared with
     runs = np.array([(2 * q, a0, b0, n) for q, s in enumerate(states) for a0, b0, n in s.runs], dtype=np.int64).reshape(-1, 4)
-    if len(runs):
-        lengths = runs[:, 3]
-        within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        at_a = np.repeat(first_word[runs[:, 0]] + runs[:, 1], lengths) + within
-        at_b = np.repeat(first_word[runs[:, 0] + 1] + runs[:, 2], lengths) + within
-        partner[at_a], partner[at_b] = at_b, at_a
-    shared = partner >= 0
-    shares = np.bincount(sentence, weights=shared, minlength=total) / np.maximum(sizes, 1)
+    # the shared words (the runs do not overlap on either side: _select) and the word of the
+    # other text each is shared with; only these, not an array over every word
+    lengths = runs[:, 3]
+    within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    at_a = np.repeat(first_word[runs[:, 0]] + runs[:, 1], lengths) + within
+    at_b = np.repeat(first_word[runs[:, 0] + 1] + runs[:, 2], lengths) + within
+    shared, partner = np.concatenate([at_a, at_b]), np.concatenate([at_b, at_a])
+    shares = np.bincount(sentence[shared], minlength=total) / np.maximum(sizes, 1)
     long = sizes >= MIN_SENTENCE_WORDS
     kept = (shares >= threshold) & long
     text_of = np.repeat(np.arange(len(sentences)), sentences)
-    w = np.flatnonzero(shared & kept[sentence])
-    linked, count = _counted(sentence[w] * total + sentence[partner[w]])
+    w = kept[sentence[shared]]
+    linked, count = _counted(sentence[shared[w]].astype(np.int64) * total + sentence[partner[w]])
     mine, theirs = linked // total, linked % total
     order = np.lexsort((theirs, -count, mine))
     first = order[np.concatenate(([True], mine[order][1:] != mine[order][:-1]))] if len(order) else order
@@ -243,14 +244,18 @@ def _part(sizes: list[int], chosen: list[int], counted: list[int]) -> float:
 
 
 def _sizes(sentence: np.ndarray) -> np.ndarray:
-    return np.bincount(sentence, minlength=int(sentence[-1]) + 1 if len(sentence) else 0)
+    """The words of each sentence, from each word's sentence (numbered from 0, in order, without gaps)."""
+    # where the number changes: bincount would copy the numbers to 64 bits first
+    ends = np.append(np.flatnonzero(sentence[1:] != sentence[:-1]) + 1, len(sentence))
+    return np.diff(ends, prepend=0) if len(sentence) else np.zeros(0, dtype=np.int64)
 
 
 def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """The share of each sentence's words that ``flags`` marks."""
     if not len(sizes):
         return np.zeros(0)
-    return np.bincount(sentence, weights=flags, minlength=len(sizes)) / np.maximum(sizes, 1)
+    # counted among the flagged words only: no array of floats over every word
+    return np.bincount(sentence[flags], minlength=len(sizes)) / np.maximum(sizes, 1)
 
 
 def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -36,7 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .tokens import Spans, Words
+from .tokens import Spans, Words, spans_parts
 from .settings import lsh_params
 
 _U64 = np.uint64
@@ -85,7 +85,9 @@ def word_hashes(words: np.ndarray) -> np.ndarray:
     """
     if words.size == 0:
         return np.zeros(0, dtype=_U64)
-    if words.dtype.kind != "U":
+    if words.dtype.kind == "T":  # numpy's variable-width strings (a long body's words)
+        words = np.array(words.tolist(), dtype=str)
+    elif words.dtype.kind != "U":
         words = words.astype(str)
     codes = np.ascontiguousarray(words).view(np.uint32).reshape(len(words), -1)
     h = np.zeros(len(words), dtype=_U64)
@@ -142,10 +144,31 @@ def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarra
         return np.zeros(0, dtype=_U64)
     k = min(shingle_size, n)
     count = n - k + 1
-    acc = np.zeros(count, dtype=_U64)
-    for j in range(k):
-        acc = acc + word_hash[j : j + count] * _POSITION[j % len(_POSITION)]
-    return _fmix64(acc ^ _U64(k))
+    # _SHINGLE_STEP shingles at a time, in place: the shingles and a step's worth of
+    # working memory, where whole arrays at each operation took five times the shingles
+    out = np.empty(count, dtype=_U64)
+    term = np.empty(min(count, _SHINGLE_STEP), dtype=_U64)
+    for start in range(0, count, _SHINGLE_STEP):
+        stop = min(start + _SHINGLE_STEP, count)
+        acc, spare = out[start:stop], term[: stop - start]
+        np.multiply(word_hash[start:stop], _POSITION[0], out=acc)
+        for j in range(1, k):
+            acc += np.multiply(word_hash[start + j : stop + j], _POSITION[j % len(_POSITION)], out=spare)
+        acc ^= _U64(k)
+        _fmix64_inplace(acc, spare)
+    return out
+
+
+_SHINGLE_STEP = 1 << 16
+
+
+def _fmix64_inplace(h: np.ndarray, spare: np.ndarray) -> np.ndarray:
+    """:func:`_fmix64` of ``h`` into ``h`` itself (``spare``: an array of its size to work in)."""
+    for multiplier in (_U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)):
+        h ^= np.right_shift(h, _U64(33), out=spare)
+        h *= multiplier
+    h ^= np.right_shift(h, _U64(33), out=spare)
+    return h
 
 
 def distinct(ordered: np.ndarray) -> np.ndarray:
@@ -342,6 +365,67 @@ def sign_spans(
     )
 
 
+def body_hashes(bodies: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The words of a batch of bodies as :func:`sign_hashes` takes them: (each word's
+    :func:`span_hashes`, whether it starts a sentence, each body's word count), the bodies
+    tokenised a part at a time (:func:`dedup.tokens.spans_parts`), so that the working memory
+    is a part's, whatever the batch or the longest body: the batch's words take 9 bytes each.
+
+    >>> hashes, starts, counts = body_hashes([["One two. Three."], ["Four."]])
+    >>> len(hashes), starts.tolist(), counts.tolist()
+    (4, [True, False, True, True], [3, 1])
+    """
+    hashes, starts, counts = [np.zeros(0, dtype=_U64)], [np.zeros(0, dtype=bool)], np.zeros(len(bodies), dtype=np.int64)
+    for part in spans_parts(bodies):
+        hashes.append(span_hashes(part.spans.codes, part.spans.starts, part.spans.ends))
+        starts.append(part.spans.sentence_start)
+        np.add.at(counts, part.owners, part.spans.counts)
+    return np.concatenate(hashes), np.concatenate(starts), counts
+
+
+def long_body_hashes(paragraphs: Sequence[str], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`body_hashes` of one body longer than a part, of ``count`` words
+    (:func:`dedup.tokens.long_word_counts`): (hashes, sentence starts), laid out in place a
+    part at a time, so that no part's arrays are kept until all are made (the memory of
+    those freed would not go back to the system, in between others kept).
+
+    >>> body = ["One two.", "Three four."]
+    >>> [x.tolist() for x in long_body_hashes(body, 4)] == [x.tolist() for x in body_hashes([body])[:2]]
+    True
+    """
+    hashes, starts, at = np.empty(count, dtype=_U64), np.empty(count, dtype=bool), 0
+    for part in spans_parts([paragraphs]):
+        n = len(part.spans.starts)
+        hashes[at : at + n] = span_hashes(part.spans.codes, part.spans.starts, part.spans.ends)
+        starts[at : at + n] = part.spans.sentence_start
+        at += n
+    return hashes, starts
+
+
+def sign_hashes(
+    hashes: np.ndarray,
+    sentence_start: np.ndarray,
+    counts: np.ndarray,
+    *,
+    shingle_size: int = 5,
+    num_perm: int = 128,
+    seed: int = 1,
+    passage_words: int = 30,
+    passage_threshold: float = 0.5,
+) -> list[Signature]:
+    """:func:`sign_spans` of a batch's words given as :func:`body_hashes` gives them: the
+    same signatures.
+
+    >>> [s.band_keys.shape[0] for s in sign_hashes(*body_hashes([["One two three four five six."], ["Ten."]]))]
+    [1, 1]
+    """
+    if not len(counts):
+        return []
+    signed = _sign_hashed(hashes, sentence_start, counts, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+                          passage_words=passage_words, passage_threshold=passage_threshold)
+    return [sig for _, sig in signed]
+
+
 def shingles_many(hashes: np.ndarray, lengths: Sequence[int], *, shingle_size: int = 5) -> list[np.ndarray]:
     """:func:`shingle_hashes` of many documents whose word hashes lie one after another
     (``lengths`` words each), in one pass over all of them.
@@ -427,7 +511,11 @@ def _passage_windows_many(sentence_start, word_counts, shingle_counts, *, passag
 
 
 def _signatures(shingles_list, windows_list, *, num_perm: int, seed: int, passage_threshold: float) -> list[Signature]:
-    """MinHash and passage band keys of many documents from one permuted matrix."""
+    """MinHash and passage band keys of many documents from one permuted matrix (a document
+    longer than a batch: :func:`_long_signature`)."""
+    if len(shingles_list) == 1 and len(shingles_list[0]) > _BATCH_SHINGLES:
+        return [_long_signature(shingles_list[0], windows_list[0], num_perm=num_perm, seed=seed,
+                                passage_threshold=passage_threshold)]
     bands, rows = lsh_params(passage_threshold, num_perm)
     counts = np.array([len(sh) for sh in shingles_list], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(counts)))
@@ -460,3 +548,41 @@ def _signatures(shingles_list, windows_list, *, num_perm: int, seed: int, passag
         out.append(Signature(docs[d], windows, keys[k : k + n]))
         k += n
     return out
+
+
+def _long_signature(shingles: np.ndarray, windows: np.ndarray, *, num_perm: int, seed: int,
+                    passage_threshold: float) -> Signature:
+    """:func:`_signatures` of one document longer than a batch, its permuted matrix made
+    :data:`_BATCH_SHINGLES` columns at a time: the same bits, in memory that does not grow
+    with the document (the whole matrix takes ``4 * num_perm`` bytes a shingle: 5 GB for
+    a 50 MB text).
+
+    The MinHash is the minimum of the parts' minima; a passage window belongs to the part
+    where it starts, whose matrix runs on to the end of its last window (windows are
+    ``passage_words`` long: a few columns more).
+    """
+    bands, rows = lsh_params(passage_threshold, num_perm)
+    a, b = permutations(num_perm, seed)
+    n = len(shingles)
+    minhash = np.full(num_perm, _MAX32, dtype=np.uint32)
+    keys = np.empty((len(windows), bands), dtype=_U64)
+    # windows sorted by start (passage_windows): each part's windows are one slice
+    cuts = np.searchsorted(windows[:, 0], np.arange(0, n + _BATCH_SHINGLES, _BATCH_SHINGLES)).tolist()
+    longest = int((windows[:, 1] - windows[:, 0]).max()) if len(windows) else 0
+    matrix = np.empty((num_perm, _BATCH_SHINGLES + longest + 1), dtype=np.uint32)
+    for k, start in enumerate(range(0, n, _BATCH_SHINGLES)):
+        stop = min(start + _BATCH_SHINGLES, n)
+        w0, w1 = cuts[k], cuts[k + 1]
+        end = max(stop, int(windows[w1 - 1, 1])) if w1 > w0 else stop  # the last window's end
+        width = end - start
+        hv = _fmix32((shingles[start:end] >> _U64(32)).astype(np.uint32))
+        part = matrix[:, : width + 1]  # one spare column of max values, as in _signatures
+        np.multiply(a[:, None], hv[None, :], out=part[:, :width])
+        part[:, :width] += b[:, None]
+        part[:, width] = _MAX32
+        np.minimum(minhash, part[:, : stop - start].min(axis=1), out=minhash)
+        if w1 > w0:
+            bounds = windows[w0:w1] - start
+            passages = np.minimum.reduceat(part[: bands * rows], bounds.ravel(), axis=1)[:, ::2].T
+            keys[w0:w1] = band_keys(np.ascontiguousarray(passages), bands=bands, rows=rows)
+    return Signature(minhash, windows, keys)

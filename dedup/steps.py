@@ -19,7 +19,7 @@ knows about processes, Spark or storage.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -28,8 +28,8 @@ from .clean import Cleaned, agency, clean
 from .cluster import Cluster
 from .ingest import Document, Skipped
 from .settings import Settings
-from .sign import Signature, shingles_many, sign_spans, span_hashes
-from .tokens import analyse_with_spans, spans_many
+from .sign import Signature, body_hashes, long_body_hashes, shingle_hashes, shingles_many, sign_hashes, span_hashes
+from .tokens import Part, analyse_parts, joined_parts, long_word_counts
 from .verify import Analysed, Match, compare_many
 
 
@@ -123,14 +123,24 @@ def prepare_texts(
     """The parts of :func:`prepare_many` that depend on the texts alone: each text cleaned,
     its body's word count and its signature (what an engine ships between processes)."""
     cleaned = [clean(t, template_lines=template_lines) for t in texts]
-    # Spans, not words: signing needs no Python string per word (words are computed
-    # again, by analyse_documents, only for the documents a comparison needs).
-    spans = spans_many([c.body for c in cleaned])
-    signed = sign_spans(
-        spans, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
-        passage_words=passage_words, passage_threshold=passage_threshold,
-    )
-    return cleaned, spans.counts.tolist(), [sig for _, sig in signed]
+    settings = {"shingle_size": shingle_size, "num_perm": num_perm, "seed": seed, "passage_words": passage_words,
+                "passage_threshold": passage_threshold}
+    # Word hashes, not words: signing needs no Python string per word (words are computed
+    # again, by analyse_documents, only for the documents a comparison needs). A body
+    # longer than a tokenising part is signed on its own, its hashes laid out in place.
+    bodies = [c.body for c in cleaned]
+    long = long_word_counts(bodies)
+    short = [k for k, n in enumerate(long) if n is None]
+    hashes, sentence_start, counts = body_hashes([bodies[k] for k in short])
+    signatures: list = [None] * len(bodies)
+    for k, signature in zip(short, sign_hashes(hashes, sentence_start, counts, **settings)):
+        signatures[k] = signature
+    del hashes, sentence_start
+    for k, n in enumerate(long):
+        if n is not None:
+            signatures[k] = sign_hashes(*long_body_hashes(bodies[k], n), np.array([n]), **settings)[0]
+    counts = iter(counts.tolist())
+    return cleaned, [next(counts) if n is None else n for n in long], signatures
 
 
 def analyse_documents(
@@ -139,20 +149,49 @@ def analyse_documents(
     """Return the :class:`Analysed` form of documents given by their ids and body
     paragraphs, the words and shingle hashes of the whole batch computed at once.
 
-    Each document's arrays are views of the batch's: one kept past the others keeps the
-    whole batch's memory alive, unless it is :meth:`~Analysed.detached`.
+    Each document's arrays are views of the batch's (of a part of it: :func:`~dedup.tokens.analyse_parts`;
+    a document longer than a part has arrays of its own): one kept past the others keeps
+    the batch's memory alive, unless it is :meth:`~Analysed.detached`.
 
     >>> [a.shingles.size for a in analyse_documents(["a", "b"], [["One two three four five six."], []])]
     [2, 0]
     """
-    analysed, spans = analyse_with_spans(bodies)
-    hashes = span_hashes(spans.codes, spans.starts, spans.ends)
-    shingles_list = shingles_many(hashes, spans.counts, shingle_size=shingle_size)
-    cuts = np.cumsum(spans.counts).tolist()
+    # A part at a time (dedup.tokens.analyse_parts), so that the working memory is a part's
+    # whatever the batch or the longest body; a body longer than a part has its words and
+    # hashes laid out in place (joined_parts), the others are views of their part's arrays.
+    bodies = [b if isinstance(b, (list, tuple)) else list(b) for b in bodies]
+    counts = long_word_counts(bodies)
+    hashes: list = [np.empty(n, dtype=np.uint64) if n is not None else None for n in counts]
+    done = [0] * len(bodies)
+
+    def hashed(parts: Iterable[Part]) -> Iterator[Part]:
+        for part in parts:
+            found = span_hashes(part.spans.codes, part.spans.starts, part.spans.ends)
+            for owner, end, n in zip(part.owners, np.cumsum(part.spans.counts).tolist(), part.spans.counts.tolist()):
+                if counts[owner] is None:
+                    hashes[owner] = found[end - n : end]
+                else:
+                    hashes[owner][done[owner] : done[owner] + n] = found[end - n : end]
+                    done[owner] += n
+            yield part
+
+    analysed = joined_parts(hashed(analyse_parts(bodies)), counts)
     return [
-        Analysed(doc_id, w, hashes[end - len(w) : end], s)
-        for doc_id, w, s, end in zip(doc_ids, analysed, shingles_list, cuts)
+        Analysed(doc_id, w, h, shingle_hashes(h, shingle_size=shingle_size) if n is not None else s)
+        for doc_id, w, h, n, s in zip(doc_ids, analysed, hashes, counts, _shingles(hashes, counts, shingle_size))
     ]
+
+
+def _shingles(hashes: list[np.ndarray], long: list[int | None], shingle_size: int) -> list[np.ndarray | None]:
+    """The shingles of the bodies that are not long (None for the long ones), computed in
+    one pass over their hashes (views of the parts' arrays: one concatenation)."""
+    short = [k for k, n in enumerate(long) if n is None]
+    found = shingles_many(np.concatenate([hashes[k] for k in short]) if short else np.zeros(0, dtype=np.uint64),
+                          [len(hashes[k]) for k in short], shingle_size=shingle_size)
+    out: list = [None] * len(long)
+    for k, sh in zip(short, found):
+        out[k] = sh
+    return out
 
 
 def analyse_prepared(prepared: Sequence[Prepared], *, shingle_size: int = 5) -> list[Analysed]:

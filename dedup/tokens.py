@@ -23,7 +23,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -188,7 +188,17 @@ def _directed(body: str) -> str:
     >>> print(_directed("he called it 'a disaster', the dogs' owner said"))
     he called it “a disaster”, the dogs' owner said
     """
-    body = _unwrapped(body.strip(" ")) if body[:1] == '"' or body[:2] == ' "' else body
+    return _directed_marks(_unwrapped(body.strip(" ")) if _opens_with_mark(body) else body)
+
+
+def _opens_with_mark(body: str) -> bool:
+    """Whether a quotation mark opens a normalised body (which may wrap all of it: :func:`_unwrapped`)."""
+    return body[:1] == '"' or body[:2] == ' "'
+
+
+def _directed_marks(body: str) -> str:
+    """:func:`_directed` but for a wrapping mark: what it does paragraph by paragraph
+    (of any paragraphs of a body, the same as of the whole)."""
     if "—" in body or "–" in body or "―" in body:
         body = _speech(body)
     if "'" in body or "‘" in body:
@@ -299,7 +309,8 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
     >>> [len(w) for w in analyse_many([["One two."], [], ["Three."]])]
     [2, 0, 1]
     """
-    return analyse_with_spans(bodies)[0]
+    bodies = [b if isinstance(b, (list, tuple)) else list(b) for b in bodies]
+    return joined_parts(analyse_parts(bodies), long_word_counts(bodies))
 
 
 def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Spans]:
@@ -311,9 +322,15 @@ def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Sp
     ([2, 1], [2, 1])
     """
     scan = _scan(bodies, directed_quotes=True)
-    spans = scan.spans
     if not bodies:
-        return [], spans
+        return [], scan.spans
+    return _analysed(scan), scan.spans
+
+
+def _analysed(scan: _Scan, *, variable_width: bool = False) -> list[Words]:
+    """The :class:`Words` of each body of a scan (``variable_width``: the words as numpy's
+    variable-width strings, :data:`_STRINGS`)."""
+    spans = scan.spans
     codes, tokens, kinds, is_word = spans.codes, scan.tokens, scan.kinds, scan.is_word
     first = codes[tokens]
     is_para = first == _PARA_CODE
@@ -327,12 +344,14 @@ def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Sp
     paragraphs_seen = np.cumsum(is_para)
     paragraph = (paragraphs_seen - paragraphs_seen[opening][doc])[is_word].astype(np.int32)
     words = _strings(codes, spans.starts, spans.ends)
+    if variable_width and _STRINGS is not None:
+        words = words.astype(_STRINGS)
     cuts = np.concatenate(([0], np.cumsum(spans.counts))).tolist()
     sentence = _sentence_index(sentence_end, is_word, cuts)
     return [
         Words(words[i:j], paragraph[i:j], quoted[i:j], spans.sentence_start[i:j], sentence[i:j])
         for i, j in zip(cuts, cuts[1:])
-    ], spans
+    ]
 
 
 def _sentence_index(sentence_end: np.ndarray, is_word: np.ndarray, cuts: list[int]) -> np.ndarray:
@@ -435,12 +454,23 @@ def _scan(bodies: Sequence[Iterable[str]], *, directed_quotes: bool) -> _Scan:
     ``directed_quotes``: give each quotation mark its direction first (:func:`analyse`
     needs it for the quoted flags; words and sentences do not depend on it).
     """
+    return _scan_pieces(_pieces(bodies, directed_quotes=directed_quotes))
+
+
+def _pieces(bodies: Sequence[Iterable[str]], *, directed_quotes: bool) -> list[str]:
+    """Each body normalised (its quotation marks directed, if asked), as one string that
+    opens with a paragraph break: the text :func:`_scan_pieces` tokenises."""
     pieces = []
     for paragraphs in bodies:
         body = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
         if directed_quotes:
             body = _directed(body)
         pieces.append("\n" + body)  # each body opens with a paragraph break: every state resets
+    return pieces
+
+
+def _scan_pieces(pieces: Sequence[str]) -> _Scan:
+    """:func:`_scan` of bodies already normalised (:func:`_pieces`)."""
     codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     classes = _classes(codes)
     word_char = classes == _WORD_CHAR
@@ -475,3 +505,191 @@ def spans_many(bodies: Sequence[Iterable[str]]) -> Spans:
     [True, False, False, True, True, False]
     """
     return _scan(bodies, directed_quotes=False).spans
+
+
+#: Code points tokenised at a time (:func:`analyse_parts`, :func:`spans_parts`): tokenising
+#: takes about 50 bytes of working memory a code point, so a batch, or one long article, is
+#: tokenised in parts of this size. A batch of 256 news articles of 4 KB is one part.
+PART_CODE_POINTS = 1 << 20
+# numpy 2's variable-width strings: 16 bytes a word, where a fixed-width array takes 4 a
+# character of the longest word (160 once a 40-character token is in it). A long body's words.
+_STRINGS = np.dtypes.StringDType() if hasattr(getattr(np, "dtypes", None), "StringDType") else None
+# Where a paragraph longer than a part is cut: after a sentence's end, before a space.
+_SENTENCE_CUT = re.compile(f"[{_SENTENCE_MARKS}](?= )")
+
+
+def _cut(piece: str, limit: int) -> Iterator[tuple[str, int]]:
+    """A normalised body (:func:`_pieces`) in pieces of at most about ``limit`` code
+    points, each opening with a paragraph break, with the index of its first paragraph.
+
+    A piece ends at a paragraph break; a paragraph longer than ``limit`` is cut after a
+    sentence's end, a break put in front of its rest (the words and sentences are the same,
+    but a quotation open across the cut ends there); a sentence longer than ``limit`` is not
+    cut.
+
+    >>> list(_cut("\\none\\ntwo\\nthree", 5))
+    [('\\none', 0), ('\\ntwo', 1), ('\\nthree', 2)]
+    >>> list(_cut("\\nsee. one two. three\\nfour", 8))
+    [('\\nsee.', 0), ('\\n one two.', 0), ('\\n three', 0), ('\\nfour', 1)]
+    """
+    start, rest, breaks = 0, False, 0  # rest: start is within a paragraph; breaks: before start
+    while len(piece) - start > limit:
+        cut = piece.rfind("\n", start + 1, start + limit + 1)
+        within = cut < 0
+        if within:  # no paragraph ends within the limit: cut this one after a sentence
+            ends = list(_SENTENCE_CUT.finditer(piece, start + 1, start + limit))
+            end = piece.find("\n", start + 1)
+            following = None if ends else _SENTENCE_CUT.search(piece, start + limit, end if end >= 0 else len(piece))
+            if ends or following:
+                cut = (ends[-1] if ends else following).end()
+            else:  # no sentence ends before the paragraph does: the paragraph whole
+                within, cut = False, end
+                if cut < 0:
+                    break
+        yield ("\n" + piece[start:cut] if rest else piece[start:cut]), breaks - 1 if rest else breaks
+        breaks += piece.count("\n", start, cut)
+        start, rest = cut, within
+    yield ("\n" + piece[start:] if rest else piece[start:] if start else piece), breaks - 1 if rest else breaks
+
+
+def _parts(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int) -> Iterator[Part]:
+    """The bodies normalised (:func:`_pieces`), in parts of about ``limit`` code points:
+    whole bodies, or the pieces of a body longer than ``limit`` (:func:`_long_pieces`, a
+    part of its own each), tokenised."""
+    owners: list[int] = []
+    group: list[str] = []
+    # (None after the last body: the end, which sends the last group)
+    for k, paragraphs in enumerate([b if isinstance(b, (list, tuple)) else list(b) for b in bodies] + [None]):
+        long = paragraphs is not None and _long(paragraphs, limit)
+        piece = None if paragraphs is None or long else _pieces([paragraphs], directed_quotes=directed_quotes)[0]
+        if group and (piece is None or sum(map(len, group)) + len(piece) > limit):
+            yield _part(owners, group, [0] * len(group), directed_quotes, cut=False)
+            owners, group = [], []
+        if long:
+            for sub, paragraph in _long_pieces(paragraphs, directed_quotes=directed_quotes, limit=limit):
+                yield _part([k], [sub], [paragraph], directed_quotes, cut=True)
+        elif piece is not None:
+            owners.append(k)
+            group.append(piece)
+
+
+def _long_pieces(paragraphs: Sequence[str], *, directed_quotes: bool, limit: int) -> Iterator[tuple[str, int]]:
+    """A body longer than ``limit`` as :func:`_pieces` makes it, normalised and cut into
+    pieces of about ``limit`` code points (:func:`_cut`), with the index of each piece's
+    first paragraph.
+
+    Some paragraphs are normalised at a time (normalising holds several copies of the text:
+    16 bytes a character, 800 MB for a 50 MB article): the same text, as no rule of
+    :func:`normalize` or :func:`_directed_marks` reaches across a paragraph break. Only
+    a quotation mark opening the body, which may wrap all of it, needs the whole body.
+
+    >>> list(_long_pieces(["One two.", "Three.", "Four five six."], directed_quotes=True, limit=16))
+    [('\\none two.\\nthree.', 0), ('\\nfour five six.', 2)]
+    """
+    ranges, size = [0], 0  # where each range of paragraphs starts
+    for k, paragraph in enumerate(paragraphs):
+        if k > ranges[-1] and size + len(paragraph) + 1 > limit:
+            ranges.append(k)
+            size = 0
+        size += len(paragraph) + 1
+    for lo, hi in zip(ranges, ranges[1:] + [len(paragraphs)]):
+        text = normalize("\n".join(p.replace("\n", " ") for p in paragraphs[lo:hi]))
+        if directed_quotes:
+            if lo == 0 and _opens_with_mark(text):  # the whole body, at once
+                (piece,) = _pieces([paragraphs], directed_quotes=True)
+                yield from _cut(piece, limit)
+                return
+            text = _directed_marks(text)
+        yield from ((sub, lo + paragraph) for sub, paragraph in _cut("\n" + text, limit))
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Some bodies of a batch tokenised (:func:`spans_parts`, :func:`analyse_parts`).
+
+    Attributes:
+        owners: the body (its index in the batch) each piece of the part belongs to: a whole
+            body, or some consecutive paragraphs of a body longer than a part.
+        first_paragraph: the index in its body of each piece's first paragraph.
+        spans: the pieces' :class:`Spans`.
+        words: the pieces' :class:`Words` (:func:`analyse_parts` only).
+    """
+
+    owners: list[int]
+    first_paragraph: list[int]
+    spans: Spans
+    words: list[Words] | None = None
+
+
+def _part(owners: list[int], pieces: list[str], first_paragraph: list[int], analyse: bool, *, cut: bool) -> Part:
+    scan = _scan_pieces(pieces)
+    return Part(owners, first_paragraph, scan.spans, _analysed(scan, variable_width=cut) if analyse else None)
+
+
+def spans_parts(bodies: Sequence[Iterable[str]], *, limit: int | None = None) -> Iterator[Part]:
+    """:func:`spans_many` of the bodies a part at a time (:data:`PART_CODE_POINTS`), as
+    :class:`Part` s. A body longer than a part comes in pieces of consecutive paragraphs,
+    whose words are the body's words in order, with the same sentence starts (a paragraph
+    starts a sentence).
+
+    >>> [(p.owners, p.spans.counts.tolist()) for p in spans_parts([["One two.", "Three."], ["Four."]], limit=8)]
+    [([0], [2]), ([0], [1]), ([1], [1])]
+    """
+    return _parts(bodies, directed_quotes=False, limit=limit or PART_CODE_POINTS)
+
+
+def analyse_parts(bodies: Sequence[Iterable[str]], *, limit: int | None = None) -> Iterator[Part]:
+    """:func:`analyse_with_spans` of the bodies a part at a time, as :func:`spans_parts`,
+    with the pieces' :class:`Words` (:func:`joined_parts` makes the pieces of a body one).
+
+    The pieces of a body longer than a part number their paragraphs and sentences from
+    their own first (the quotation marks are directed over the whole body first), and hold
+    their words as numpy's variable-width strings (numpy 2).
+    """
+    return _parts(bodies, directed_quotes=True, limit=limit or PART_CODE_POINTS)
+
+
+def joined_parts(parts: Iterable[Part], counts: Sequence[int | None]) -> list[Words]:
+    """The :class:`Words` of each body from its parts (:func:`analyse_parts`), ``counts[k]``
+    the number of words of body k if it is longer than a part (:func:`long_word_counts`;
+    None for the others, which come whole): its pieces are laid out in place in arrays of
+    that size, their paragraph and sentence numbers run on (a piece opens a sentence), and
+    none is kept (pieces joined once all are made would be held twice, and the memory of
+    those freed would not go back to the system, in between others kept).
+
+    >>> bodies = [["One. Two.", "Three four."], ["Five."]]
+    >>> w = joined_parts(analyse_parts(bodies, limit=12), long_word_counts(bodies, limit=12))
+    >>> w[0].words.tolist(), w[0].paragraph.tolist(), w[0].sentence.tolist(), w[1].words.tolist()
+    (['one', 'two', 'three', 'four'], [0, 0, 1, 1], [0, 1, 2, 2], ['five'])
+    """
+    out: list = [None] * len(counts)
+    at, sentences = [0] * len(counts), [0] * len(counts)  # per body: words laid out, sentences
+    for part in parts:
+        for owner, w, first in zip(part.owners, part.words, part.first_paragraph):
+            if counts[owner] is None:
+                out[owner] = w
+                continue
+            if out[owner] is None:
+                dtypes = [_STRINGS or f"<U{_MAX_WORD}", *(getattr(w, f).dtype for f in Words.__slots__[1:])]
+                out[owner] = Words(*(np.empty(counts[owner], dtype=t) for t in dtypes))
+            start, stop = at[owner], at[owner] + len(w)
+            for field, offset in zip(Words.__slots__, (0, first, 0, 0, sentences[owner])):
+                getattr(out[owner], field)[start:stop] = getattr(w, field) + offset if offset else getattr(w, field)
+            at[owner] = stop
+            sentences[owner] += int(w.sentence[-1]) + 1 if len(w) else 0
+    return out
+
+
+def long_word_counts(bodies: Sequence[Sequence[str]], *, limit: int | None = None) -> list[int | None]:
+    """The number of words of each body longer than a part (:func:`joined_parts` needs it),
+    None for the others: the words counted in a first pass, a part at a time."""
+    limit = limit or PART_CODE_POINTS
+    return [
+        sum(int(p.spans.counts.sum()) for p in spans_parts([b], limit=limit)) if _long(b, limit) else None
+        for b in bodies
+    ]
+
+
+def _long(paragraphs: Sequence[str], limit: int) -> bool:
+    """Whether a body is longer than a part (then cut into pieces: :func:`_long_pieces`)."""
+    return sum(map(len, paragraphs)) + len(paragraphs) > limit

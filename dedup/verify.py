@@ -296,6 +296,12 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
     """
     if not pairs:
         return []
+    long = [k for k, (a, b) in enumerate(pairs) if len(a) + len(b) > _LONG_PAIR]
+    if long:  # one at a time, each in memory of its own size (the rest together, as ever)
+        rest = sorted(set(range(len(pairs))) - set(long))
+        found = dict(zip(rest, _shared_runs_many([pairs[k] for k in rest], shingle_size=shingle_size)))
+        found.update((k, _shared_runs_pair(*pairs[k], shingle_size=shingle_size)) for k in long)
+        return [found[k] for k in range(len(pairs))]
     n_a = np.array([len(a) for a, _ in pairs], dtype=np.int64)
     n_b = np.array([len(b) for _, b in pairs], dtype=np.int64)
     values = np.concatenate([a for a, _ in pairs] + [b for _, b in pairs]).astype(np.uint64, copy=False)
@@ -349,6 +355,66 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
         for p, run in zip(pair[starts].tolist(), runs):
             runs_of[p].append(run)
     return list(zip(runs_of, sizes))
+
+
+#: Pairs of more shingles than this (two texts of 500,000 words together, 3 MB) are matched
+#: one at a time (:func:`_shared_runs_pair`): the batch's renumbering and keys take some 60
+#: bytes a shingle, more than a long text's words.
+_LONG_PAIR = 1 << 20
+
+
+def _shared_runs_pair(a: np.ndarray, b: np.ndarray, *, shingle_size: int) -> tuple[list, tuple[int, int, int]]:
+    """:func:`_shared_runs_many` of one pair (the same runs and sizes), the shingles
+    compared by value and only a's shared ones followed: some 20 bytes a shingle of
+    working memory.
+
+    >>> h = np.arange(10, dtype=np.uint64)
+    >>> _shared_runs_pair(h[:6], h[2:8], shingle_size=5)
+    ([(2, 0, 8)], (6, 6, 4))
+    """
+    a, b = a.astype(np.uint64, copy=False), b.astype(np.uint64, copy=False)
+    size_a = _distinct_count(np.sort(a))
+    order = np.argsort(b, kind="stable")  # stable: b positions ascending within a value
+    sorted_b = b[order]
+    size_b = _distinct_count(sorted_b)
+    if not len(a) or not len(b):
+        return [], (size_a, size_b, 0)
+    found = []  # a's shingles found in b, and where their value starts in sorted_b: a step at a time
+    for start in range(0, len(a), _STEP):
+        lo = np.searchsorted(sorted_b, a[start : start + _STEP], "left")
+        hit = np.flatnonzero(sorted_b[np.minimum(lo, len(b) - 1)] == a[start : start + _STEP])
+        found.append((hit + start, lo[hit]))
+    position, lo = (np.concatenate(x) for x in zip(*found))
+    hi = np.searchsorted(sorted_b, a[position], "right")
+    shared = _distinct_count(np.sort(a[position]))
+    repeats = np.minimum(hi - lo, _MAX_REPEATS)
+    for g in np.flatnonzero(hi - lo > _MAX_REPEATS).tolist():
+        near = lo[g] + int(np.searchsorted(order[lo[g] : hi[g]], position[g]))
+        lo[g] = min(max(lo[g], near - _MAX_REPEATS // 2), hi[g] - _MAX_REPEATS)
+    total = int(repeats.sum())
+    runs: list = []
+    if total:
+        source = np.repeat(np.arange(len(position)), repeats)
+        offsets = np.arange(total) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+        i = position[source]
+        diag = i - order[np.repeat(lo, repeats) + offsets]
+        sort = np.lexsort((i, diag))
+        i, diag = i[sort], diag[sort]
+        new_run = np.ones(total, dtype=bool)
+        new_run[1:] = (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1)
+        starts = np.flatnonzero(new_run)
+        lengths = np.diff(np.append(starts, total))
+        a_start = i[starts]
+        runs = list(zip(a_start.tolist(), (a_start - diag[starts]).tolist(), (lengths + shingle_size - 1).tolist()))
+    return runs, (size_a, size_b, shared)
+
+
+_STEP = 1 << 20  # a's shingles looked up at a time
+
+
+def _distinct_count(ordered: np.ndarray) -> int:
+    """How many distinct values a sorted array holds (``len(distinct(ordered))``, without the copy)."""
+    return int(np.count_nonzero(ordered[1:] != ordered[:-1])) + 1 if len(ordered) else 0
 
 
 def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[int, int, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from dedup.align import Alignment, Block, Change, align, paragraph_tokens
 from dedup.clean import clean
 from dedup.tokens import analyse, tokenize
 from dedup.errors import ConfigError, InputError
+
+align_module = importlib.import_module("dedup.align")  # the package's `align` is the function
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -381,3 +384,84 @@ def test_given_tokens_give_the_same_alignment(seed_pair):
     assert align(body_a, body_b, tokens=tokens) == alignment
     with pytest.raises(InputError, match="one list per paragraph"):
         align(body_a, body_b, tokens=(tokens[0][:-1], tokens[1]))
+
+
+# --- long texts: tiles, words made when asked for, and the cap ----------------------------
+
+
+def _moved_by_trying_every_block(blocks, tokens_a, tokens_b):
+    """The heaviest in-order chain as _moved defines it, by trying every earlier block (n^2)."""
+    import zlib
+
+    order = sorted(range(len(blocks)), key=lambda k: blocks[k].a[0])
+    best, back = [], []
+    for n, k in enumerate(order):
+        block = blocks[k]
+        side_a = " ".join(t for i in block.a for t in tokens_a[i])
+        side_b = " ".join(t for j in block.b for t in tokens_b[j])
+        weight = (len(block.a) + len(block.b), len(side_a.split()) + len(side_b.split()), -abs(block.a[0] - block.b[0]),
+                  zlib.crc32(f"{min(side_a, side_b)}\n{max(side_a, side_b)}".encode()))
+        score, previous = (0, 0, 0, 0), -1
+        for m in range(n):
+            if blocks[order[m]].b[-1] < block.b[0] and best[m] > score:
+                score, previous = best[m], m
+        best.append(tuple(x + y for x, y in zip(score, weight)))
+        back.append(previous)
+    chain, n = set(), max(range(len(order)), key=lambda m: best[m], default=-1)
+    while n >= 0:
+        chain.add(order[n])
+        n = back[n]
+    return set(range(len(blocks))) - chain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_moved_blocks_are_those_of_the_quadratic_definition(data):
+    from dedup.align import _moved
+
+    runs_a = data.draw(st.lists(st.integers(1, 3), max_size=12))
+    runs_b = data.draw(st.permutations(runs_a)) if data.draw(st.booleans()) else data.draw(st.lists(st.integers(1, 3), max_size=12))
+    starts_a = [sum(runs_a[:k]) for k in range(len(runs_a))]
+    starts_b = [sum(runs_b[:k]) for k in range(len(runs_b))]
+    pairs = list(zip(range(len(runs_a)), data.draw(st.permutations(range(len(runs_b))))))
+    blocks = [Block("same", tuple(range(starts_a[i], starts_a[i] + runs_a[i])), tuple(range(starts_b[j], starts_b[j] + runs_b[j])))
+              for i, j in pairs]
+    words = st.lists(st.lists(st.sampled_from(["a", "b", "cc"]), max_size=3), min_size=40, max_size=40)
+    tokens_a, tokens_b = data.draw(words), data.draw(words)
+    assert _moved(blocks, tokens_a, tokens_b) == _moved_by_trying_every_block(blocks, tokens_a, tokens_b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs, st.integers(1, 30), st.integers(1, 6))
+def test_tiles_and_lazy_tokens_give_the_alignment_of_the_whole_matrix(pair, cells, side):
+    a, b = pair
+    whole = align(a, b)
+    tokens = (paragraph_tokens(analyse(a), len(a)), paragraph_tokens(analyse(b), len(b)))
+    before = align_module._TILE_CELLS, align_module._TILE_SIDE, align_module._EAGER_WORDS
+    # tiles of a few pairs, both ways; the words' lists made when asked for
+    align_module._TILE_CELLS, align_module._TILE_SIDE, align_module._EAGER_WORDS = cells, side, -1
+    try:
+        lazy = (paragraph_tokens(analyse(a), len(a)), paragraph_tokens(analyse(b), len(b)))
+        assert lazy == tokens and all(isinstance(t, align_module.ParagraphTokens) for t in lazy)
+        assert align(a, b, tokens=lazy) == whole
+    finally:
+        align_module._TILE_CELLS, align_module._TILE_SIDE, align_module._EAGER_WORDS = before
+
+
+@settings(max_examples=150, deadline=None)
+@given(pairs)
+def test_texts_past_the_cap_match_equal_paragraphs_only(pair):
+    a, b = pair
+    before = align_module.MAX_ALIGN_CELLS
+    align_module.MAX_ALIGN_CELLS = 0
+    try:
+        result = align(a, b)
+        assert align(a, a) == Alignment(tuple(Block("same", (i,), (i,), False, 1.0) for i in range(len(a))),
+                                        *(tuple(len(tokenize(p)) for p in a),) * 2)
+    finally:
+        align_module.MAX_ALIGN_CELLS = before
+    check_tiling(result, len(a), len(b))
+    assert {block.op for block in result.blocks} <= {"same", "added", "cut"}
+    for block in result.blocks:
+        if block.op == "same":
+            assert tokenize(a[block.a[0]]) == tokenize(b[block.b[0]])

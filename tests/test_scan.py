@@ -102,6 +102,31 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     one = dumps(scan_to_dict(alone))
     assert dumps(scan_to_dict(scan(docs, workers=2))) == one
     assert dumps(scan_to_dict(scan(docs, workers=0))) == one
+    # the tasks holding a long document run here, first; the others in the pool
+    monkeypatch.setattr(local, "_HERE_CHARS", sorted(len(d.text) for d in docs)[len(docs) // 2])
+    assert dumps(scan_to_dict(scan(docs, workers=2))) == one
+
+
+def test_the_ways_of_long_texts_give_the_same_scan(monkeypatch):
+    # Every way a long text takes, for these short ones: bodies tokenised in parts (cut at
+    # paragraph breaks: every paragraph fits in a part), documents signed in parts of a few
+    # shingles, pairs matched one at a time, alignments in tiles of word lists made when asked.
+    import importlib
+
+    from dedup.clean import clean
+
+    docs = corpus()
+    whole = dumps(scan_to_dict(scan(docs, workers=1)))
+    longest = max(len(p) for d in docs for p in clean(d.text).body)
+    monkeypatch.setattr(importlib.import_module("dedup.tokens"), "PART_CODE_POINTS", 2 * longest)
+    monkeypatch.setattr(importlib.import_module("dedup.sign"), "_BATCH_SHINGLES", 16)
+    monkeypatch.setattr(importlib.import_module("dedup.sign"), "_SHINGLE_STEP", 7)
+    monkeypatch.setattr(importlib.import_module("dedup.verify"), "_LONG_PAIR", 50)
+    monkeypatch.setattr(importlib.import_module("dedup.verify"), "_STEP", 9)
+    align_module = importlib.import_module("dedup.align")
+    for name, value in (("_TILE_CELLS", 5), ("_TILE_SIDE", 4), ("_EAGER_WORDS", -1)):
+        monkeypatch.setattr(align_module, name, value)
+    assert dumps(scan_to_dict(scan(docs, workers=1))) == whole
 
 
 def _where(k, label, remote=False):

@@ -1,5 +1,7 @@
 """Signatures: bit-equal to datasketch, estimates within tolerance, keys stable."""
 
+import importlib
+
 import numpy as np
 from datasketch import MinHash
 from hypothesis import given, settings, strategies as st
@@ -106,3 +108,23 @@ def test_sign_many_equals_sign_one_by_one(docs):
         assert np.array_equal(signature.minhash, alone.minhash)
         assert np.array_equal(signature.windows, alone.windows)
         assert np.array_equal(signature.band_keys, alone.band_keys)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words_lists, min_size=1, max_size=3), st.integers(min_value=1, max_value=40))
+def test_a_document_longer_than_a_batch_is_signed_in_parts(docs, batch):
+    from dedup.sign import sign_many
+
+    sign_module = importlib.import_module("dedup.sign")
+
+    analysed = [analyse([" ".join(w) + ". " + " ".join(reversed(w)) + "."]) for w in docs]
+    whole = sign_many(analysed)
+    before = sign_module._BATCH_SHINGLES, sign_module._SHINGLE_STEP
+    sign_module._BATCH_SHINGLES, sign_module._SHINGLE_STEP = batch, max(1, batch // 3)
+    try:
+        parts = sign_many(analysed)
+    finally:
+        sign_module._BATCH_SHINGLES, sign_module._SHINGLE_STEP = before
+    for (sh, sig), (sh2, sig2) in zip(whole, parts, strict=True):
+        assert sh.tolist() == sh2.tolist() and sig.minhash.tolist() == sig2.minhash.tolist()
+        assert sig.windows.tolist() == sig2.windows.tolist() and sig.band_keys.tolist() == sig2.band_keys.tolist()

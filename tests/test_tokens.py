@@ -200,3 +200,41 @@ def test_quotations_do_not_depend_on_paragraph_breaks():
     paragraphs = ["“We will win the vote and we will win the next one.",
                   "“Nobody can stop us now,” the leader told reporters.", "Later the team left the building."]
     assert _quoted_words(*paragraphs) == _quoted_words(" ".join(paragraphs))
+
+
+# --- long bodies, a part at a time ---------------------------------------------------------
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_any_text, max_size=8), min_size=1, max_size=5), st.sampled_from([8, 40, 200, 100_000]))
+def test_bodies_in_parts_give_the_words_of_the_whole(bodies, limit):
+    # Parts of `limit` code points (a long body cut at paragraph breaks, a long paragraph after a
+    # sentence's end) give every word, paragraph, sentence and hash of the body tokenised whole;
+    # only a quotation open across a cut inside a paragraph ends at the cut.
+    from dedup.sign import body_hashes, long_body_hashes, span_hashes
+    from dedup.tokens import analyse_parts, analyse_with_spans, joined_parts, long_word_counts
+
+    whole, spans = analyse_with_spans(bodies)
+    hashes = span_hashes(spans.codes, spans.starts, spans.ends)
+    parts = joined_parts(analyse_parts(bodies, limit=limit), long_word_counts(bodies, limit=limit))
+    paragraphs_fit = all(len(_tokens.normalize(p.replace("\n", " "))) < limit for b in bodies for p in b)
+    for w, p in zip(whole, parts, strict=True):
+        for field in ("words", "paragraph", "sentence_start", "sentence") + (("quoted",) if paragraphs_fit else ()):
+            assert getattr(p, field).tolist() == getattr(w, field).tolist()
+    in_parts = [(h.tolist(), s.tolist(), n.tolist()) for h, s, n in [body_hashes(bodies)]]
+    assert in_parts == [(hashes.tolist(), spans.sentence_start.tolist(), spans.counts.tolist())]
+    first = 0
+    for body, n in zip(bodies, spans.counts.tolist()):
+        h, s = long_body_hashes(body, n)
+        assert h.tolist() == hashes[first : first + n].tolist() and s.tolist() == spans.sentence_start[first : first + n].tolist()
+        first += n
+
+
+def test_a_long_body_keeps_its_words_in_variable_width_strings():
+    from dedup.tokens import analyse_many
+
+    body = ["Officials said the talks went on. " * 40] * 1000  # 1.4 MB: longer than a part
+    words = analyse_many([body])[0]
+    assert len(words) == 240_000 and words.words[:3].tolist() == ["officials", "said", "the"]
+    assert words.paragraph[-1] == 999 and words.sentence[-1] == 39_999
+    assert words.words.dtype.kind == ("T" if _tokens._STRINGS is not None else "U")

@@ -143,6 +143,21 @@ def test_shingles_of_all_pairs_matched_at_once_equal_each_pair_alone(pairs):
     assert _shared_runs_many(pairs, shingle_size=5) == [_runs_of_one_pair(a, b, 5) for a, b in pairs]
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(_shingles, _shingles, st.integers(1, 9))
+def test_a_long_pair_matched_alone_in_steps_equals_the_definition(a, b, step):
+    import importlib
+
+    from dedup.verify import _shared_runs_pair
+
+    verify_module = importlib.import_module("dedup.verify")
+    before, verify_module._STEP = verify_module._STEP, step
+    try:
+        assert _shared_runs_pair(a, b, shingle_size=5) == _runs_of_one_pair(a, b, 5)
+    finally:
+        verify_module._STEP = before
+
+
 # --- text whose paragraph breaks were lost ---------------------------------------------------
 
 

@@ -38,6 +38,11 @@ from .pool import Pool, processes, tapered
 _CHUNK = 256  # documents per batch: big enough to amortise numpy calls, small for memory (~30 MB)
 _VERIFY_CHUNK = 128  # candidate pairs verified per task (measured: as fast as 256, 12 MB less per process)
 _ALIGN_CHUNK = 64  # cluster members aligned per task (their words analysed as one batch)
+# A task holding a document of more characters than this runs in this process, not in a worker:
+# sent, it is pickled, copied and unpickled, and the worker's working memory for it adds to this
+# process's (a scan of a 50 MB article among 2,000 news articles: 1,060 MB over the two processes
+# when the worker took it, 880 MB here).
+_HERE_CHARS = 8 << 20
 
 Progress = Callable[[str, int, int], None]
 
@@ -143,12 +148,27 @@ def _as_document(item: Document | str, index: int) -> Document:
 # --- the stages, as tasks for the pool -------------------------------------------------------
 
 
+def _starmap(pool: Pool, fn: Callable, tasks: list[tuple], sizes: list[int], *, remote: Callable | None = None) -> Iterator:
+    """``pool.starmap(fn, tasks)``, but for the tasks whose longest document (``sizes``) has more
+    than :data:`_HERE_CHARS` characters, run in this process first; the results in task order."""
+    here = {k: fn(*task) for k, task in enumerate(tasks) if sizes[k] > _HERE_CHARS}
+    if not here:
+        return pool.starmap(fn, tasks, remote=remote)
+    rest = pool.starmap(fn, [task for k, task in enumerate(tasks) if k not in here], remote=remote)
+    return (here.pop(k) if k in here else next(rest) for k in range(len(tasks)))
+
+
+def _longest(bodies: Sequence[tuple[str, ...]]) -> int:
+    """The characters of the longest of some bodies."""
+    return max((sum(map(len, body)) for body in bodies), default=0)
+
+
 def _templates(pool: Pool, texts: list[str], settings: Settings, n_processes: int) -> frozenset[str]:
     """The corpus's template lines: the short-line keys found in ``template_min_docs`` texts or more."""
     counts: Counter[str] = Counter()
     # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
-    tasks = ((settings, texts[a:b]) for a, b in tapered(len(texts), 4 * _CHUNK, n_processes))
-    for keys in pool.starmap(_template_keys, tasks):
+    tasks = [(settings, texts[a:b]) for a, b in tapered(len(texts), 4 * _CHUNK, n_processes)]
+    for keys in _starmap(pool, _template_keys, tasks, [max(map(len, t), default=0) for _, t in tasks]):
         counts.update(keys.split("\n") if keys else ())
     return frequent_lines(counts, template_min_docs=settings.template_min_docs)
 
@@ -176,8 +196,9 @@ def _prepare(
     with text, and each batch's band keys."""
     prepared: list[Prepared] = []
     key_blocks = []  # each batch's band keys, band by band: the signatures' keys are views of them
-    tasks = ((settings, texts[a:b], templates) for a, b in spans)
-    for (start, end), part in zip(spans, pool.starmap(_prepare_chunk, tasks, remote=partial(_prepare_chunk, packed=True))):
+    tasks = [(settings, texts[a:b], templates) for a, b in spans]
+    sizes = [max(map(len, t), default=0) for _, t, _ in tasks]
+    for (start, end), part in zip(spans, _starmap(pool, _prepare_chunk, tasks, sizes, remote=partial(_prepare_chunk, packed=True))):
         key_blocks.append(part[-1])
         for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
             if n == 0:
@@ -238,7 +259,8 @@ def _verify(
         matches = []
         blocks = [pair_list[a:b] for a, b in tapered(len(pair_list), _VERIFY_CHUNK, n_processes)]
         done = 0
-        for block, found in zip(blocks, pool.starmap(_verify_block, ((settings, *_task(prepared, b)) for b in blocks))):
+        tasks = [(settings, *_task(prepared, b)) for b in blocks]
+        for block, found in zip(blocks, _starmap(pool, _verify_block, tasks, [_longest(t[-1]) for t in tasks])):
             matches += found
             done += len(block)
             report("verify", done, len(pair_list))
@@ -330,8 +352,8 @@ def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, .
 def _align(pool: Pool, prepared: list[Prepared], to_align: list[tuple[int, int]], n_processes: int) -> list[Alignment]:
     """The alignment of each (origin, member) pair, in order."""
     blocks = [to_align[a:b] for a, b in tapered(len(to_align), _ALIGN_CHUNK, n_processes)]
-    tasks = ((pairs, bodies) for pairs, _, bodies in (_task(prepared, b) for b in blocks))
-    return [a for found in pool.starmap(_align_block, tasks) for a in found]
+    tasks = [(pairs, bodies) for pairs, _, bodies in (_task(prepared, b) for b in blocks)]
+    return [a for found in _starmap(pool, _align_block, tasks, [_longest(t[-1]) for t in tasks]) for a in found]
 
 
 def _align_block(pair_list: list, bodies: list[tuple[str, ...]]) -> list[Alignment]:
