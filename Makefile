@@ -13,11 +13,15 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,spark]'
+	$(BIN)/pip install -q -e '.[test,spark,postgres]'
 	@# the HTML report is checked in a real browser: Debian's chromium (root on CI machines)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "warning: could not install chromium; the browser test is skipped outside CI"
+	@# the shared index is tested on a real PostgreSQL server, started by the tests (tests/pgserver.py)
+	@{ command -v initdb || ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || \
+	  echo "warning: could not install postgresql; the PostgreSQL tests are skipped outside CI"
 
 demo: install
 	$(BIN)/dedup scan seeds/

@@ -21,6 +21,13 @@ What is measured, at each size N (documents indexed):
   same 50 reprints. It needs about 8.6 KB of memory per document; a size the machine's
   available memory cannot hold twice over is skipped, and the table says so.
 
+- **the same index on PostgreSQL** (with ``--postgres URL``, or ``--postgres auto`` to start a
+  throw-away server as the tests do, ``tests/pgserver.py``, with ``shared_buffers=1GB``): the same documents added to a
+  schema ``bench_index`` (build time, documents/s), then the same fresh-process measures (open,
+  look-up, ``check()`` of 100) and, for both backends, **4 clients at once**: four fresh
+  processes each checking the 100 articles, started together; their throughput is 400
+  articles over the wall time until the last is done.
+
 The documents are **synthetic** (every table and the JSON say so): a headline, a site line
 drawn from a pool of 20 (template lines, so the line counts are exercised), and 4-5 sentences
 of 10-18 words drawn from a Zipf-distributed vocabulary of 30,000 invented words, about 80 words
@@ -33,6 +40,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/bench_index.py                   # sizes 1000,10000,100000
     .venv/bin/python benchmarks/bench_index.py --sizes 1000000   # the big one (builds up to it; about an hour)
     .venv/bin/python benchmarks/bench_index.py --sizes 1000,10000 --workdir /tmp/bench
+    .venv/bin/python benchmarks/bench_index.py --postgres auto   # and PostgreSQL beside SQLite
 
 Writes ``benchmarks/out/bench_index.json`` (every number, machine and settings) and
 ``benchmarks/out/bench_index.md`` (the table printed). The index and pickle files go to
@@ -136,6 +144,8 @@ from dedup.steps import prepare_many
 items = [json.loads(line) for line in open(sys.argv[2])]
 docs = [Document(r["id"], r["text"]) for r in items]
 prepared = prepare_many(docs)  # signs the queries, and computes the LSH shape once (as any command does)
+if sys.argv[1].startswith("postgres"):
+    import psycopg  # the driver's import (~70 ms) is not part of opening, as sqlite3's is not
 base = rss_mb()
 t = time.perf_counter()
 index = Index.open(sys.argv[1])
@@ -200,6 +210,30 @@ print(json.dumps({"insert_s": insert_s, "dump_s": time.perf_counter() - t}))
 _LSH_BYTES_PER_DOC = 8_600 * 2
 
 
+def _clients(location: str, query_file: Path, n: int = 4) -> float:
+    """Articles checked per second by ``n`` fresh processes started together, each checking every
+    query against the index at ``location`` (their wall time, start to the last one's end)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    count = sum(1 for _ in open(query_file))
+    t = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", _PROBE_INDEX, location, str(query_file)], stdout=subprocess.PIPE,
+                              text=True, env=env) for _ in range(n)]
+    for p in procs:
+        p.communicate()
+        if p.returncode:
+            raise RuntimeError(f"a checking client failed on {location}")
+    return n * count / (time.perf_counter() - t)
+
+
+def _fresh_schema(url: str) -> str:
+    """``url`` naming the schema ``bench_index``, dropped first: every run builds from nothing."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("DROP SCHEMA IF EXISTS bench_index CASCADE")
+    return f"{url}{'&' if '?' in url else '?'}schema=bench_index"
+
+
 def _available_bytes() -> int:
     with open("/proc/meminfo") as f:
         info = dict(line.split(":", 1) for line in f)
@@ -222,8 +256,12 @@ def _probe(script: str, *args: str, repeat: int = 1) -> dict:
 
 
 def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep: bool, repeat: int,
-        resume: bool = False, save=None) -> dict:
+        resume: bool = False, save=None, postgres: str | None = None, lsh: bool = True) -> dict:
     from dedup.index import Index
+
+    pg = _fresh_schema(postgres) if postgres else None
+    pg_index = Index.open(pg, create=True) if pg else None
+    pg_build_s = 0.0
 
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "bench.db"
@@ -249,6 +287,12 @@ def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep:
             index.add(docs, batch_size=batch_size, workers=workers,
                       progress=lambda stage, done, total: print(f"\r  index {start + done:>9,}/{size:,}", end="", file=sys.stderr))
             build_s += time.perf_counter() - t
+            if pg_index is not None:
+                t = time.perf_counter()
+                pg_index.add(docs, batch_size=batch_size, workers=workers,
+                             progress=lambda stage, done, total: print(f"\r  postgres {start + done:>9,}/{size:,}", end="",
+                                                                       file=sys.stderr))
+                pg_build_s += time.perf_counter() - t
         print(file=sys.stderr)
         built = size
         index.close()  # fold the WAL into the file, as a finished `dedup index add` leaves it
@@ -257,7 +301,9 @@ def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep:
         con.close()
         need, have = size * _LSH_BYTES_PER_DOC, _available_bytes()
         lsh_note = None
-        if need > have:
+        if not lsh:
+            lsh_note = "not measured (--no-lsh)"
+        elif need > have:
             lsh_note = f"skipped: a MinHashLSH of {size:,} documents needs ~{need / 2**30:.0f} GiB, {have / 2**30:.0f} GiB available"
             print(f"  {lsh_note}", file=sys.stderr)
         else:
@@ -278,6 +324,15 @@ def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep:
             "index_check_100_ms": round(ours["check_s"] * 1000, 1), "index_candidates": ours["candidates"],
             "index_rss_growth_mb": round(ours["rss_growth_mb"], 1), "index_recall": ours["recall"],
         }
+        row["index_clients_4_per_s"] = round(_clients(str(db), query_file), 1)
+        if pg:
+            theirs_pg = _probe(_PROBE_INDEX, pg, str(query_file), repeat=repeat)
+            row.update({
+                "pg_build_s": round(pg_build_s, 2), "pg_bytes": pg_index.stats().bytes,
+                "pg_open_ms": round(theirs_pg["open_s"] * 1000, 2), "pg_lookup_100_ms": round(theirs_pg["lookup_s"] * 1000, 1),
+                "pg_check_100_ms": round(theirs_pg["check_s"] * 1000, 1), "pg_recall": theirs_pg["recall"],
+                "pg_clients_4_per_s": round(_clients(pg, query_file), 1),
+            })
         if lsh_note:
             row["lsh"] = lsh_note
         else:
@@ -296,6 +351,8 @@ def run(sizes: list[int], workdir: Path, *, batch_size: int, workers: int, keep:
         query_file.unlink()
         index = Index.open(str(db))
     index.close()
+    if pg_index is not None:
+        pg_index.close()
     if not keep:
         shutil.rmtree(workdir)
     return _document(results, batch_size=batch_size, workers=workers, repeat=repeat)
@@ -338,6 +395,21 @@ def table(data: dict) -> str:
             theirs = (f" {r['lsh_build_s']:.1f} | {r['pickle_bytes'] / 1e6:.1f} | {r['pickle_load_ms']:.0f} | "
                       f"{r['lsh_query_100_ms']:.0f} | {r['lsh_rss_growth_mb']:.0f} | {r['lsh_recall']:.2f} |")
         lines.append(ours + theirs)
+    if any("pg_build_s" in r for r in data["results"]):
+        lines += ["", "SQLite against PostgreSQL (the same documents and queries; build: documents/s added; "
+                  "4 clients: articles/s checked by four processes at once):", "",
+                  "| documents (synthetic) | build SQLite | build PostgreSQL | open SQLite | open PostgreSQL | "
+                  "check 100 SQLite | check 100 PostgreSQL | 4 clients SQLite | 4 clients PostgreSQL | size SQLite | size PostgreSQL |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in data["results"]:
+            if "pg_build_s" not in r:
+                continue
+            sqlite_rate = f"{r['documents'] / r['index_build_s']:,.0f}/s" if r.get("index_build_s") else "resumed"
+            lines.append(
+                f"| {r['documents']:,} | {sqlite_rate} | {r['documents'] / r['pg_build_s']:,.0f}/s | {r['index_open_ms']:.1f} ms | "
+                f"{r['pg_open_ms']:.1f} ms | {r['index_check_100_ms']:.0f} ms | {r['pg_check_100_ms']:.0f} ms | "
+                f"{r['index_clients_4_per_s']:,.0f}/s | {r['pg_clients_4_per_s']:,.0f}/s | {r['index_bytes'] / 1e6:.0f} MB | "
+                f"{r['pg_bytes'] / 1e6:.0f} MB |")
     notes = [f"*{r['documents']:,}: {r['index_build_note']}." for r in data["results"] if r.get("index_build_note")]
     lines += [""] + notes + [
         "",
@@ -361,6 +433,10 @@ def main() -> None:
     parser.add_argument("--resume", action="store_true",
                         help="continue from the index a killed run left in --workdir, and keep the rows of other sizes in --out")
     parser.add_argument("--out", type=Path, default=OUT / "bench_index.json", help="JSON results")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also build and measure the index on PostgreSQL at URL (schema bench_index, dropped first), "
+                             "or 'auto': a throw-away server started as the tests start one")
+    parser.add_argument("--no-lsh", action="store_true", help="leave out the pickled MinHashLSH (its columns stay empty)")
     args = parser.parse_args()
     try:
         sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
@@ -382,8 +458,19 @@ def main() -> None:
         args.out.with_suffix(".md").write_text(table(data))
         return data
 
-    data = run(sizes, args.workdir, batch_size=args.batch_size, workers=args.workers, keep=args.keep,
-               repeat=args.repeat, resume=args.resume, save=save)
+    server = None
+    if args.postgres == "auto":
+        sys.path.insert(0, str(ROOT / "tests"))
+        import pgserver
+
+        server = pgserver.Server("shared_buffers=1GB")  # a server for a corpus: its band-key index cached
+        args.postgres = server.url
+    try:
+        data = run(sizes, args.workdir, batch_size=args.batch_size, workers=args.workers, keep=args.keep,
+                   repeat=args.repeat, resume=args.resume, save=save, postgres=args.postgres, lsh=not args.no_lsh)
+    finally:
+        if server is not None:
+            server.stop()
     print(table(save(data["results"])))
 
 

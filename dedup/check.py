@@ -241,7 +241,8 @@ def _read_index(
             prepared.append(p)
     # an article of the batch is compared in its batch version (_copies), never its indexed one
     batch_ids = [d.doc_id for d in docs]
-    wanted = {p.doc_id: index.candidates(p, limit=max_candidates, exclude=batch_ids) for p in prepared}
+    found = index.candidates_many(prepared, limit=max_candidates, exclude=batch_ids)
+    wanted = {p.doc_id: ids for p, ids in zip(prepared, found)}
     stored = {p.doc_id: (p, a) for p, a in index.fetch_analysed({c for ids in wanted.values() for c in ids})}
     return prepared, wanted, stored
 

@@ -5,6 +5,7 @@ subclasses the builtin it resembles, so ``except ValueError`` keeps working::
 
     DedupError(Exception)
     ├── InputError(DedupError, ValueError)        a path, file or record the user gave is unusable
+    │   └── IndexExistsError(InputError)          an index is already where one was to be created
     ├── ConfigError(DedupError, ValueError)       a setting or flag value is out of range
     ├── IndexFormatError(DedupError, ValueError)  an index file is damaged, foreign or built with other settings
     └── MissingDependencyError(DedupError, ImportError)  an optional extra is not installed
@@ -25,6 +26,10 @@ class DedupError(Exception):
 
 class InputError(DedupError, ValueError):
     """A path, file or record given by the user cannot be used."""
+
+
+class IndexExistsError(InputError):
+    """An index is already where one was to be created (perhaps by another process just now)."""
 
 
 class ConfigError(DedupError, ValueError):
@@ -51,5 +56,5 @@ def require(module: str, extra: str):
         return importlib.import_module(module)
     except ImportError as exc:
         raise MissingDependencyError(
-            f"{module} is not installed; install it with: pip install 'dedup[{extra}]'"
+            f"{module} is not installed; install it with: pip install 'dedup-news[{extra}]'"
         ) from exc

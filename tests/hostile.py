@@ -45,7 +45,7 @@ def _jsonl_lines() -> bytes:
     good = [json.dumps({"id": f"line-good-{i}", "text": ARTICLE + f" Line {i}."}).encode() for i in range(2)]
     bad = [
         b"{broken", b"[1, 2]", b"42", b"[" * 3000 + b"]" * 3000, b'{"id": "int", "text": ' + b"7" * 6000 + b"}",
-        b'{"id": "nul", "text": "a\x00b"}', b'{"id": "\\udcff", "text": "lone surrogate"}',
+        b'{"id": "nul", "text": "a\x00b"}', b'{"id": "nul-escape", "text": "a\\u0000b"}', b'{"id": "\\udcff", "text": "lone surrogate"}',
         b'{"id": {"a": 1}, "text": "object id"}', b'{"id": "null-text", "text": null}',
         b'{"id": "' + b"x" * 20000 + b'", "text": "a long id"}', b'{"id": "esc\\u001b[2J", "text": "' + ARTICLE.encode() + b'"}',
         b'{"id": "line-good-0", "text": "a repeated id"}', b"\xff\xfe\xfd not utf-8", b"   ", b"",

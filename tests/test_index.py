@@ -59,6 +59,8 @@ def place(request, tmp_path):
         name = f"memory-{tmp_path.name}"
         yield request.param, name
         MemoryStore.drop(name)
+    elif request.param == "postgres":  # a real server, a schema of its own per test
+        yield request.param, f"{request.getfixturevalue('postgres_url')}?schema=t_{uuid.uuid4().hex[:12]}"
     else:
         yield request.param, str(tmp_path / "ci.db")
 
@@ -257,6 +259,19 @@ def test_rebuild_with_new_settings_equals_a_fresh_build(place, tmp_path):
         assert not check([Document("pad", stories.padded(3))], index).clean
 
 
+def test_a_copy_into_any_backend_holds_every_row_and_answers_alike(place, tmp_path):
+    with Index.open(f"from-{tmp_path.name}", backend="memory", create=True, settings={"num_perm": 64}) as source:
+        source.add(corpus())
+        backend, location = place
+        with source.copy(location, backend=backend, batch_size=4) as copied:  # two batches
+            assert snapshot(copied) == snapshot(source) and copied.settings == source.settings
+            query = [Document("pad", stories.padded(3))]
+            assert check(query, copied) == check(query, source)
+        with pytest.raises(InputError, match="already exists"):
+            source.copy(location, backend=backend)
+        source.drop()
+
+
 def test_a_failed_write_leaves_nothing_behind(place):
     with opened(place, create=True) as index:
         index.add(corpus()[:2])
@@ -291,7 +306,7 @@ def test_any_history_of_adds_and_removes_ends_where_a_fresh_build_of_the_survivo
     """Adds, re-adds, replacements and removals in any order leave exactly the index a fresh
     build of the surviving documents gives: the same rows, band keys and line counts."""
     backend, location = place
-    location = f"{location}-{uuid.uuid4().hex}"
+    location = f"{location}_{uuid.uuid4().hex}"  # a fresh index per example (a file, a name, a schema)
     settings = {"template_min_docs": 1000}  # no template lines, so cleaning does not depend on history
     expected: dict[str, str] = {}
     with Index.open(location, backend=backend, create=True, settings=settings) as index:

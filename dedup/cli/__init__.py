@@ -15,6 +15,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import DedupError, InputError
+from ..report._shared import counted
 from ..settings import Settings
 from ._io import _progress_bar, _silence_stdout, _stdout, _warn, _write
 
@@ -26,8 +27,18 @@ app = typer.Typer(
 )
 
 
+def _version(asked: bool) -> None:
+    if asked:
+        from .._version import __version__
+
+        print(f"dedup {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_version, help="Print the version and exit."),
+) -> None:
     """Find reprinted wire stories in a news corpus, name the original, show what changed."""
 
 
@@ -141,7 +152,7 @@ def scan(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for per-document work (0: one per CPU); the output is the same."),
-    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark (needs pip install 'dedup\\[spark]')."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark (needs pip install 'dedup-news\\[spark]')."),
     master: Optional[str] = typer.Option(None, "--master", help="With --engine spark: the Spark master (local[*], yarn, spark://host:7077, ...)."),
     tables: Optional[str] = typer.Option(None, "--tables", help="With --engine spark: write the result tables under this folder (any Hadoop-compatible URL) instead of collecting them."),
     tables_format: TablesFormat = typer.Option(TablesFormat.parquet, "--tables-format", help="parquet or jsonl."),
@@ -357,12 +368,13 @@ def evaluate_command(
 
 index_app = typer.Typer(
     no_args_is_help=True,
-    help="Keep a corpus between runs in one index file: add, remove, stats, check.",
+    help="Keep a corpus between runs in an index (a SQLite file, or PostgreSQL to share it): add, remove, stats, check, copy.",
     pretty_exceptions_enable=False,
 )
 app.add_typer(index_app, name="index")
 
-IndexFile = typer.Option(..., "--index", "-i", envvar="DEDUP_INDEX", help="The index file (one SQLite file).")
+IndexFile = typer.Option(..., "--index", "-i", envvar="DEDUP_INDEX",
+                         help="The index: a file (SQLite), or postgresql://user@host:port/db[?schema=NAME] for one shared on PostgreSQL.")
 # Build settings default to the index's: a flag given is compared with what the index was
 # built with (a new index takes the flags, or the defaults).
 _IDX = " Default: the index's ({default} for a new one)."
@@ -381,6 +393,13 @@ CReprintThreshold = typer.Option(None, "--reprint-threshold", help="Share of one
 CDuplicateThreshold = typer.Option(None, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'." + _VER.format(default=_D.duplicate_threshold))
 
 
+def _shown(index: str) -> str:
+    """An index location as messages show it (a PostgreSQL URL without its password)."""
+    from ..index.postgres import shown
+
+    return shown(index)
+
+
 def _given(**flags) -> dict:
     """The settings flags the user gave (None: not given)."""
     return {name: value for name, value in flags.items() if value is not None}
@@ -397,7 +416,7 @@ def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int)
 @index_app.command("add")
 def index_add(
     paths: Optional[List[Path]] = typer.Argument(None, help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
-    index: Path = IndexFile,
+    index: str = IndexFile,
     rebuild: bool = typer.Option(False, "--rebuild", help="First re-derive every indexed document from its stored text with the given settings."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction (a killed add loses at most one batch)."),
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for cleaning and signing (0: one per CPU); the index is the same."),
@@ -425,7 +444,7 @@ def index_add(
     asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs)
     if not paths and not rebuild:
-        raise InputError(f"give the articles to add: dedup index add PATH... --index {index} (or --rebuild alone to re-derive the index).")
+        raise InputError(f"give the articles to add: dedup index add PATH... --index {_shown(index)} (or --rebuild alone to re-derive the index).")
     options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field, include, exclude)
     docs = []
     if paths:
@@ -442,17 +461,17 @@ def index_add(
                 count = idx.rebuild(asked, batch_size=batch_size, progress=progress)
             finally:
                 stop()
-            print(f"index {index}: rebuilt {count} documents.")
+            print(f"index {idx.location}: rebuilt {counted(count, 'document')}.")
         if docs:
             result = _add_with_progress(idx, docs, quiet=quiet, batch_size=batch_size, workers=workers)
-            print(f"index {index}: {len(result.added)} added, {len(result.replaced)} replaced, "
-                  f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped; {len(idx)} documents.")
+            print(f"index {idx.location}: {len(result.added)} added, {len(result.replaced)} replaced, "
+                  f"{len(result.unchanged)} unchanged, {len(result.skipped)} skipped; {counted(len(idx), 'document')}.")
 
 
 @index_app.command("remove")
 def index_remove(
     ids: List[str] = typer.Argument(..., help="Ids of the documents to remove (as `dedup index stats`/check reports show them)."),
-    index: Path = IndexFile,
+    index: str = IndexFile,
 ) -> None:
     """Remove documents from an index by id (ids not in the index are warned about)."""
     from ..index import Index
@@ -460,8 +479,8 @@ def index_remove(
     with Index.open(index) as idx:
         removed = idx.remove(ids)
         for doc_id in sorted(set(ids) - set(removed)):
-            _warn(f"{doc_id!r} is not in index {index}; nothing to remove")
-        print(f"index {index}: {len(removed)} removed; {len(idx)} documents.")
+            _warn(f"{doc_id!r} is not in index {idx.location}; nothing to remove")
+        print(f"index {idx.location}: {len(removed)} removed; {counted(len(idx), 'document')}.")
 
 
 class StatsFormat(str, Enum):
@@ -471,7 +490,7 @@ class StatsFormat(str, Enum):
 
 @index_app.command("stats")
 def index_stats(
-    index: Path = IndexFile,
+    index: str = IndexFile,
     format: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Show how many documents an index holds, its template lines and its settings."""
@@ -487,17 +506,37 @@ def index_stats(
 
 
 @index_app.command("check")
-def index_check(index: Path = IndexFile, format: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="text or json.")) -> None:
+def index_check(index: str = IndexFile, format: StatsFormat = typer.Option(StatsFormat.text, "--format", "-f", help="text or json.")) -> None:
     """Verify an index whole (every page, row, band key and line count): exit 0 when sound, 2 when damaged."""
     from .. import report
     from ..index import Index
 
     with Index.open(index, readonly=True) as idx:
         found = idx.verify()
-    text = "".join(f"{problem}\n" for problem in found.problems) or f"index {index}: ok, {found.documents} documents\n"
+    text = "".join(f"{problem}\n" for problem in found.problems) or f"index {found.location}: ok, {counted(found.documents, 'document')}\n"
     sys.stdout.write(report.dumps(found.as_dict()) if format is StatsFormat.json else text)
     if not found.ok:
         raise found.error()
+
+
+@index_app.command("copy")
+def index_copy(
+    source: str = typer.Argument(..., help="The index to copy: a file, or a postgresql:// URL."),
+    target: str = typer.Argument(..., help="Where to copy it (must not exist yet): a file, or a postgresql:// URL."),
+    batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Copy an index between backends (SQLite and PostgreSQL, either way): every document as stored, same settings."""
+    from ..index import Index
+
+    with Index.open(source, readonly=True) as idx:
+        progress, stop = _progress_bar(quiet)
+        try:
+            copied = idx.copy(target, batch_size=batch_size, progress=progress)
+        finally:
+            stop()
+        with copied:
+            print(f"index {idx.location}: {counted(len(copied), 'document')} copied to {copied.location}.")
 
 
 class CheckFormat(str, Enum):
@@ -516,7 +555,7 @@ class FailOn(str, Enum):
 @app.command("check")
 def check_command(
     paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
-    index: Path = IndexFile,
+    index: str = IndexFile,
     fail_on: FailOn = typer.Option(FailOn.reprint, "--fail-on", help="Weakest verdict that fails: duplicate, reprint (and duplicate), or partial (any copy)."),
     allow: Optional[List[str]] = typer.Option(None, "--allow", help="Licensed credit (e.g. Reuters, AP, or a source name): matches whose origin carries it never fail. Repeatable."),
     add: bool = typer.Option(False, "--add", help="Add the checked articles to the index afterwards."),
@@ -582,8 +621,8 @@ def check_command(
                 report.render_check(result, out)
         if add:
             added = _add_with_progress(idx, docs, quiet=quiet, batch_size=500, workers=0)
-            print(f"index {index}: {len(added.added)} added, {len(added.replaced)} replaced, "
-                  f"{len(added.unchanged)} unchanged; {len(idx)} documents.", file=sys.stderr)
+            print(f"index {idx.location}: {len(added.added)} added, {len(added.replaced)} replaced, "
+                  f"{len(added.unchanged)} unchanged; {counted(len(idx), 'document')}.", file=sys.stderr)
     if not result.clean:
         raise typer.Exit(1)
 
@@ -591,7 +630,9 @@ def check_command(
 def main() -> None:
     """Console entry point: run the app, turning dedup errors into one line and exit 2."""
     try:
-        app()
+        status = app(standalone_mode=False)
+    except typer.TyperException as exc:  # a usage error: one line, where typer draws a panel
+        _usage_error(exc)
     except DedupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -600,6 +641,21 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:  # a status line to a reader that went away
         _silence_stdout()
+    else:
+        if isinstance(status, int) and status:
+            sys.exit(status)
+
+
+def _usage_error(exc) -> None:
+    """One line for a usage error (an unknown option, a missing argument, a bad value), exit 2;
+    a command given without arguments prints its help, as ``--help`` does."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        print(ctx.get_help())
+        sys.exit(2)
+    where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+    print(f"error: {' '.join(exc.format_message().split())}{where}", file=sys.stderr)
+    sys.exit(getattr(exc, "exit_code", 2) or 2)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,18 +38,19 @@ from ..clean import (
     NO_ARTICLE_TEXT, TEMPLATE_MAX_WORDS, Cleaned, Paragraph, frequent_lines, line_key, split_paragraphs, template_candidates,
 )
 from ..engines.pool import Pool, processes
-from ..errors import ConfigError, IndexFormatError
+from ..errors import ConfigError, IndexExistsError, IndexFormatError
 from ..ingest import Document, Skipped, unique_documents
 from ..steps import Analysed, Prepared, analyse_documents, prepare_many
 from ..settings import Settings
 from ..sign import Signature, passage_windows
 from .integrity import Integrity
 from .memory import MemoryStore
+from .postgres import PostgresStore, is_postgres
 from .sqlite import SQLiteStore
 from .store import IndexStats, Manifest, Store, StoredDocument, mismatch
 
 #: The stores an index can live in, by the name ``Index.open(..., backend=)`` takes.
-BACKENDS: dict[str, type[Store]] = {"sqlite": SQLiteStore, "memory": MemoryStore}
+BACKENDS: dict[str, type[Store]] = {"sqlite": SQLiteStore, "memory": MemoryStore, "postgres": PostgresStore}
 #: Documents written per transaction: small enough that a killed add loses little and
 #: other writers wait well under a second, large enough to amortise the commit.
 BATCH_SIZE = 500
@@ -173,22 +174,22 @@ class Index:
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def create(cls, location: str, settings: SettingsLike = None, *, backend: str = "sqlite") -> "Index":
+    def create(cls, location: str, settings: SettingsLike = None, *, backend: str | None = None) -> "Index":
         """Create an empty index at ``location`` built with ``settings`` (defaults when None).
 
         Raises:
             InputError: something is already there, or the folder does not exist.
         """
         built = settings if isinstance(settings, Settings) else Settings(**_asked(settings))
-        return cls(_backend(backend).create(str(location), Manifest.new(built)))
+        return cls(_backend(backend, location).create(str(location), Manifest.new(built)))
 
     @classmethod
-    def exists(cls, location: str, *, backend: str = "sqlite") -> bool:
+    def exists(cls, location: str, *, backend: str | None = None) -> bool:
         """Whether an index is at ``location`` (a creation killed before its first commit: no)."""
-        return _backend(backend).exists(str(location))
+        return _backend(backend, location).exists(str(location))
 
     @classmethod
-    def open(cls, location: str, *, settings: SettingsLike = None, create: bool = False, backend: str = "sqlite",
+    def open(cls, location: str, *, settings: SettingsLike = None, create: bool = False, backend: str | None = None,
              readonly: bool = False) -> "Index":
         """Open the index at ``location``, refusing it if it was built with other settings.
 
@@ -204,10 +205,13 @@ class Index:
             InputError: no index there (and not ``create``), or it cannot be opened.
             IndexFormatError: not an index this dedup reads, damaged, or built with other settings.
         """
-        store_type = _backend(backend)
+        store_type = _backend(backend, location)
         location = str(location)
         if create and not store_type.exists(location):
-            return cls.create(location, settings, backend=backend)
+            try:
+                return cls.create(location, settings, backend=backend)
+            except IndexExistsError:
+                pass  # another process created it just now: open it (and compare the settings)
         index = cls(store_type.open(location, readonly=readonly))
         try:
             index._require(settings)
@@ -463,10 +467,43 @@ class Index:
             self.store.set_manifest(Manifest.new(new))
         return count
 
-    def _pages(self, size: int) -> Iterator[list[StoredDocument]]:
+    def copy(self, location: str, *, backend: str | None = None, batch_size: int = BATCH_SIZE,
+             progress: Progress | None = None) -> "Index":
+        """Copy this index into a new one at ``location`` (another backend, say: SQLite to
+        PostgreSQL and back) and return it, open: every document as stored (nothing is
+        re-derived), the template-line counts recounted as they are written, the manifest
+        the same. A batch per transaction; this index is read in one snapshot.
+
+        >>> from dedup.ingest import Document
+        >>> index = Index.create("doctest-copy-from", backend="memory")
+        >>> _ = index.add([Document("wire", "The central bank raised its main rate on Tuesday, officials said.")])
+        >>> copied = index.copy("doctest-copy-to", backend="memory")
+        >>> [(d.doc_id, d.fingerprint == index.store.fetch(["wire"])[0].fingerprint) for d in copied.store.fetch(["wire"])]
+        [('wire', True)]
+        >>> copied.drop(); index.drop()
+
+        Raises:
+            InputError: an index is at ``location`` already.
+        """
+        target = type(self)(_backend(backend, location).create(str(location), self.manifest))
+        report = progress or (lambda stage, done, total: None)
+        total, done = len(self), 0
+        try:
+            with self.store.reading():
+                for page in self._pages(batch_size, derived=True):
+                    with target.store.writing():
+                        target.store.put(page)
+                    done += len(page)
+                    report("copy", done, total)
+        except BaseException:
+            target.close()
+            raise
+        return target
+
+    def _pages(self, size: int, *, derived: bool = False) -> Iterator[list[StoredDocument]]:
         after = None
         while True:
-            page = self.store.page(after, size, derived=False)  # what the rebuild re-derives may be damaged
+            page = self.store.page(after, size, derived=derived)  # what the rebuild re-derives may be damaged
             if not page:
                 return
             yield page
@@ -479,11 +516,17 @@ class Index:
 
         Only the key table is read: no document is loaded.
         """
-        counts = self.store.candidates(prepared.signature.band_keys)
-        for doc_id in exclude:
-            counts.pop(doc_id, None)
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        return tuple(doc_id for doc_id, _ in ranked[:limit])
+        return self.candidates_many([prepared], limit=limit, exclude=exclude)[0]
+
+    def candidates_many(self, prepared: Sequence[Prepared], *, limit: int = MAX_CANDIDATES,
+                        exclude: Iterable[str] = ()) -> list[tuple[str, ...]]:
+        """:meth:`candidates` of several documents (looked up together where the store can)."""
+        excluded = set(exclude)
+        out = []
+        for counts in self.store.candidates_many([p.signature.band_keys for p in prepared]):
+            ranked = sorted((kv for kv in counts.items() if kv[0] not in excluded), key=lambda kv: (-kv[1], kv[0]))
+            out.append(tuple(doc_id for doc_id, _ in ranked[:limit]))
+        return out
 
     def fetch(self, doc_ids: Iterable[str]) -> list[Prepared]:
         """Return indexed documents as :class:`~dedup.steps.Prepared`, ready to align and report."""
@@ -511,7 +554,10 @@ class Index:
         return out
 
 
-def _backend(name: str) -> type[Store]:
+def _backend(name: str | None, location: object) -> type[Store]:
+    """The store named, or (None) the one the location says: a ``postgresql://`` URL or a file."""
+    if name is None:
+        name = "postgres" if is_postgres(str(location)) else "sqlite"
     try:
         return BACKENDS[name]
     except KeyError:

@@ -277,6 +277,32 @@ _KEY_MODULUS = 2_147_483_647
 _ROWS = f"SELECT doc, {', '.join(ROW_COLUMNS)}, text FROM documents ORDER BY doc"
 
 
+def decode_row(location: str, shape: RowShape, row, *, derived: bool = True):
+    """A row of ``documents`` (:data:`ROW_COLUMNS`, and ``text`` if read) as a
+    :class:`~dedup.index.store.StoredDocument`, checked first (types, blob lengths:
+    :class:`RowShape`). ``derived=False`` leaves out (empty) what a rebuild re-derives from
+    the text, unchecked.
+    """
+    from .store import StoredDocument
+
+    problem = shape.carried_problem(row)
+    if problem:
+        raise damaged_row(location, row[0], problem, derived=False)
+    problem = shape.derived_problem(row) if derived else None
+    if problem:
+        raise damaged_row(location, row[0], problem)
+    doc_id, sha, title, url, source, published, credits, words, lines, body, minhash, band_keys, *text = row
+    if not derived:
+        credits, words, body, minhash, band_keys = "[]", 0, "", b"", b""
+    return StoredDocument(
+        doc_id=doc_id, fingerprint=sha, title=title, url=url, source=source, published=published,
+        credits=tuple(json.loads(credits)), words=words, lines=tuple(lines.split("\n")) if lines else (),
+        body=tuple(body.split("\n")) if body else (), minhash=np.frombuffer(minhash, dtype="<u4").astype(np.uint32),
+        band_keys=np.frombuffer(band_keys, dtype="<u8").astype(np.uint64).reshape(-1, shape.bands),
+        text=inflate(location, doc_id, text[0]) if text else None,
+    )
+
+
 class Undecodable(bytes):
     """A TEXT value that is not UTF-8, as :func:`verify_sqlite` reads it (not a ``str``: a type check fails)."""
 
@@ -306,19 +332,28 @@ def verify_sqlite(con: sqlite3.Connection, location: str, manifest_settings: dic
     try:
         for line in report if report != ["ok"] else ():
             found.add("file", f"SQLite: {_detail(Exception(line))}")
-        shape = RowShape.of(manifest_settings)
-        keys: dict[int, int] = {}
-        lines: Counter[str] = Counter()
-        for doc, *row in con.execute(_ROWS):
-            documents += 1
-            _check_row(found, location, shape, doc, row, keys, lines)
-        _check_bands(found, con, keys)
-        _check_lines(found, con, lines)
+        documents = check_contents(found, con, location, manifest_settings)
     except sqlite3.DatabaseError as exc:
-        found.add("file", f"reading the index stopped after {documents} document rows: {_detail(exc)}")
+        found.add("file", f"reading the index stopped: {_detail(exc)}")
     finally:
         con.text_factory = factory
     return found.result(location, documents)
+
+
+def check_contents(found: Findings, con, location: str, manifest_settings: dict) -> int:
+    """Every row of ``documents``, the band-key rows and the template-line counts of an index
+    (``con``: anything with an SQLite-style ``execute``, ``?`` placeholders); returns the number
+    of document rows."""
+    documents = 0
+    shape = RowShape.of(manifest_settings)
+    keys: dict[int, int] = {}
+    lines: Counter[str] = Counter()
+    for doc, *row in con.execute(_ROWS):
+        documents += 1
+        _check_row(found, location, shape, doc, row, keys, lines)
+    _check_bands(found, con, keys)
+    _check_lines(found, con, lines)
+    return documents
 
 
 def _check_row(found: Findings, location: str, shape: RowShape, doc: int, row: list, keys: dict, lines: Counter) -> None:

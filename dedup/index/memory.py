@@ -23,7 +23,7 @@ from typing import ClassVar, Iterable, Sequence
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import IndexExistsError, InputError
 from .integrity import Findings, Integrity, RowShape
 from .store import Manifest, Store, StoredDocument
 
@@ -48,7 +48,7 @@ class MemoryStore(Store):
     @classmethod
     def create(cls, location: str, manifest: Manifest) -> "MemoryStore":
         if location in cls._registry:
-            raise InputError(f"index {location} already exists.")
+            raise IndexExistsError(f"index {location} already exists.")
         store = cls._registry[location] = cls(location, manifest)
         return store
 

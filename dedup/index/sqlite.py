@@ -119,9 +119,9 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..errors import IndexFormatError, InputError
+from ..errors import IndexExistsError, IndexFormatError, InputError
 from .integrity import (
-    ROW_COLUMNS, Integrity, RowShape, damaged_file, damaged_row, file_repair, foreign, inflate, is_damage, sqlite_error,
+    ROW_COLUMNS, Integrity, RowShape, damaged_file, damaged_row, decode_row, file_repair, foreign, is_damage, sqlite_error,
     verify_sqlite,
 )
 from .store import FORMAT_NAME, FORMAT_VERSION, Manifest, Store, StoredDocument
@@ -333,7 +333,7 @@ class SQLiteStore(Store):
         if not path.parent.is_dir():
             raise InputError(f"cannot create index {location}: folder {path.parent} does not exist; create it first.")
         if cls.exists(location):
-            raise InputError(f"index {location} already exists; add to it with `dedup index add PATH... --index {location}`.")
+            raise IndexExistsError(f"index {location} already exists; add to it with `dedup index add PATH... --index {location}`.")
         try:
             con = _connect(path, "mode=rwc", timeout)
             con.execute("PRAGMA journal_mode = WAL")
@@ -341,7 +341,7 @@ class SQLiteStore(Store):
             if not _blank(con):  # another process created it meanwhile
                 con.execute("ROLLBACK")
                 con.close()
-                raise InputError(f"index {location} was just created by another process; run the command again.")
+                raise IndexExistsError(f"index {location} was just created by another process; run the command again.")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     con.execute(statement)
@@ -537,27 +537,7 @@ class SQLiteStore(Store):
         return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
 
     def _decode(self, row, *, derived: bool = True) -> StoredDocument:
-        """Turn a row into a document, checking it first (types, blob lengths: :class:`RowShape`).
-
-        ``derived=False`` leaves out (empty) what a rebuild re-derives from the text, unchecked.
-        """
-        problem = self._shape.carried_problem(row)
-        if problem:
-            raise damaged_row(self.location, row[0], problem, derived=False)
-        problem = self._shape.derived_problem(row) if derived else None
-        if problem:
-            raise damaged_row(self.location, row[0], problem)
-        doc_id, sha, title, url, source, published, credits, words, lines, body, minhash, band_keys, *text = row
-        bands = self._shape.bands
-        if not derived:
-            credits, words, body, minhash, band_keys = "[]", 0, "", b"", b""
-        return StoredDocument(
-            doc_id=doc_id, fingerprint=sha, title=title, url=url, source=source, published=published,
-            credits=tuple(json.loads(credits)), words=words, lines=tuple(lines.split("\n")) if lines else (),
-            body=tuple(body.split("\n")) if body else (), minhash=np.frombuffer(minhash, dtype="<u4").astype(np.uint32),
-            band_keys=np.frombuffer(band_keys, dtype="<u8").astype(np.uint64).reshape(-1, bands),
-            text=inflate(self.location, doc_id, text[0]) if text else None,
-        )
+        return decode_row(self.location, self._shape, row, derived=derived)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -566,13 +546,7 @@ class SQLiteStore(Store):
             raise RuntimeError("store writes must happen inside writing()")
 
     def _write_manifest(self, manifest: Manifest) -> None:
-        rows = {
-            "format": FORMAT_NAME,
-            "format_version": str(manifest.format_version),
-            "dedup_version": manifest.dedup_version,
-            "settings": json.dumps(manifest.settings, sort_keys=True),
-        }
-        self._con.executemany("INSERT OR REPLACE INTO manifest (key, value) VALUES (?, ?)", sorted(rows.items()))
+        self._con.executemany("INSERT OR REPLACE INTO manifest (key, value) VALUES (?, ?)", manifest.rows())
         self._manifest = manifest
         self._shape = RowShape.of(manifest.settings)
 

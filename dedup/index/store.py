@@ -105,6 +105,17 @@ class Manifest:
         """Return the manifest of a new index built with ``settings`` by this dedup."""
         return cls(FORMAT_VERSION, __version__, settings.as_dict())
 
+    def rows(self) -> list[tuple[str, str]]:
+        """The manifest as its table stores it (key, value), in key order, in every backend."""
+        import json
+
+        return sorted({
+            "format": FORMAT_NAME,
+            "format_version": str(self.format_version),
+            "dedup_version": self.dedup_version,
+            "settings": json.dumps(self.settings, sort_keys=True),
+        }.items())
+
     def to_settings(self) -> Settings:
         """Return the stored settings as a :class:`~dedup.settings.Settings`.
 
@@ -264,6 +275,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def candidates(self, keys: np.ndarray) -> dict[str, int]:
         """Return ``{doc_id: number of shared keys}`` for documents holding any of ``keys``."""
+
+    def candidates_many(self, key_sets: Sequence[np.ndarray]) -> list[dict[str, int]]:
+        """:meth:`candidates` of several sets of keys (a backend may answer them in one query)."""
+        return [self.candidates(keys) for keys in key_sets]
 
     @abc.abstractmethod
     def fetch(self, doc_ids: Iterable[str], *, text: bool = False) -> list[StoredDocument]:

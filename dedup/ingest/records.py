@@ -254,6 +254,10 @@ def record_to_document(record: object, location: str, on_skip: Callable[[Skipped
     if not _encodable(doc_id, text, *meta.values()):
         on_skip(Skipped(location, "holds text that cannot be written as UTF-8 (a lone surrogate such as \\udcff)"))
         return None
+    if any("\x00" in v for v in (doc_id, text, *meta.values()) if v):
+        # a NUL written as \u0000: binary data as a raw NUL byte is, and no database text can hold it
+        on_skip(Skipped(location, "binary data (a NUL character, \\u0000) in the record"))
+        return None
     if meta.get("published"):
         meta["published"] = normalise_date(meta["published"]) or meta["published"]
     return Document(doc_id=doc_id, text=text, **meta)
