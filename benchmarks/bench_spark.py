@@ -27,7 +27,7 @@ Usage::
     .venv/bin/python benchmarks/bench_spark.py --master 'local[*]' --driver-memory 6g
 
 Writes the table to ``benchmarks/out/bench_spark.md`` (``--out``). Needs the ``spark`` extra
-(``pip install 'dedup[spark]'``) and Java 17.
+(``pip install 'dedup-news[spark]'``) and Java 17.
 """
 
 from __future__ import annotations

@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         import psutil  # noqa: F401
     except ImportError:
-        corpora.die("psutil is needed to sample memory: pip install 'dedup[bench]' (or pip install psutil).")
+        corpora.die("psutil is needed to sample memory: pip install 'dedup-news[bench]' (or pip install psutil).")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     as_jsonl = {int(s) for s in args.jsonl.split(",") if s}
     runs = []

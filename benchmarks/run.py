@@ -482,7 +482,7 @@ def plots(real: dict | None, scaled: list[tuple[int, dict]], qualities: list[tup
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        log("matplotlib is not installed (pip install 'dedup[bench]'); no plots")
+        log("matplotlib is not installed (pip install 'dedup-news[bench]'); no plots")
         return []
     written = []
     styles = {"datasketch": ("tab:blue", "o"), "rensa": ("tab:orange", "s"), "dedup-w0": ("tab:green", "^"),
@@ -657,7 +657,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         import psutil
     except ImportError:
-        corpora.die("psutil is needed to sample memory: pip install 'dedup[bench]' (or pip install psutil matplotlib).")
+        corpora.die("psutil is needed to sample memory: pip install 'dedup-news[bench]' (or pip install psutil matplotlib).")
     cpus = os.cpu_count() or 1
     all_variants = variants(cpus)
     wanted = [s.strip() for s in args.pipelines.split(",") if s.strip()]

@@ -23,7 +23,7 @@ def run(*args, cwd=ROOT):
 def test_demo_finds_exactly_the_seed_pair():
     out = run("scan", "seeds/")
     assert out.returncode == 0, out.stderr
-    assert "1 clusters (2 articles)" in out.stdout
+    assert "1 cluster (2 articles)" in out.stdout
     assert f"origin {SEED_ORIGINAL}" in out.stdout
     assert SEED_REPRINT in out.stdout
     for other in ("001_", "002_", "004_"):
@@ -214,4 +214,56 @@ def test_spark_engine_without_pyspark_names_the_extra(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     out = subprocess.run([sys.executable, "-m", "dedup", "scan", "seeds", "--engine", "spark"], cwd=ROOT,
                          capture_output=True, text=True, env=env)
-    assert out.returncode == 2 and "dedup[spark]" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 2 and "dedup-news[spark]" in out.stderr and "Traceback" not in out.stderr
+
+
+# --- conventions: version, usage errors, colour, counts -------------------------------------------
+
+
+def test_version_is_the_package_version():
+    from dedup import __version__
+
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout == f"dedup {__version__}\n"
+
+
+@pytest.mark.parametrize("args, said", [
+    (["scan", "--bogus", "seeds"], "No such option: --bogus"),
+    (["scan"], "Missing argument"),
+    (["scan", "seeds", "--format", "nope"], "'nope' is not one of"),
+    (["check", "seeds"], "Missing option '--index'"),
+    (["no-such-command"], "No such command"),
+])
+def test_a_usage_error_is_one_line_and_exit_2(args, said):
+    out = run(*args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith("error: ") and said in out.stderr, out.stderr
+    assert "╭" not in out.stderr and "Usage:" not in out.stderr
+
+
+def test_a_command_without_arguments_prints_its_help():
+    out = run("index")
+    assert out.returncode == 2 and "add" in out.stdout and "copy" in out.stdout and out.stderr == ""
+
+
+def test_no_color_is_honoured_even_when_colour_is_forced(tmp_path):
+    import io
+
+    from dedup import Document, scan
+    from dedup.report import render_scan
+
+    result = scan([Document("a", stories.WIRE), Document("b", stories.padded(3))])
+    coloured, plain = io.StringIO(), io.StringIO()
+    render_scan(result, coloured, color=True)
+    os.environ["NO_COLOR"] = "1"
+    try:
+        render_scan(result, plain, color=True)
+    finally:
+        del os.environ["NO_COLOR"]
+    assert "\x1b[3" in coloured.getvalue() and "\x1b[3" not in plain.getvalue() and "\x1b[9" not in plain.getvalue()
+
+
+def test_counts_are_singular_or_plural():
+    out = run("scan", "seeds")
+    assert out.returncode == 0 and out.stdout.splitlines()[-1] == "5 documents, 1 cluster (2 articles), 0 partial links, 0 skipped"
+    assert "1 clusters" not in out.stdout

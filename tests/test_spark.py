@@ -1,7 +1,7 @@
 """The Spark engine gives the local engine's result: same clusters, origins, verdicts, reports.
 
 Runs Spark in local mode (``local[2]``, 4 shuffle partitions, no UI); skipped when
-pyspark is not installed (``pip install 'dedup[spark]'``).
+pyspark is not installed (``pip install 'dedup-news[spark]'``).
 """
 
 from __future__ import annotations
@@ -259,7 +259,7 @@ def test_components_settle_on_long_chains(spark):
 
 def test_missing_pyspark_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyspark", None)
-    with pytest.raises(MissingDependencyError, match=r"dedup\[spark\]"):
+    with pytest.raises(MissingDependencyError, match=r"dedup-news\[spark\]"):
         ds.scan_paths(["anything"])
 
 

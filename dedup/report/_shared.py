@@ -20,6 +20,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..steps import ScanResult
 
 
+def counted(n: int, noun: str) -> str:
+    """A count and its noun, singular or plural (the nouns of the reports take an s).
+
+    >>> counted(1, "cluster"), counted(0, "partial link"), counted(2, "article")
+    ('1 cluster', '0 partial links', '2 articles')
+    """
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def _label(block: Block) -> str:
     a = "A¶" + ",".join(str(i + 1) for i in block.a) if block.a else ""
     b = "B¶" + ",".join(str(i + 1) for i in block.b) if block.b else ""
@@ -67,5 +76,6 @@ def _check_footer(result: "CheckResult") -> str:
     if not result.failed:
         return (f"FAIL: {len(result.skipped)} input{'s' if len(result.skipped) != 1 else ''} skipped, with --fail-on-skipped "
                 f"({n} article{'s' if n != 1 else ''} checked against {result.indexed} indexed; none fails --fail-on {result.fail_on}).")
-    return (f"FAIL: {len(result.failed)} of {n} article{'s' if n != 1 else ''} fail --fail-on {result.fail_on} "
+    return (f"FAIL: {len(result.failed)} of {n} article{'s' if n != 1 else ''} fail{'s' if len(result.failed) == 1 else ''} "
+            f"--fail-on {result.fail_on} "
             f"(checked against {result.indexed} indexed{skipped}{' and failing' if result.fail_on_skipped else ''}).")

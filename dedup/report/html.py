@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..align import Alignment, word_diff
-from ._shared import _block_texts, _cluster_diffs, _summary_line
+from ._shared import _block_texts, _cluster_diffs, _summary_line, counted
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..steps import Diff, Prepared, ScanResult
@@ -109,11 +109,12 @@ def diff_html(d: "Diff") -> str:
 def scan_html(result: "ScanResult") -> str:
     """Return the whole scan as one self-contained HTML page, one section per cluster."""
     docs = {p.doc_id: p for p in result.documents}
-    parts = [f"<header><h1>dedup scan</h1><div class=\"meta\">{len(result.documents)} documents, "
-             f"{len(result.clusters)} clusters, {sum(1 for m in result.pairs if m.verdict == 'partial')} partial links</div></header>"]
+    partial = sum(1 for m in result.pairs if m.verdict == "partial")
+    parts = [f"<header><h1>dedup scan</h1><div class=\"meta\">{counted(len(result.documents), 'document')}, "
+             f"{counted(len(result.clusters), 'cluster')}, {counted(partial, 'partial link')}</div></header>"]
     for c, diffs in _cluster_diffs(result):
         parts.append(f'<section id="{_h(c.cluster_id)}"><h2>Cluster {_h(c.cluster_id)}: {_h(docs[c.origin].title or c.origin)}</h2>'
-                     f'<div class="meta">origin <b>{_h(c.origin)}</b> ({_h(c.origin_reason)}); {len(c.members)} articles</div>')
+                     f'<div class="meta">origin <b>{_h(c.origin)}</b> ({_h(c.origin_reason)}); {counted(len(c.members), "article")}</div>')
         for member, m in diffs:
             if m is None:
                 parts.append(f"<h3>{_h(member)}: linked through another member</h3>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..align import word_diff
-from ._shared import _block_texts, _cluster_diffs, _label
+from ._shared import _block_texts, _cluster_diffs, _label, counted
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..steps import Diff, ScanResult
@@ -62,7 +62,7 @@ def diff_markdown(d: "Diff") -> str:
 
 def scan_markdown(result: "ScanResult") -> str:
     """Return the scan as Markdown: one section per cluster with each outlet's changes."""
-    lines = ["# dedup scan", "", f"{len(result.documents)} documents, {len(result.clusters)} clusters.", ""]
+    lines = ["# dedup scan", "", f"{counted(len(result.documents), 'document')}, {counted(len(result.clusters), 'cluster')}.", ""]
     docs = {p.doc_id: p for p in result.documents}
     for c, diffs in _cluster_diffs(result):
         lines += [f"## Cluster {c.cluster_id}: origin {_md(c.origin)}", "",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..align import word_diff
 from ..verify import Match
-from ._shared import _block_texts, _check_footer, _check_status, _label, _summary_line
+from ._shared import _block_texts, _check_footer, _check_status, _label, _summary_line, counted
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..check import CheckResult
@@ -48,7 +48,7 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=width, highlight=False)
     if width is None and not console.is_terminal:
         console.width = 160  # piped output: wide enough for ids, scores and titles on one line
     by_pair = {(m.a, m.b): m for m in result.pairs}
@@ -63,7 +63,7 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
     for c in result.clusters:
         origin = docs[c.origin]
         console.print(
-            f"[bold]cluster {c.cluster_id}[/]: {len(c.members)} articles, origin [bold]{_safe(c.origin)}[/] "
+            f"[bold]cluster {c.cluster_id}[/]: {counted(len(c.members), 'article')}, origin [bold]{_safe(c.origin)}[/] "
             f"[dim]({c.origin_reason})[/]"
         )
         table = Table(show_edge=False, pad_edge=False, box=None, header_style="dim")
@@ -103,8 +103,8 @@ def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None,
         console.print(table)
     clustered = sum(len(c.members) for c in result.clusters)
     console.print(
-        f"{len(result.documents)} documents, {len(result.clusters)} clusters ({clustered} articles), "
-        f"{len(partial)} partial links, {len(result.skipped)} skipped"
+        f"{counted(len(result.documents), 'document')}, {counted(len(result.clusters), 'cluster')} "
+        f"({counted(clustered, 'article')}), {counted(len(partial), 'partial link')}, {len(result.skipped)} skipped"
     )
 
 
@@ -117,7 +117,7 @@ def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> 
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, force_terminal=color, no_color=color is False, width=100, highlight=False)
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=100, highlight=False)
     table = Table(title=f"{data['pairs']} labelled pairs", title_justify="left")
     for col in ("class", "precision", "recall", "f1", "support"):
         table.add_column(col, justify="left" if col == "class" else "right")
@@ -157,7 +157,7 @@ def render_diff(d: "Diff", out: TextIO, *, color: bool | None = None, width: int
     from rich.table import Table
 
     escape = _safe
-    console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=width, highlight=False)
     if width is None and not console.is_terminal:
         console.width = 100
     m, al = d.match, d.alignment
@@ -226,11 +226,11 @@ def render_check(result: "CheckResult", out: TextIO, *, color: bool | None = Non
     from rich.console import Console
 
     escape = _safe
-    console = Console(file=out, force_terminal=color, no_color=color is False, width=width, highlight=False)
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=width, highlight=False)
     if width is None and not console.is_terminal:
         console.width = 120
     allow = f" · allowed credits: {', '.join(result.allow)}" if result.allow else ""
-    console.print(f"[bold]dedup check[/]: {len(result.articles)} articles against {result.indexed} indexed · "
+    console.print(f"[bold]dedup check[/]: {counted(len(result.articles), 'article')} against {result.indexed:,} indexed · "
                   f"fail on {result.fail_on}{escape(allow)}")
     labels = {"FAIL": "[bold red]FAIL[/]", "allowed": "[green]allowed[/]", "below --fail-on": "[dim]reported[/]"}
     for a in result.articles:
@@ -263,7 +263,7 @@ def render_stats(stats: "IndexStats", out: TextIO) -> None:
     s = stats.settings
     size = f"{stats.bytes / 1e6:.1f} MB on disk" if stats.bytes is not None else "in memory"
     out.write(
-        f"index {_plain(str(stats.location))}: {stats.documents} documents, {size}\n"
+        f"index {_plain(str(stats.location))}: {counted(stats.documents, 'document')}, {size}\n"
         f"template lines: {stats.template_lines} (of {stats.line_keys} short lines counted; "
         f"a line in {s['template_min_docs']}+ documents is template)\n"
         f"format {stats.format_version}, built by dedup {stats.dedup_version}; "

@@ -1,6 +1,6 @@
 """Spark engine: the same scan as :func:`dedup.engines.local.scan`, on corpora beyond one machine.
 
-The only package that imports pyspark (an optional extra: ``pip install 'dedup[spark]'``),
+The only package that imports pyspark (an optional extra: ``pip install 'dedup-news[spark]'``),
 and only when a function is called: importing it needs neither pyspark nor pyarrow.
 Per-document work calls the very functions the local engine calls, on executors;
 only the corpus-level steps are re-done as Spark operations:
