@@ -128,6 +128,15 @@ class CheckResult:
     settings: Settings = field(default_factory=Settings)
     fail_on_skipped: bool = False
 
+    def __repr__(self) -> str:
+        """Counts and the outcome, not contents.
+
+        >>> CheckResult(())
+        CheckResult(articles=0, failed=0, skipped=0, indexed=0, clean=True)
+        """
+        return (f"CheckResult(articles={len(self.articles)}, failed={len(self.failed)}, skipped={len(self.skipped)}, "
+                f"indexed={self.indexed}, clean={self.clean})")
+
     @property
     def failed(self) -> tuple[CheckedArticle, ...]:
         """The articles that fail the check."""

@@ -53,6 +53,9 @@ class Prepared:
     def doc_id(self) -> str:
         return self.document.doc_id
 
+    def __repr__(self) -> str:
+        return f"Prepared({self.doc_id!r}, words={self.word_count})"
+
     @property
     def published(self) -> str | None:
         """The given publication date, else the one found in the text."""
@@ -233,6 +236,15 @@ class ScanResult:
     timings: dict = field(default_factory=dict, compare=False)
     candidates: int = 0
     alignments: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """Counts, not contents (a corpus's texts are too long to print).
+
+        >>> ScanResult((), (), ())
+        ScanResult(documents=0, clusters=0, pairs=0, skipped=0)
+        """
+        return (f"ScanResult(documents={len(self.documents)}, clusters={len(self.clusters)}, "
+                f"pairs={len(self.pairs)}, skipped={len(self.skipped)})")
 
 
 @dataclass(frozen=True)

@@ -267,3 +267,33 @@ def test_counts_are_singular_or_plural():
     out = run("scan", "seeds")
     assert out.returncode == 0 and out.stdout.splitlines()[-1] == "5 documents, 1 cluster (2 articles), 0 partial links, 0 skipped"
     assert "1 clusters" not in out.stdout
+
+
+def test_keep_drop_and_the_deduplicated_corpus(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": "wire", "text": stories.WIRE, "source": "Reuters"}, {"id": "pad", "text": stories.padded(3)},
+               {"id": "antwerp", "text": "\n\n".join(stories.ANTWERP_PARAGRAPHS)}, {"id": "dup", "text": stories.WIRE}]
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records))
+    keep, drop, dedup_out = tmp_path / "keep.txt", tmp_path / "drop.txt", tmp_path / "dedup.jsonl"
+    out = run("scan", corpus, "-q", "-f", "json", "--keep", keep, "--drop", drop, "--write-deduplicated", dedup_out)
+    assert out.returncode == 0, out.stderr
+    (cluster,) = json.loads(out.stdout)["clusters"]
+    origin, others = cluster["origin"], [m for m in cluster["members"] if m != cluster["origin"]]
+    assert sorted(cluster["members"]) == ["dup", "pad", "wire"]
+    order = [r["id"] for r in records]
+    assert keep.read_text().split() == [i for i in order if i not in others]  # input order
+    assert drop.read_text().split() == [i for i in order if i in others]
+    written = [json.loads(line) for line in dedup_out.read_text().splitlines()]
+    assert [(r["id"], r["reprints"]) for r in written] == [(i, others if i == origin else []) for i in keep.read_text().split()]
+    assert next(r for r in written if r["id"] == origin)["text"] == stories.WIRE
+    again = run("scan", dedup_out, "-f", "json")  # the deduplicated corpus holds no copy any more
+    assert again.returncode == 0 and json.loads(again.stdout)["clusters"] == []
+
+
+def test_shell_completion_completes_commands():
+    env = {**os.environ, "_DEDUP_COMPLETE": "complete_bash", "COMP_WORDS": "dedup index co", "COMP_CWORD": "2"}
+    out = subprocess.run([sys.executable, "-c", "import sys; sys.argv[0] = 'dedup'; from dedup.cli import main; main()"],
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and out.stdout.split() == ["copy"], out.stderr
+    shown = run("--show-completion", "bash")
+    assert shown.returncode == 0 and "_dedup_completion" in shown.stdout

@@ -153,3 +153,17 @@ def test_bad_workers_is_a_config_error():
 
     with pytest.raises(ConfigError, match="workers"):
         scan(corpus(), workers=-1)
+
+
+def test_results_print_as_counts_not_as_the_corpus():
+    from dedup.check import check
+    from dedup.index import Index
+
+    result = scan([Document("wire", stories.WIRE), Document("pad", stories.padded(3))])
+    assert repr(result) == "ScanResult(documents=2, clusters=1, pairs=1, skipped=0)"
+    assert repr(result.documents[0]).startswith("Prepared('") and len(repr(result.documents)) < 100
+    with Index.create("repr-test", backend="memory") as index:
+        index.add([Document("wire", stories.WIRE)])
+        checked = check([Document("pad", stories.padded(3))], index)
+        assert repr(checked) == "CheckResult(articles=1, failed=1, skipped=0, indexed=1, clean=False)"
+        index.drop()

@@ -20,7 +20,7 @@ from ..settings import Settings
 from ._io import _progress_bar, _silence_stdout, _stdout, _warn, _write
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     help="Find reprinted wire stories in a news corpus, name the original, show what changed.",
     pretty_exceptions_enable=False,
@@ -177,6 +177,9 @@ def scan(
     date_field: str = DateField,
     include: Optional[List[str]] = Include,
     exclude: Optional[List[str]] = Exclude,
+    keep: Optional[Path] = typer.Option(None, "--keep", help="Also write the ids to keep, one a line: each cluster's origin and every article in no cluster."),
+    drop: Optional[Path] = typer.Option(None, "--drop", help="Also write the ids to drop, one a line: the other members of each cluster."),
+    write_deduplicated: Optional[Path] = typer.Option(None, "--write-deduplicated", help="Also write the corpus deduplicated as JSON lines: the kept articles, each origin with a 'reprints' list."),
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
     from .. import report
@@ -212,11 +215,25 @@ def scan(
             stop()
     if not result.documents:
         raise InputError("no document has article text left after cleaning; nothing to compare.")
+    _write_corpus_outputs(result, keep, drop, write_deduplicated)
     _emit(format, output,
           json=lambda: report.dumps(report.scan_to_dict(result)),
           markdown=lambda: report.scan_markdown(result),
           html=lambda: report.scan_html(result),
           text=lambda out, **kw: report.render_scan(result, out, **kw))
+
+
+def _write_corpus_outputs(result, keep: Optional[Path], drop: Optional[Path], deduplicated: Optional[Path]) -> None:
+    """The files to act on (:mod:`dedup.report.corpus`), each written atomically."""
+    from ..report import corpus
+
+    if keep is not None or drop is not None:
+        kept, dropped = corpus.kept_and_dropped(result)
+        for path, ids in ((keep, kept), (drop, dropped)):
+            if path is not None:
+                _write(corpus.id_lines(ids), path)
+    if deduplicated is not None:
+        _write("".join(corpus.deduplicated_lines(result)), deduplicated)
 
 
 def _emit(format: Format, output: Optional[Path], *, json, markdown, html, text) -> None:
@@ -630,7 +647,7 @@ def check_command(
 def main() -> None:
     """Console entry point: run the app, turning dedup errors into one line and exit 2."""
     try:
-        status = app(standalone_mode=False)
+        status = app(standalone_mode=False, prog_name="dedup")
     except typer.TyperException as exc:  # a usage error: one line, where typer draws a panel
         _usage_error(exc)
     except DedupError as exc:
