@@ -27,6 +27,8 @@ demo: install
 	$(BIN)/dedup scan seeds/
 
 test: install-test
+	$(BIN)/ruff check dedup
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/python

@@ -14,9 +14,9 @@ from .engines.local import scan
 from .errors import ConfigError, DedupError, IndexFormatError, InputError, MissingDependencyError
 from .index import Index
 from .ingest import Document, Skipped, iter_documents
-from .steps import Analysed, Diff, Prepared, ScanResult, compare, diff, prepare
 from .settings import Settings
 from .sign import Signature
+from .steps import Analysed, Diff, Prepared, ScanResult, compare, diff, prepare
 from .tokens import Words, tokenize
 from .verify import Match, SharedPassage
 

@@ -55,15 +55,15 @@ from __future__ import annotations
 import bisect
 import functools
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .tokens import Words, analyse_many, tokenize
 from .errors import ConfigError, InputError
+from .tokens import Words, analyse_many, tokenize
 
 #: Block kinds, in the order :meth:`Alignment.summary` reports them.
 BLOCK_OPS = ("same", "edited", "added", "cut")
@@ -338,7 +338,7 @@ class ParagraphTokens(Sequence):
     (2, ['three'], [2, 1])
     """
 
-    __hash__ = None  # equal to a list of the same lists
+    __hash__ = None  # type: ignore[assignment]  # equal to a list of the same lists
 
     def __init__(self, words: np.ndarray, bounds: list[int]) -> None:
         self._words = words
@@ -563,15 +563,17 @@ def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
     for n, k in enumerate(order):
         top, i = None, blocks[k].b[0]  # the best among B positions 0 .. b[0] - 1
         while i > 0:
-            if tree[i] is not None and (top is None or tree[i] > top):
-                top = tree[i]
+            node = tree[i]
+            if node is not None and (top is None or node > top):
+                top = node
             i -= i & -i
         score, previous = (top[0], -top[1]) if top is not None else ((0, 0, 0, 0), -1)
         best.append(tuple(x + y for x, y in zip(score, weight[n])))
         back.append(previous)
         value, i = (best[-1], -n), blocks[k].b[-1] + 1
         while i <= size:
-            if tree[i] is None or value > tree[i]:
+            node = tree[i]
+            if node is None or value > node:
                 tree[i] = value
             i += i & -i
     chain = set()
@@ -584,7 +586,8 @@ def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
 
 def _runs(taken: list[bool]) -> list[tuple[int, ...]]:
     """Maximal runs of consecutive indices not taken."""
-    runs, current = [], []
+    runs: list[tuple[int, ...]] = []
+    current: list[int] = []
     for i, t in enumerate(taken):
         if t:
             if current:

@@ -21,7 +21,7 @@ keeps every member connected while bounding the work.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 

@@ -31,8 +31,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Mapping
 
 from .align import Alignment, align
 from .candidates import candidate_pairs
@@ -41,8 +41,8 @@ from .cluster import choose_origin
 from .errors import ConfigError
 from .index.core import MAX_CANDIDATES, Index
 from .ingest import Document, Skipped, unique_documents
-from .steps import Analysed, Prepared, analyse_prepared, prepare_many, verify
 from .settings import Settings
+from .steps import Analysed, Prepared, analyse_prepared, prepare_many, verify
 from .verify import Match
 
 #: ``fail_on`` levels, strictest last; each fails its verdict and the ones before it.

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import ge
-from typing import Iterable, Mapping
 
 from .tokens import CJK_CHAR, WORD_TOKEN
 
@@ -207,7 +207,7 @@ _MAY_MATCH = {
 }
 
 
-def _rulesets(may_match: dict) -> tuple[tuple, tuple, tuple]:
+def _rulesets(may_match: dict) -> tuple[tuple, ...]:
     """The rules for short, medium and long paragraphs, each as (kind, the regex's
     search, its literal test or None), in the order they are tried."""
     return tuple(
@@ -552,7 +552,7 @@ def agency(name: str | None) -> str | None:
 
 
 def _credits(paragraph: str) -> set[str]:
-    found = set()
+    found: set[str] = set()
     if _REPORTING_BY.match(paragraph):
         found.update(_AGENCIES[m.group(1).lower().replace("-", " ")] for m in _AGENCY_NAME.finditer(paragraph))
     for pattern in _CREDIT_PATTERNS:

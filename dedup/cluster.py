@@ -24,9 +24,9 @@ The origin is the member most likely to be the wire original, ranked by, in orde
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence, TypeVar
-
+from typing import TypeVar
 
 from .verify import Match
 
@@ -53,7 +53,7 @@ class Cluster:
 _Id = TypeVar("_Id", str, int)
 
 
-def components(doc_ids: Sequence[_Id], links: Iterable[tuple[_Id, _Id]]) -> list[tuple[_Id, ...]]:
+def components(doc_ids: Sequence[_Id], links: Iterable[Sequence[_Id]]) -> list[tuple[_Id, ...]]:
     """Return the connected components with at least two members, each sorted, in the
     order of their first member in ``doc_ids`` (any sortable ids: strings, indices).
 

@@ -18,9 +18,9 @@ Labelled pairs come as JSONL: ``{"a": text, "b": text, "label": ...}``, or
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 from .errors import InputError
 from .ingest import Document, Skipped
@@ -136,10 +136,11 @@ def read_pairs(
                 continue
             a, b = corpus[str(row["a_id"])].text, corpus[str(row["b_id"])].text
         else:
-            a, b = row.get("a"), row.get("b")
-            if not isinstance(a, str) or not isinstance(b, str):
+            given_a, given_b = row.get("a"), row.get("b")
+            if not isinstance(given_a, str) or not isinstance(given_b, str):
                 on_skip(Skipped(where, "a and b must be strings (or give a_id and b_id)"))
                 continue
+            a, b = given_a, given_b
         pairs.append(LabelledPair(where, a, b, label))
     return pairs
 

@@ -16,8 +16,9 @@ and says which sentences are quotations (at least half quoted) in either text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
@@ -91,7 +92,7 @@ class Sentences:
         self.todo_a: list[int] = []
         self.todo_b: list[int] = []
 
-    def finish(self) -> "Sentences":
+    def finish(self) -> Sentences:
         found_a, found_b = self.found_a, self.found_b
         len_a, len_b = self.len_a.tolist(), self.len_b.tolist()
         quote_a, quote_b = self.quote_a.tolist(), self.quote_b.tolist()

@@ -101,7 +101,7 @@ class Settings:
         """LSH rows per band for ``passage_threshold`` and ``num_perm``."""
         return lsh_params(self.passage_threshold, self.num_perm)[1]
 
-    def replace(self, **changes) -> "Settings":
+    def replace(self, **changes) -> Settings:
         """Return a copy with some fields changed (validated again).
 
         >>> Settings().replace(seed=7).seed

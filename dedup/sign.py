@@ -30,14 +30,14 @@ becomes one 64-bit key (MMDS ch. 3.4): two documents sharing any key are candida
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
-from .tokens import Spans, Words, spans_parts
 from .settings import lsh_params
+from .tokens import Spans, Words, spans_parts
 
 _U64 = np.uint64
 _MAX32 = np.uint32(0xFFFFFFFF)
@@ -434,11 +434,11 @@ def shingles_many(hashes: np.ndarray, lengths: Sequence[int], *, shingle_size: i
     >>> [len(s) for s in shingles_many(h, [6, 1, 0], shingle_size=5)]
     [2, 1, 0]
     """
-    lengths = np.asarray(lengths, dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    counts = np.asarray(lengths, dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(counts)))
     every = shingle_hashes(hashes, shingle_size=shingle_size) if offsets[-1] >= shingle_size else np.zeros(0, dtype=_U64)
     shingles_list = []
-    for d, n in enumerate(lengths.tolist()):
+    for d, n in enumerate(counts.tolist()):
         start = int(offsets[d])
         if n >= shingle_size:
             shingles_list.append(every[start : start + n - shingle_size + 1])

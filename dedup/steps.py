@@ -18,8 +18,9 @@ knows about processes, Spark or storage.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -126,7 +127,7 @@ def prepare_texts(
     """The parts of :func:`prepare_many` that depend on the texts alone: each text cleaned,
     its body's word count and its signature (what an engine ships between processes)."""
     cleaned = [clean(t, template_lines=template_lines) for t in texts]
-    settings = {"shingle_size": shingle_size, "num_perm": num_perm, "seed": seed, "passage_words": passage_words,
+    settings: dict[str, Any] = {"shingle_size": shingle_size, "num_perm": num_perm, "seed": seed, "passage_words": passage_words,
                 "passage_threshold": passage_threshold}
     # Word hashes, not words: signing needs no Python string per word (words are computed
     # again, by analyse_documents, only for the documents a comparison needs). A body
@@ -180,7 +181,7 @@ def analyse_documents(
 
     analysed = joined_parts(hashed(analyse_parts(bodies)), counts)
     return [
-        Analysed(doc_id, w, h, shingle_hashes(h, shingle_size=shingle_size) if n is not None else s)
+        Analysed(doc_id, w, h, shingle_hashes(h, shingle_size=shingle_size) if n is not None else cast(np.ndarray, s))
         for doc_id, w, h, n, s in zip(doc_ids, analysed, hashes, counts, _shingles(hashes, counts, shingle_size))
     ]
 
@@ -290,4 +291,5 @@ def compare(
     settings = settings or Settings()
     a, b = prepare_many([Document("a", text_a), Document("b", text_b)], template_lines=template_lines,
                         **settings.for_step("prepare"))
-    return verify(*analyse_prepared([a, b], shingle_size=settings.shingle_size), settings)
+    analysed_a, analysed_b = analyse_prepared([a, b], shingle_size=settings.shingle_size)
+    return verify(analysed_a, analysed_b, settings)

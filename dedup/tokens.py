@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -309,8 +309,8 @@ def analyse_many(bodies: Sequence[Iterable[str]]) -> list[Words]:
     >>> [len(w) for w in analyse_many([["One two."], [], ["Three."]])]
     [2, 0, 1]
     """
-    bodies = [b if isinstance(b, (list, tuple)) else list(b) for b in bodies]
-    return joined_parts(analyse_parts(bodies), long_word_counts(bodies))
+    listed = [b if isinstance(b, (list, tuple)) else list(b) for b in bodies]
+    return joined_parts(analyse_parts(listed), long_word_counts(listed))
 
 
 def analyse_with_spans(bodies: Sequence[Iterable[str]]) -> tuple[list[Words], Spans]:
@@ -541,7 +541,9 @@ def _cut(piece: str, limit: int) -> Iterator[tuple[str, int]]:
             end = piece.find("\n", start + 1)
             following = None if ends else _SENTENCE_CUT.search(piece, start + limit, end if end >= 0 else len(piece))
             if ends or following:
-                cut = (ends[-1] if ends else following).end()
+                found = ends[-1] if ends else following
+                assert found is not None
+                cut = found.end()
             else:  # no sentence ends before the paragraph does: the paragraph whole
                 within, cut = False, end
                 if cut < 0:
@@ -566,6 +568,7 @@ def _parts(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int
             yield _part(owners, group, [0] * len(group), directed_quotes, cut=False)
             owners, group = [], []
         if long:
+            assert paragraphs is not None
             for sub, paragraph in _long_pieces(paragraphs, directed_quotes=directed_quotes, limit=limit):
                 yield _part([k], [sub], [paragraph], directed_quotes, cut=True)
         elif piece is not None:
@@ -665,13 +668,15 @@ def joined_parts(parts: Iterable[Part], counts: Sequence[int | None]) -> list[Wo
     out: list = [None] * len(counts)
     at, sentences = [0] * len(counts), [0] * len(counts)  # per body: words laid out, sentences
     for part in parts:
+        assert part.words is not None
         for owner, w, first in zip(part.owners, part.words, part.first_paragraph):
-            if counts[owner] is None:
+            count = counts[owner]
+            if count is None:
                 out[owner] = w
                 continue
             if out[owner] is None:
                 dtypes = [_STRINGS or f"<U{_MAX_WORD}", *(getattr(w, f).dtype for f in Words.__slots__[1:])]
-                out[owner] = Words(*(np.empty(counts[owner], dtype=t) for t in dtypes))
+                out[owner] = Words(*(np.empty(count, dtype=t) for t in dtypes))
             start, stop = at[owner], at[owner] + len(w)
             for field, offset in zip(Words.__slots__, (0, first, 0, 0, sentences[owner])):
                 getattr(out[owner], field)[start:stop] = getattr(w, field) + offset if offset else getattr(w, field)

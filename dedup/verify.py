@@ -44,10 +44,11 @@ The verdict, from the sentences of each text that are not quotations:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
+
 from .clean import split_paragraphs
 from .sentences import SentenceMatch, Sentences, match_sentences
 from .sign import distinct, shingle_hashes, span_hashes
@@ -77,7 +78,7 @@ class Analysed:
     hashes: np.ndarray
     shingles: np.ndarray
 
-    def detached(self) -> "Analysed":
+    def detached(self) -> Analysed:
         """The same, with arrays of its own: keeping it keeps no other document of its batch alive."""
         w = self.words
         copies = Words(w.words.copy(), w.paragraph.copy(), w.quoted.copy(), w.sentence_start.copy(), w.sentence.copy())
@@ -153,7 +154,7 @@ class Match:
         """Whether the verdict is ``duplicate`` or ``reprint`` (links a cluster)."""
         return self.verdict in ("duplicate", "reprint")
 
-    def swapped(self) -> "Match":
+    def swapped(self) -> Match:
         """Return the same comparison seen from b's side (a's sentence matches turned round)."""
         turned = tuple(sorted((SentenceMatch(m.b, m.a, m.how, m.similarity, m.quoted) for m in self.sentence_matches),
                               key=lambda m: (m.a, m.b)))
@@ -202,7 +203,7 @@ def compare_many(
     ]
 
 
-def _match(a: Analysed, b: Analysed, runs, sizes, s: "Sentences", *, partial_min_sentences, reprint_threshold,
+def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, *, partial_min_sentences, reprint_threshold,
            duplicate_threshold) -> Match:
     """The match of one pair from its chosen shared runs, (distinct shingles of a, of b,
     shared) and its sentences."""

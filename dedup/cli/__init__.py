@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -147,14 +146,14 @@ def _warn_dates(docs) -> None:
 
 @app.command()
 def scan(
-    paths: List[str] = typer.Argument(..., help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin; with --engine spark any Hadoop-compatible URL."),
+    paths: list[str] = typer.Argument(..., help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin; with --engine spark any Hadoop-compatible URL."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for per-document work (0: one per CPU); the output is the same."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark (needs pip install 'dedup-news\\[spark]')."),
-    master: Optional[str] = typer.Option(None, "--master", help="With --engine spark: the Spark master (local[*], yarn, spark://host:7077, ...)."),
-    tables: Optional[str] = typer.Option(None, "--tables", help="With --engine spark: write the result tables under this folder (any Hadoop-compatible URL) instead of collecting them."),
+    master: str | None = typer.Option(None, "--master", help="With --engine spark: the Spark master (local[*], yarn, spark://host:7077, ...)."),
+    tables: str | None = typer.Option(None, "--tables", help="With --engine spark: write the result tables under this folder (any Hadoop-compatible URL) instead of collecting them."),
     tables_format: TablesFormat = typer.Option(TablesFormat.parquet, "--tables-format", help="parquet or jsonl."),
     shingle_size: int = ShingleSize,
     num_perm: int = NumPerm,
@@ -167,7 +166,7 @@ def scan(
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
     template_min_docs: int = TemplateMinDocs,
-    input_format: Optional[InputFormat] = InputFormatOpt,
+    input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
     text_field: str = TextField,
@@ -175,11 +174,11 @@ def scan(
     url_field: str = UrlField,
     source_field: str = SourceField,
     date_field: str = DateField,
-    include: Optional[List[str]] = Include,
-    exclude: Optional[List[str]] = Exclude,
-    keep: Optional[Path] = typer.Option(None, "--keep", help="Also write the ids to keep, one a line: each cluster's origin and every article in no cluster."),
-    drop: Optional[Path] = typer.Option(None, "--drop", help="Also write the ids to drop, one a line: the other members of each cluster."),
-    write_deduplicated: Optional[Path] = typer.Option(None, "--write-deduplicated", help="Also write the corpus deduplicated as JSON lines: the kept articles, each origin with a 'reprints' list."),
+    include: list[str] | None = Include,
+    exclude: list[str] | None = Exclude,
+    keep: Path | None = typer.Option(None, "--keep", help="Also write the ids to keep, one a line: each cluster's origin and every article in no cluster."),
+    drop: Path | None = typer.Option(None, "--drop", help="Also write the ids to drop, one a line: the other members of each cluster."),
+    write_deduplicated: Path | None = typer.Option(None, "--write-deduplicated", help="Also write the corpus deduplicated as JSON lines: the kept articles, each origin with a 'reprints' list."),
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
     from .. import report
@@ -223,7 +222,7 @@ def scan(
           text=lambda out, **kw: report.render_scan(result, out, **kw))
 
 
-def _write_corpus_outputs(result, keep: Optional[Path], drop: Optional[Path], deduplicated: Optional[Path]) -> None:
+def _write_corpus_outputs(result, keep: Path | None, drop: Path | None, deduplicated: Path | None) -> None:
     """The files to act on (:mod:`dedup.report.corpus`), each written atomically."""
     from ..report import corpus
 
@@ -236,7 +235,7 @@ def _write_corpus_outputs(result, keep: Optional[Path], drop: Optional[Path], de
         _write("".join(corpus.deduplicated_lines(result)), deduplicated)
 
 
-def _emit(format: Format, output: Optional[Path], *, json, markdown, html, text) -> None:
+def _emit(format: Format, output: Path | None, *, json, markdown, html, text) -> None:
     """Write a report in the chosen format to stdout or ``output``."""
     if format is Format.json:
         _write(json(), output)
@@ -259,9 +258,9 @@ def _emit(format: Format, output: Optional[Path], *, json, markdown, html, text)
 def diff(
     a: str = typer.Argument(..., help="The reference article (e.g. the wire original): a file, or an id with --corpus."),
     b: str = typer.Argument(..., help="The article to compare with it: a file, or an id with --corpus."),
-    corpus: Optional[List[Path]] = typer.Option(None, "--corpus", "-c", help="Look A and B up by id in this corpus (JSONL or folder); repeatable."),
+    corpus: list[Path] | None = typer.Option(None, "--corpus", "-c", help="Look A and B up by id in this corpus (JSONL or folder); repeatable."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     shingle_size: int = ShingleSize,
     num_perm: int = NumPerm,
     seed: int = Seed,
@@ -270,7 +269,7 @@ def diff(
     partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
-    input_format: Optional[InputFormat] = InputFormatOpt,
+    input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
     text_field: str = TextField,
@@ -309,11 +308,11 @@ def diff(
 
 def _one_document(path: Path, options):
     """Read one article file for diff; any problem with it is an error, not a skip."""
-    from ..ingest import iter_documents
+    from ..ingest import Skipped, iter_documents
 
     if path.is_dir():
         raise InputError(f"{path} is a folder; diff takes two files, or two ids with --corpus.")
-    problems = []
+    problems: list[Skipped] = []
     docs = list(iter_documents([path], on_skip=problems.append, options=options, on_note=_warn))
     if problems:
         raise InputError(str(problems[0]).replace("; skipped", ""))
@@ -330,17 +329,17 @@ class EvalFormat(str, Enum):
 @app.command("eval")
 def evaluate_command(
     pairs: Path = typer.Argument(..., help='JSONL of labelled pairs: {"a": text, "b": text, "label": ...} or {"a_id", "b_id", "label"}.'),
-    corpus: Optional[List[Path]] = typer.Option(None, "--corpus", "-c", help="Resolve a_id/b_id in this corpus (JSONL or folder); repeatable."),
+    corpus: list[Path] | None = typer.Option(None, "--corpus", "-c", help="Resolve a_id/b_id in this corpus (JSONL or folder); repeatable."),
     sweep: bool = typer.Option(False, "--sweep", help="Also trace precision/recall of copy vs not over the reprint threshold."),
-    plot: Optional[Path] = typer.Option(None, "--plot", help="With --sweep: draw the curve to this PNG (needs matplotlib)."),
+    plot: Path | None = typer.Option(None, "--plot", help="With --sweep: draw the curve to this PNG (needs matplotlib)."),
     format: EvalFormat = typer.Option(EvalFormat.text, "--format", "-f", help="text or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     min_run_words: int = MinRunWords,
     sentence_match: float = SentenceMatch,
     partial_min_sentences: int = PartialMinSentences,
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
-    input_format: Optional[InputFormat] = InputFormatOpt,
+    input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
     text_field: str = TextField,
@@ -367,6 +366,7 @@ def evaluate_command(
     result = evaluate.evaluate(labelled, settings)
     points = evaluate.sweep(result) if sweep else None
     if plot is not None:
+        assert points is not None  # --plot needs --sweep (checked above)
         evaluate.plot_sweep(points, plot)
     data = result.to_dict()
     if points is not None:
@@ -432,19 +432,19 @@ def _add_with_progress(idx, docs, *, quiet: bool, batch_size: int, workers: int)
 
 @index_app.command("add")
 def index_add(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
+    paths: list[Path] | None = typer.Argument(None, help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
     index: str = IndexFile,
     rebuild: bool = typer.Option(False, "--rebuild", help="First re-derive every indexed document from its stored text with the given settings."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction (a killed add loses at most one batch)."),
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for cleaning and signing (0: one per CPU); the index is the same."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    shingle_size: Optional[int] = IShingleSize,
-    num_perm: Optional[int] = INumPerm,
-    seed: Optional[int] = ISeed,
-    passage_words: Optional[int] = IPassageWords,
-    passage_threshold: Optional[float] = IPassageThreshold,
-    template_min_docs: Optional[int] = ITemplateMinDocs,
-    input_format: Optional[InputFormat] = InputFormatOpt,
+    shingle_size: int | None = IShingleSize,
+    num_perm: int | None = INumPerm,
+    seed: int | None = ISeed,
+    passage_words: int | None = IPassageWords,
+    passage_threshold: float | None = IPassageThreshold,
+    template_min_docs: int | None = ITemplateMinDocs,
+    input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
     text_field: str = TextField,
@@ -452,8 +452,8 @@ def index_add(
     url_field: str = UrlField,
     source_field: str = SourceField,
     date_field: str = DateField,
-    include: Optional[List[str]] = Include,
-    exclude: Optional[List[str]] = Exclude,
+    include: list[str] | None = Include,
+    exclude: list[str] | None = Exclude,
 ) -> None:
     """Add articles to an index (created when missing). Same id and text: no-op; changed text: replaced."""
     from ..index import Index
@@ -487,7 +487,7 @@ def index_add(
 
 @index_app.command("remove")
 def index_remove(
-    ids: List[str] = typer.Argument(..., help="Ids of the documents to remove (as `dedup index stats`/check reports show them)."),
+    ids: list[str] = typer.Argument(..., help="Ids of the documents to remove (as `dedup index stats`/check reports show them)."),
     index: str = IndexFile,
 ) -> None:
     """Remove documents from an index by id (ids not in the index are warned about)."""
@@ -571,27 +571,27 @@ class FailOn(str, Enum):
 
 @app.command("check")
 def check_command(
-    paths: List[Path] = typer.Argument(..., help="The new articles: files (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
+    paths: list[Path] = typer.Argument(..., help="The new articles: files (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin."),
     index: str = IndexFile,
     fail_on: FailOn = typer.Option(FailOn.reprint, "--fail-on", help="Weakest verdict that fails: duplicate, reprint (and duplicate), or partial (any copy)."),
-    allow: Optional[List[str]] = typer.Option(None, "--allow", help="Licensed credit (e.g. Reuters, AP, or a source name): matches whose origin carries it never fail. Repeatable."),
+    allow: list[str] | None = typer.Option(None, "--allow", help="Licensed credit (e.g. Reuters, AP, or a source name): matches whose origin carries it never fail. Repeatable."),
     add: bool = typer.Option(False, "--add", help="Add the checked articles to the index afterwards."),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, junit (one test case per article) or github (workflow annotations)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     fail_on_skipped: bool = typer.Option(False, "--fail-on-skipped", help="An input that cannot be read or has no article text fails the check too."),
-    shingle_size: Optional[int] = IShingleSize,
-    num_perm: Optional[int] = INumPerm,
-    seed: Optional[int] = ISeed,
-    passage_words: Optional[int] = IPassageWords,
-    passage_threshold: Optional[float] = IPassageThreshold,
-    template_min_docs: Optional[int] = ITemplateMinDocs,
-    min_run_words: Optional[int] = CMinRunWords,
-    sentence_match: Optional[float] = CSentenceMatch,
-    partial_min_sentences: Optional[int] = CPartialMinSentences,
-    reprint_threshold: Optional[float] = CReprintThreshold,
-    duplicate_threshold: Optional[float] = CDuplicateThreshold,
-    input_format: Optional[InputFormat] = InputFormatOpt,
+    shingle_size: int | None = IShingleSize,
+    num_perm: int | None = INumPerm,
+    seed: int | None = ISeed,
+    passage_words: int | None = IPassageWords,
+    passage_threshold: float | None = IPassageThreshold,
+    template_min_docs: int | None = ITemplateMinDocs,
+    min_run_words: int | None = CMinRunWords,
+    sentence_match: float | None = CSentenceMatch,
+    partial_min_sentences: int | None = CPartialMinSentences,
+    reprint_threshold: float | None = CReprintThreshold,
+    duplicate_threshold: float | None = CDuplicateThreshold,
+    input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
     text_field: str = TextField,
@@ -599,8 +599,8 @@ def check_command(
     url_field: str = UrlField,
     source_field: str = SourceField,
     date_field: str = DateField,
-    include: Optional[List[str]] = Include,
-    exclude: Optional[List[str]] = Exclude,
+    include: list[str] | None = Include,
+    exclude: list[str] | None = Exclude,
 ) -> None:
     """Check new articles against an index: exit 0 when clean, 1 when one copies indexed text, 2 on error."""
     from .. import report

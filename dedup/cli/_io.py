@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 from ..errors import InputError
 
@@ -22,13 +21,19 @@ def _progress_bar(quiet: bool):
         return None, lambda: None
     from rich.console import Console
     from rich.progress import (
-        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn,
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TimeRemainingColumn(), console=Console(file=sys.stderr), transient=True)
     bar.start()
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
@@ -38,7 +43,7 @@ def _progress_bar(quiet: bool):
     return update, bar.stop
 
 
-def _write(text: str, output: Optional[Path]) -> None:
+def _write(text: str, output: Path | None) -> None:
     """Write a report to stdout (``output`` None or ``-``) or, atomically, to a file: a temporary file
     beside it, renamed over it once whole, so a full disk never leaves a cut or empty report."""
     if output is None or str(output) == "-":

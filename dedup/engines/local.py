@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -28,9 +28,9 @@ from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, frequent_lines, templat
 from ..cluster import Cluster, build_clusters, components
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
-from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_texts, verify_many
 from ..settings import Settings, lsh_params
 from ..sign import Signature
+from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_texts, verify_many
 from ..tokens import analyse_many, spans_many
 from ..verify import Match
 from .pool import Pool, processes, tapered
@@ -221,6 +221,7 @@ def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[st
     tuples, which the caller unpickles and builds two to three times faster than pickled
     dataclasses (the first item says which).
     """
+    cleaned: list  # Cleaned, or plain tuples when packed
     cleaned, counts, signatures = prepare_texts(texts, template_lines=templates, **settings.for_step("prepare"))
     if packed:
         cleaned = [

@@ -18,9 +18,13 @@ import gc
 import os
 import sys
 from collections import deque
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def processes(workers: int) -> int:
@@ -103,9 +107,9 @@ class Pool:
 
     def __init__(self, workers: int) -> None:
         self.workers = processes(workers)
-        self._executor = None
+        self._executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         import multiprocessing
 
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -174,6 +178,8 @@ class Pool:
         return self._interleaved(fn, remote or fn, tasks)
 
     def _interleaved(self, local: Callable, remote: Callable, tasks: Iterable[tuple]) -> Iterator:
+        executor = self._executor
+        assert executor is not None  # starmap interleaves only with workers
         depth = 4 * (self.workers - 1)  # tasks queued per worker, so that none waits for the next
         pending: deque = deque()  # in task order: [worker's Future, args], or [None, local result]
 
@@ -190,7 +196,7 @@ class Pool:
         try:
             for args in tasks:
                 if sum(1 for f, _ in pending if f is not None and not f.done()) < depth:
-                    pending.append([self._executor.submit(remote, *args), args])
+                    pending.append([executor.submit(remote, *args), args])
                 else:
                     pending.append([None, local(*args)])
                 yield from ready()

@@ -30,19 +30,26 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..clean import (
-    NO_ARTICLE_TEXT, TEMPLATE_MAX_WORDS, Cleaned, Paragraph, frequent_lines, line_key, split_paragraphs, template_candidates,
+    NO_ARTICLE_TEXT,
+    TEMPLATE_MAX_WORDS,
+    Cleaned,
+    Paragraph,
+    frequent_lines,
+    line_key,
+    split_paragraphs,
+    template_candidates,
 )
 from ..engines.pool import Pool, processes
 from ..errors import ConfigError, IndexExistsError, IndexFormatError
 from ..ingest import Document, Skipped, unique_documents
-from ..steps import Analysed, Prepared, analyse_documents, prepare_many
 from ..settings import Settings
 from ..sign import Signature, passage_windows
+from ..steps import Analysed, Prepared, analyse_documents, prepare_many
 from .integrity import Integrity
 from .memory import MemoryStore
 from .postgres import PostgresStore, is_postgres
@@ -174,7 +181,7 @@ class Index:
     # --- opening ----------------------------------------------------------------------
 
     @classmethod
-    def create(cls, location: str, settings: SettingsLike = None, *, backend: str | None = None) -> "Index":
+    def create(cls, location: str, settings: SettingsLike = None, *, backend: str | None = None) -> Index:
         """Create an empty index at ``location`` built with ``settings`` (defaults when None).
 
         Raises:
@@ -190,7 +197,7 @@ class Index:
 
     @classmethod
     def open(cls, location: str, *, settings: SettingsLike = None, create: bool = False, backend: str | None = None,
-             readonly: bool = False) -> "Index":
+             readonly: bool = False) -> Index:
         """Open the index at ``location``, refusing it if it was built with other settings.
 
         Args:
@@ -251,7 +258,7 @@ class Index:
         if isinstance(self.store, MemoryStore):
             MemoryStore.drop(self.location)
 
-    def __enter__(self) -> "Index":
+    def __enter__(self) -> Index:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -413,8 +420,9 @@ class Index:
                 done += len(pending)
                 pending = []
                 report("index", done, len(todo))
-        for skip_record in skipped if on_skip else ():
-            on_skip(skip_record)
+        if on_skip:
+            for skip_record in skipped:
+                on_skip(skip_record)
         return AddResult(tuple(sorted(added)), tuple(sorted(replaced)), tuple(sorted(unchanged)), tuple(skipped))
 
     def remove(self, doc_ids: Iterable[str], *, batch_size: int = BATCH_SIZE) -> tuple[str, ...]:
@@ -448,6 +456,7 @@ class Index:
                 for page in self._pages(batch_size):
                     changed = []
                     for d in page:
+                        assert d.text is not None  # pages are fetched with their text
                         lines = tuple(sorted(template_candidates(d.text, template_max_words=new.template_max_words)))
                         if lines != d.lines:
                             changed.append(dataclasses.replace(d, lines=lines))
@@ -468,7 +477,7 @@ class Index:
         return count
 
     def copy(self, location: str, *, backend: str | None = None, batch_size: int = BATCH_SIZE,
-             progress: Progress | None = None) -> "Index":
+             progress: Progress | None = None) -> Index:
         """Copy this index into a new one at ``location`` (another backend, say: SQLite to
         PostgreSQL and back) and return it, open: every document as stored (nothing is
         re-derived), the template-line counts recounted as they are written, the manifest

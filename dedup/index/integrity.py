@@ -151,7 +151,7 @@ class RowShape:
     bands: int
 
     @classmethod
-    def of(cls, settings: dict) -> "RowShape":
+    def of(cls, settings: dict) -> RowShape:
         """Return the shape the manifest's settings imply."""
         return cls(int(settings["num_perm"]), int(settings["bands"]))
 
@@ -346,7 +346,7 @@ def check_contents(found: Findings, con, location: str, manifest_settings: dict)
     of document rows."""
     documents = 0
     shape = RowShape.of(manifest_settings)
-    keys: dict[int, int] = {}
+    keys: dict[int, tuple[int, int]] = {}
     lines: Counter[str] = Counter()
     for doc, *row in con.execute(_ROWS):
         documents += 1

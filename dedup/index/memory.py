@@ -18,8 +18,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from typing import ClassVar, Iterable, Sequence
+from typing import ClassVar
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from .store import Manifest, Store, StoredDocument
 class MemoryStore(Store):
     """An index in memory: documents by id, band key -> ids, line key -> count."""
 
-    _registry: ClassVar[dict[str, "MemoryStore"]] = {}
+    _registry: ClassVar[dict[str, MemoryStore]] = {}
 
     def __init__(self, location: str, manifest: Manifest) -> None:
         self.location = location
@@ -46,14 +47,14 @@ class MemoryStore(Store):
         return location in cls._registry
 
     @classmethod
-    def create(cls, location: str, manifest: Manifest) -> "MemoryStore":
+    def create(cls, location: str, manifest: Manifest) -> MemoryStore:
         if location in cls._registry:
             raise IndexExistsError(f"index {location} already exists.")
         store = cls._registry[location] = cls(location, manifest)
         return store
 
     @classmethod
-    def open(cls, location: str, *, readonly: bool = False) -> "MemoryStore":
+    def open(cls, location: str, *, readonly: bool = False) -> MemoryStore:
         if location not in cls._registry:
             raise InputError(f"index {location} does not exist; create it with `dedup index add PATH... --index {location}`.")
         return cls._registry[location]

@@ -43,8 +43,8 @@ import re
 import urllib.parse
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -203,7 +203,7 @@ class PostgresStore(Store):
             con.close()
 
     @classmethod
-    def create(cls, location: str, manifest: Manifest) -> "PostgresStore":
+    def create(cls, location: str, manifest: Manifest) -> PostgresStore:
         psycopg = _psycopg()
         schema = _split(location)[1]
         con = _connect(location)
@@ -229,7 +229,7 @@ class PostgresStore(Store):
         return store
 
     @classmethod
-    def open(cls, location: str, *, readonly: bool = False) -> "PostgresStore":
+    def open(cls, location: str, *, readonly: bool = False) -> PostgresStore:
         psycopg = _psycopg()
         con = _connect(location, readonly=readonly)
         try:
@@ -475,7 +475,7 @@ class PostgresStore(Store):
             return
         key_list, doc_list, unknown = [], [], []
         lines: Counter[str] = Counter()
-        for doc, doc_id, line_text, band_keys in rows:
+        for doc, _doc_id, line_text, band_keys in rows:
             band_keys = bytes(band_keys)
             if len(band_keys) % (8 * self._shape.bands) == 0:
                 keys = np.unique(np.frombuffer(band_keys, dtype="<u8").astype(np.uint64)).view(np.int64).tolist()

@@ -113,15 +113,24 @@ import sqlite3
 import urllib.parse
 import zlib
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from ..errors import IndexExistsError, IndexFormatError, InputError
 from .integrity import (
-    ROW_COLUMNS, Integrity, RowShape, damaged_file, damaged_row, decode_row, file_repair, foreign, is_damage, sqlite_error,
+    ROW_COLUMNS,
+    Integrity,
+    RowShape,
+    damaged_file,
+    damaged_row,
+    decode_row,
+    file_repair,
+    foreign,
+    is_damage,
+    sqlite_error,
     verify_sqlite,
 )
 from .store import FORMAT_NAME, FORMAT_VERSION, Manifest, Store, StoredDocument
@@ -326,7 +335,7 @@ class SQLiteStore(Store):
             return True  # something is there; open() says what is wrong with it
 
     @classmethod
-    def create(cls, location: str, manifest: Manifest, *, timeout: float = BUSY_TIMEOUT) -> "SQLiteStore":
+    def create(cls, location: str, manifest: Manifest, *, timeout: float = BUSY_TIMEOUT) -> SQLiteStore:
         path = Path(location)
         if path.is_dir():
             raise InputError(f"cannot create index {location}: it is a folder; give a file name such as {path / 'index.db'}.")
@@ -356,7 +365,7 @@ class SQLiteStore(Store):
         return store
 
     @classmethod
-    def open(cls, location: str, *, timeout: float = BUSY_TIMEOUT, readonly: bool = False) -> "SQLiteStore":
+    def open(cls, location: str, *, timeout: float = BUSY_TIMEOUT, readonly: bool = False) -> SQLiteStore:
         """Open an index file; ``readonly``: refuse writes (a file this process cannot write is read-only anyway).
 
         The header, tables and manifest are checked (O(1)); rows are checked as they are read.
@@ -490,7 +499,7 @@ class SQLiteStore(Store):
 
     @_guarded
     def line_counts(self, keys: Iterable[str]) -> dict[str, int]:
-        out = {}
+        out: dict[str, int] = {}
         for chunk in _chunks(sorted(set(keys))):
             out.update(self._con.execute(f"SELECT key, docs FROM lines WHERE key IN ({_marks(len(chunk))})", chunk))
         return out
@@ -604,7 +613,8 @@ class SQLiteStore(Store):
     def _delete_rows(self, rows: list[tuple]) -> None:
         if not rows:
             return
-        pairs, unknown = [], []
+        pairs: list[tuple[int, int]] = []
+        unknown: list[tuple[int]] = []
         lines: Counter[str] = Counter()
         for doc, doc_id, line_text, band_keys in rows:
             if not isinstance(line_text, str):

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -101,7 +102,7 @@ class Manifest:
     settings: dict
 
     @classmethod
-    def new(cls, settings: Settings) -> "Manifest":
+    def new(cls, settings: Settings) -> Manifest:
         """Return the manifest of a new index built with ``settings`` by this dedup."""
         return cls(FORMAT_VERSION, __version__, settings.as_dict())
 
@@ -178,7 +179,8 @@ def mismatch(name: str, built: Mapping[str, object], asked: Mapping[str, object]
                 f"`dedup index add --rebuild --index {name} {flags}` or drop {_join([_flag(f) for f in differ])}.")
     names = {f.name for f in dataclasses.fields(Settings)}
     try:
-        current = Settings(**{k: v for k, v in built.items() if k in names}).as_dict()
+        kept: dict[str, Any] = {k: v for k, v in built.items() if k in names}
+        current = Settings(**kept).as_dict()
     except Exception as exc:  # a manifest no Settings accepts was not written by this format
         raise IndexFormatError(f"index {name} holds settings this dedup cannot read ({exc}); rebuild it from the articles.") from exc
     stale = [f for f in DERIVED_FIELDS if built.get(f) != current[f]]
@@ -229,12 +231,12 @@ class Store(abc.ABC):
 
     @classmethod
     @abc.abstractmethod
-    def create(cls, location: str, manifest: Manifest) -> "Store":
+    def create(cls, location: str, manifest: Manifest) -> Store:
         """Create an empty index at ``location`` and return it open."""
 
     @classmethod
     @abc.abstractmethod
-    def open(cls, location: str, *, readonly: bool = False) -> "Store":
+    def open(cls, location: str, *, readonly: bool = False) -> Store:
         """Open an existing index; raise IndexFormatError if it is not one this dedup reads.
 
         ``readonly``: the caller will not write (on disk, writes then raise :class:`~dedup.errors.InputError`).

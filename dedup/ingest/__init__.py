@@ -34,16 +34,36 @@ True
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, Iterator, NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from .files import STDIN, Source, is_hidden, is_wanted, oversized, read_source, sources, too_large
 from .formats import (
-    ARTICLE_KINDS, HTML_SUFFIXES, JSONL_SUFFIXES, TEXT_SUFFIXES, Item, decode_article, file_kind, html_document,
-    jsonl_line_document, parquet_columns_error, read_stream,
+    ARTICLE_KINDS,
+    HTML_SUFFIXES,
+    JSONL_SUFFIXES,
+    TEXT_SUFFIXES,
+    Item,
+    decode_article,
+    file_kind,
+    html_document,
+    jsonl_line_document,
+    parquet_columns_error,
+    read_stream,
 )
 from .records import (
-    DEFAULT_OPTIONS, FORMATS, MAX_ARTICLE_BYTES, Document, ReadOptions, Skipped, duplicate_id, is_iso_date,
-    jsonl_record, normalise_date, record_to_document, unique_documents,
+    DEFAULT_OPTIONS,
+    FORMATS,
+    MAX_ARTICLE_BYTES,
+    Document,
+    ReadOptions,
+    Skipped,
+    duplicate_id,
+    is_iso_date,
+    jsonl_record,
+    normalise_date,
+    record_to_document,
+    unique_documents,
 )
 
 __all__ = [

@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 import io
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO, cast
 
 from .records import MAX_ARTICLE_BYTES, ReadOptions
 
@@ -92,7 +93,7 @@ def peeked(stream: BinaryIO, size: int = 1 << 16) -> tuple[bytes, BinaryIO]:
             got += len(chunk)
     except stream_errors() as exc:
         head = b"".join(parts)
-        return head, rejoined(head, _Broken(exc))
+        return head, rejoined(head, cast(BinaryIO, _Broken(exc)))
     head = b"".join(parts)
     return head, rejoined(head, stream)
 
@@ -113,15 +114,15 @@ def unpacked(stream: BinaryIO) -> tuple[BinaryIO, str | None]:
     if name == "gzip":
         import gzip
 
-        return gzip.GzipFile(fileobj=whole, mode="rb"), name
+        return cast(BinaryIO, gzip.GzipFile(fileobj=whole, mode="rb")), name
     if name == "bz2":
         import bz2
 
-        return bz2.BZ2File(whole, "rb"), name
+        return cast(BinaryIO, bz2.BZ2File(whole, "rb")), name
     if name == "xz":
         import lzma
 
-        return lzma.LZMAFile(whole, "rb"), name
+        return cast(BinaryIO, lzma.LZMAFile(whole, "rb")), name
     if name == "zstd":
         import zstandard
 

@@ -13,9 +13,10 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, cast
 
 from ..errors import InputError
 from .formats import ARTICLE_KINDS, Item, file_kind, is_compressed_name, read_stream
@@ -108,6 +109,7 @@ def sources(paths, options: ReadOptions) -> list[Source]:
         else:
             name = os.path.basename(p)
             kind = options.input_format or file_kind(name, explicit=True)
+            assert kind is not None  # explicit: any name is read
             found.append(_source(p, shown_name(str(Path(p))), shown_name(name), kind))
     return found
 
@@ -181,7 +183,7 @@ def read_source(source: Source, options: ReadOptions, *, note: Callable[[str], N
         yield Item(0, source.shown, None, source.error)
         return
     if source.path is None:
-        yield from read_stream(_Counted(sys.stdin.buffer, tick), source.kind, name=source.shown,
+        yield from read_stream(cast(BinaryIO, _Counted(sys.stdin.buffer, tick)), source.kind, name=source.shown,
                                doc_id=source.doc_id, options=options, note=note)
         return
     try:
@@ -190,6 +192,6 @@ def read_source(source: Source, options: ReadOptions, *, note: Callable[[str], N
         yield Item(0, source.shown, None, f"cannot read file ({exc.strerror or exc})")
         return
     with raw:
-        stream = raw if source.kind == "parquet" else _Counted(raw, tick)
+        stream = raw if source.kind == "parquet" else cast(BinaryIO, _Counted(raw, tick))
         yield from read_stream(stream, source.kind, name=source.shown, doc_id=source.doc_id, options=options,
                                note=note)

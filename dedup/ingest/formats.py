@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from ..errors import InputError
 from .decode import (
-    COMPRESSED_SUFFIXES, choose_encoding, decode_error, json_array, lines, peeked, rejoined, stream_errors,
-    text_chunks, unpacked,
+    COMPRESSED_SUFFIXES,
+    choose_encoding,
+    decode_error,
+    json_array,
+    lines,
+    peeked,
+    stream_errors,
+    text_chunks,
+    unpacked,
 )
 from .records import MAX_ARTICLE_BYTES, Document, ReadOptions, Skipped, jsonl_record, normalise_date, record_to_document
 
@@ -177,9 +185,11 @@ def html_document(data: bytes, doc_id: str, *, options: ReadOptions | None = Non
     _quiet_trafilatura()
     found = trafilatura.bare_extraction(markup, url=url, with_metadata=True, include_comments=False,
                                         include_tables=False, date_extraction_params=_DATE_SEARCH)
+    assert not isinstance(found, dict)  # as_dict is False: a trafilatura Document, or None
     text = (found.text or "") if found is not None else ""
     if not text.strip():
         return None, "no article text found in the page (a home page, a list of links, a notice?)"
+    assert found is not None  # it has text
     published = found.date or (date and (normalise_date(date) or date)) or None
     return Document(doc_id=doc_id, text=text, title=found.title or None, url=found.url or url or None,
                     source=found.sitename or None, published=published), None
@@ -282,6 +292,7 @@ def _read_json(stream, name, doc_id, options, note) -> Iterator[Item]:
         if refused:
             yield refused
             return
+        assert codec is not None  # not refused
         yield from _json_elements(stream, codec, name, options)
     elif start.split(b"\n", 1)[0].strip() == b"{":  # one record, pretty-printed
         data = stream.read(MAX_ARTICLE_BYTES + 1)

@@ -8,8 +8,8 @@ import codecs
 import functools
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..errors import InputError
 
@@ -258,8 +258,9 @@ def record_to_document(record: object, location: str, on_skip: Callable[[Skipped
         # a NUL written as \u0000: binary data as a raw NUL byte is, and no database text can hold it
         on_skip(Skipped(location, "binary data (a NUL character, \\u0000) in the record"))
         return None
-    if meta.get("published"):
-        meta["published"] = normalise_date(meta["published"]) or meta["published"]
+    published = meta.get("published")
+    if published:
+        meta["published"] = normalise_date(published) or published
     return Document(doc_id=doc_id, text=text, **meta)
 
 
@@ -329,4 +330,4 @@ def is_iso_date(value: str | None) -> bool:
     >>> is_iso_date("1987-02-26T15:01:01"), is_iso_date("26-FEB-1987")
     (True, False)
     """
-    return bool(value) and bool(_ISO_FORM.fullmatch(value))
+    return bool(value and _ISO_FORM.fullmatch(value))

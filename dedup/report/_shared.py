@@ -46,7 +46,7 @@ def _summary_line(al: Alignment) -> str:
             f"{s['moved']} moved; words: +{s['words_added']} -{s['words_cut']}")
 
 
-def _cluster_diffs(result: "ScanResult"):
+def _cluster_diffs(result: ScanResult):
     """Yield (cluster, [(member, match of origin → member or None), ...]) for every cluster.
 
     None: the member is linked to the origin through another member only. The origin →
@@ -64,11 +64,11 @@ def _cluster_diffs(result: "ScanResult"):
         yield c, diffs
 
 
-def _check_status(c: "CheckMatch") -> str:
+def _check_status(c: CheckMatch) -> str:
     return "FAIL" if c.fails else "allowed" if c.allowed else "below --fail-on"
 
 
-def _check_footer(result: "CheckResult") -> str:
+def _check_footer(result: CheckResult) -> str:
     n = len(result.articles)
     skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
     if result.clean:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..check import CheckMatch, CheckResult
 
 
-def _match_sentence(c: "CheckMatch", article: str) -> str:
+def _match_sentence(c: CheckMatch, article: str) -> str:
     """One line saying what an article copies and how (for JUnit and GitHub annotations)."""
     m, s = c.match, c.alignment.summary()
     where = "another new article" if c.in_batch else "indexed article"
@@ -30,7 +30,7 @@ def _match_sentence(c: "CheckMatch", article: str) -> str:
     )
 
 
-def check_junit(result: "CheckResult") -> str:
+def check_junit(result: CheckResult) -> str:
     """Return a check as JUnit XML: one test case per checked article, a failure per copy.
 
     Matches that do not fail (below ``--fail-on``, or allowed) are listed in the test
@@ -84,7 +84,7 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def check_github(result: "CheckResult") -> str:
+def check_github(result: CheckResult) -> str:
     """Return a check as GitHub Actions workflow commands: annotations on the checked files.
 
     ``::error`` for each failing match, ``::warning`` for matches reported but not

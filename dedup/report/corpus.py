@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..steps import ScanResult
 
 
-def kept_and_dropped(result: "ScanResult") -> tuple[list[str], list[str]]:
+def kept_and_dropped(result: ScanResult) -> tuple[list[str], list[str]]:
     """(the ids to keep, the ids to drop), each in input order: one article per cluster is kept,
     its origin; the documents left out of the scan (``skipped``) are in neither."""
     dropped = {m for c in result.clusters for m in c.members if m != c.origin}
@@ -42,7 +42,7 @@ def id_lines(ids: list[str]) -> str:
     return "".join((json.dumps(i, ensure_ascii=False) if "\n" in i or "\r" in i else i) + "\n" for i in ids)
 
 
-def deduplicated_lines(result: "ScanResult") -> list[str]:
+def deduplicated_lines(result: ScanResult) -> list[str]:
     """The kept documents as JSON lines, in input order: ``id``, ``text`` (as read), ``title``,
     ``url``, ``source``, ``published`` (as given, else as found) and ``reprints``, the ids of the
     cluster's other members for an origin (empty for an article in no cluster)."""

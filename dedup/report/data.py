@@ -26,7 +26,7 @@ def _r(x: float) -> float:
     return round(float(x), 4)
 
 
-def document_to_dict(p: "Prepared") -> dict:
+def document_to_dict(p: Prepared) -> dict:
     """Describe one scanned document (metadata, evidence of origin, sizes)."""
     kinds: dict[str, int] = {}
     for para in p.cleaned.paragraphs:
@@ -58,7 +58,7 @@ def match_to_dict(m: Match, cluster: str | None = None) -> dict:
     }
 
 
-def scan_to_dict(result: "ScanResult") -> dict:
+def scan_to_dict(result: ScanResult) -> dict:
     """Return the whole scan as a JSON-ready dict (see the README for the format)."""
     cluster_of = {member: c.cluster_id for c in result.clusters for member in c.members}
     return {
@@ -121,10 +121,10 @@ def block_to_dict(block: Block) -> dict:
     }
 
 
-def diff_to_dict(d: "Diff") -> dict:
+def diff_to_dict(d: Diff) -> dict:
     """Return a diff as a JSON-ready dict (see the README for the format)."""
 
-    def side(p: "Prepared") -> dict:
+    def side(p: Prepared) -> dict:
         return {
             "id": p.doc_id,
             "title": p.title,
@@ -143,7 +143,7 @@ def diff_to_dict(d: "Diff") -> dict:
     }
 
 
-def check_match_to_dict(c: "CheckMatch") -> dict:
+def check_match_to_dict(c: CheckMatch) -> dict:
     """Describe one match of a checked article: the matched article, verdict, scores, alignment.
 
     ``a`` in the score names is the checked (new) article, ``b`` the matched one; the
@@ -166,7 +166,7 @@ def check_match_to_dict(c: "CheckMatch") -> dict:
     }
 
 
-def check_to_dict(result: "CheckResult") -> dict:
+def check_to_dict(result: CheckResult) -> dict:
     """Return a check as a JSON-ready dict: one entry per checked article, ``clean`` for the gate.
 
     Fields, in order: ``format_version`` (:data:`FORMAT_VERSION`); ``clean`` (no article
@@ -204,7 +204,7 @@ def check_to_dict(result: "CheckResult") -> dict:
     }
 
 
-def stats_to_dict(stats: "IndexStats") -> dict:
+def stats_to_dict(stats: IndexStats) -> dict:
     """Return index statistics as a JSON-ready dict (``documents`` first)."""
     return {
         "documents": stats.documents,

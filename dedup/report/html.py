@@ -44,7 +44,7 @@ def _h(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _diff_grid(a: "Prepared", b: "Prepared", alignment: Alignment) -> str:
+def _diff_grid(a: Prepared, b: Prepared, alignment: Alignment) -> str:
     """The side-by-side body of a diff (A, B and their alignment): one grid row per block."""
     body_a, body_b = a.cleaned.body, b.cleaned.body
     rows = [f'<div class="colhead">A: {_h(a.doc_id)}</div><div class="colhead">B: {_h(b.doc_id)}</div>']
@@ -54,15 +54,15 @@ def _diff_grid(a: "Prepared", b: "Prepared", alignment: Alignment) -> str:
         tag = f'<span class="tag">{_h(block.op)}{moved}</span>'
         if block.op == "edited":
             left, right = [], []
-            for op, a, b in word_diff(texts_a, texts_b):
+            for op, word_a, word_b in word_diff(texts_a, texts_b):
                 if op == "equal":
-                    left.append(_h(a))
-                    right.append(_h(b))
+                    left.append(_h(word_a))
+                    right.append(_h(word_b))
                 else:
-                    if a:
-                        left.append(f"<del>{_h(a)}</del>")
-                    if b:
-                        right.append(f"<ins>{_h(b)}</ins>")
+                    if word_a:
+                        left.append(f"<del>{_h(word_a)}</del>")
+                    if word_b:
+                        right.append(f"<ins>{_h(word_b)}</ins>")
             cells = (" ".join(left), " ".join(right))
         else:
             cells = ("<br><br>".join(map(_h, texts_a)), "<br><br>".join(map(_h, texts_b)))
@@ -79,7 +79,7 @@ def _summary_table(al: Alignment) -> str:
     return f'<table class="sum"><tr>{head}</tr><tr>{cells}</tr></table>'
 
 
-def _furniture(p: "Prepared") -> str:
+def _furniture(p: Prepared) -> str:
     items = [f"{_h(q.kind)}: {_h(q.text[:120])}" for q in p.cleaned.paragraphs if q.kind != "body"]
     if not items:
         return ""
@@ -93,7 +93,7 @@ def _page(title: str, body: str) -> str:
             f"<body>\n{body}\n</body></html>\n")
 
 
-def diff_html(d: "Diff") -> str:
+def diff_html(d: Diff) -> str:
     """Return one self-contained HTML page showing the two texts side by side."""
     m = d.match
     header = (
@@ -106,7 +106,7 @@ def diff_html(d: "Diff") -> str:
     return _page(f"dedup diff: {d.a.doc_id} → {d.b.doc_id}", header + section)
 
 
-def scan_html(result: "ScanResult") -> str:
+def scan_html(result: ScanResult) -> str:
     """Return the whole scan as one self-contained HTML page, one section per cluster."""
     docs = {p.doc_id: p for p in result.documents}
     partial = sum(1 for m in result.pairs if m.verdict == "partial")
@@ -124,9 +124,9 @@ def scan_html(result: "ScanResult") -> str:
                          f"<b>{_h(member)}</b> ({_h(docs[member].title or '')}) · {_h(_summary_line(al))}</summary>"
                          f"{_diff_grid(docs[c.origin], docs[member], al)}</details>")
         parts.append("</section>")
-    partial = [m for m in result.pairs if m.verdict == "partial"]
-    if partial:
-        rows = "".join(f"<tr><td>{_h(m.a)}</td><td>{_h(m.b)}</td><td>{m.copy_words}</td><td>{_h(', '.join(m.conflicts))}</td></tr>" for m in partial)
+    partial_pairs = [m for m in result.pairs if m.verdict == "partial"]
+    if partial_pairs:
+        rows = "".join(f"<tr><td>{_h(m.a)}</td><td>{_h(m.b)}</td><td>{m.copy_words}</td><td>{_h(', '.join(m.conflicts))}</td></tr>" for m in partial_pairs)
         parts.append(f'<section><h2>Partial links</h2><table class="sum"><tr><th>a</th><th>b</th><th>shared words</th>'
                      f"<th>numbers differ</th></tr>{rows}</table></section>")
     return _page("dedup scan", "\n".join(parts))

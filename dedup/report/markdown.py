@@ -24,7 +24,7 @@ def _md(text: str) -> str:
     return out
 
 
-def diff_markdown(d: "Diff") -> str:
+def diff_markdown(d: Diff) -> str:
     """Return a diff as Markdown: verdict, summary table, then the blocks with ~~cuts~~ and **additions**."""
     m, al = d.match, d.alignment
     lines = [
@@ -60,7 +60,7 @@ def diff_markdown(d: "Diff") -> str:
     return "\n".join(lines)
 
 
-def scan_markdown(result: "ScanResult") -> str:
+def scan_markdown(result: ScanResult) -> str:
     """Return the scan as Markdown: one section per cluster with each outlet's changes."""
     lines = ["# dedup scan", "", f"{counted(len(result.documents), 'document')}, {counted(len(result.clusters), 'cluster')}.", ""]
     docs = {p.doc_id: p for p in result.documents}

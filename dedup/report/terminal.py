@@ -43,7 +43,7 @@ def _plain(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def render_scan(result: "ScanResult", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+def render_scan(result: ScanResult, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
     """Print clusters (origin, members, verdicts, scores) and partial links as rich tables."""
     from rich.console import Console
     from rich.table import Table
@@ -147,7 +147,7 @@ def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> 
         console.print(sweep)
 
 
-def render_diff(d: "Diff", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+def render_diff(d: Diff, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
     """Print a diff to a terminal: verdict, summary, then each block with inline word changes.
 
     Side by side when the terminal is at least 140 columns wide, one above the other
@@ -221,7 +221,7 @@ def _inline_merged(texts_a, texts_b, escape, plain: bool) -> str:
     return " ".join(parts)
 
 
-def render_check(result: "CheckResult", out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+def render_check(result: CheckResult, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
     """Print each checked article with its matches (verdict, scores, alignment, origin) and the gate's verdict."""
     from rich.console import Console
 
@@ -258,7 +258,7 @@ def render_check(result: "CheckResult", out: TextIO, *, color: bool | None = Non
     console.print(("[bold green]" if result.clean else "[bold red]") + escape(_check_footer(result)) + "[/]")
 
 
-def render_stats(stats: "IndexStats", out: TextIO) -> None:
+def render_stats(stats: IndexStats, out: TextIO) -> None:
     """Print index statistics as a few plain lines."""
     s = stats.settings
     size = f"{stats.bytes / 1e6:.1f} MB on disk" if stats.bytes is not None else "in memory"

@@ -88,13 +88,21 @@ already has numpy, rapidfuzz, pyarrow and pandas.)
 """
 
 # ``as`` re-exports: names the tests and benchmarks use as ``ds.X`` without being public API
-from ...errors import ConfigError as ConfigError, InputError as InputError
+from ...errors import ConfigError as ConfigError
+from ...errors import InputError as InputError
 from .inputs import PARQUET_SUFFIXES
 from .rows import (
-    alignment_from_row, alignment_to_row, match_from_row, match_to_row, prepared_from_row, prepared_to_row,
+    alignment_from_row,
+    alignment_to_row,
+    match_from_row,
+    match_to_row,
+    prepared_from_row,
+    prepared_to_row,
 )
-from .scan import _components as _components, scan_command, scan_dataframe, scan_paths, session
-from .tables import OUTPUT_FORMATS, TABLES, SparkScanResult, _collect as _collect, to_scan_result, write
+from .scan import _components as _components
+from .scan import scan_command, scan_dataframe, scan_paths, session
+from .tables import OUTPUT_FORMATS, TABLES, SparkScanResult, to_scan_result, write
+from .tables import _collect as _collect
 
 __all__ = [
     "OUTPUT_FORMATS",

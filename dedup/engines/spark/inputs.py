@@ -9,9 +9,9 @@ record is checked by :mod:`dedup.ingest` 's own rules on executors
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Iterable, Iterator
 
 from ...errors import InputError
 from ...ingest import DEFAULT_OPTIONS, ReadOptions, file_kind, is_hidden, is_wanted, oversized, parquet_columns_error, read_stream
@@ -80,7 +80,9 @@ def _list_inputs(spark, paths: list[str], options: ReadOptions = DEFAULT_OPTIONS
                              "Parquet, WARC).")
         status = fs.getFileStatus(hpath)
         if not status.isDirectory():
-            how, kind = _kind(status.getPath().getName(), explicit=True, options=options)
+            kinded = _kind(status.getPath().getName(), explicit=True, options=options)
+            assert kinded is not None  # explicit: any name is read
+            how, kind = kinded
             shown = str(PurePosixPath(arg)) if "://" not in arg and not arg.startswith("file:") else arg
             found.append(_Input(how, status.getPath().toString(), status.getPath().toUri().toString(), shown,
                                 status.getPath().getName(), status.getLen(), kind))
@@ -98,10 +100,10 @@ def _list_inputs(spark, paths: list[str], options: ReadOptions = DEFAULT_OPTIONS
                 if entry.isDirectory():
                     dirs.append((entry, f"{rel}{name}/"))
                     continue
-                how = _kind(name, explicit=False, options=options)
-                if how and is_wanted(rel + name, options):
-                    found.append(_Input(how[0], entry.getPath().toString(), entry.getPath().toUri().toString(),
-                                        _join(arg, rel + name), rel + name, entry.getLen(), how[1]))
+                kinded = _kind(name, explicit=False, options=options)
+                if kinded and is_wanted(rel + name, options):
+                    found.append(_Input(kinded[0], entry.getPath().toString(), entry.getPath().toUri().toString(),
+                                        _join(arg, rel + name), rel + name, entry.getLen(), kinded[1]))
             stack.extend(reversed(dirs))
     return found
 
@@ -173,7 +175,8 @@ def _read_jsonl(spark, jsonl_files: list[tuple[int, _Input]], options: ReadOptio
         rdd.mapPartitionsWithIndex(lambda part, it, rank=rank: [((rank, part), sum(1 for _ in it))])
         for rank, _, rdd in files
     ]).collect()
-    before, running = {}, {}
+    before: dict[tuple[int, int], int] = {}
+    running: dict[int, int] = {}
     for (rank, part), n in sorted(sizes):
         before[(rank, part)] = running.get(rank, 0)
         running[rank] = running.get(rank, 0) + n

@@ -13,7 +13,8 @@ neither (pyarrow is imported where a batch is built). Only :func:`_arrow_schema`
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def _arrow_schema(ddl: str):
     from pyspark.sql.pandas.types import to_arrow_schema
     from pyspark.sql.types import StructType
 
-    return to_arrow_schema(StructType.fromDDL(ddl))
+    return to_arrow_schema(StructType.fromDDL(ddl))  # type: ignore[arg-type]  # fromDDL gives a StructType here
 
 
 def _rows_fn(fn: Callable[[list[dict]], list[dict]], ddl: str):
@@ -255,7 +256,7 @@ def match_to_row(m: Match, *, a_idx: int | None = None, b_idx: int | None = None
     >>> match_from_row(match_to_row(m)) == m
     True
     """
-    row = {"a": m.a, "b": m.b, "a_idx": a_idx, "b_idx": b_idx}
+    row: dict[str, Any] = {"a": m.a, "b": m.b, "a_idx": a_idx, "b_idx": b_idx}
     row.update({name: getattr(m, name) for name in _MATCH_FIELDS})
     row["conflicts"] = list(m.conflicts)
     row["passages"] = [
@@ -273,12 +274,13 @@ def match_to_row(m: Match, *, a_idx: int | None = None, b_idx: int | None = None
 
 def match_from_row(row: dict) -> Match:
     """Rebuild the :class:`~dedup.verify.Match` a row of the ``pairs`` table describes."""
-    return Match(
+    fields: list[Any] = [
         row["a"], row["b"], *(row[name] for name in _MATCH_FIELDS), tuple(row["conflicts"]),
         tuple(SharedPassage(p["a_start"], p["b_start"], p["words"], p["quoted_words"], p["text"]) for p in row["passages"]),
         *(row[name] for name in _SENTENCE_FIELDS),
         tuple(SentenceMatch(s["a"], s["b"], s["how"], s["similarity"], s["quoted"]) for s in row["sentence_matches"]),
-    )
+    ]
+    return Match(*fields)
 
 
 def _origin_table(table, schema):
@@ -326,7 +328,7 @@ def alignment_to_row(al: Alignment, *, id: str, cluster: str | None = None, orig
     >>> row["same"], row["added"], alignment_from_row(row) == al
     (1, 1, True)
     """
-    row = {"id": id, "cluster": cluster, "origin": origin, **al.summary()}
+    row: dict[str, Any] = {"id": id, "cluster": cluster, "origin": origin, **al.summary()}
     row["blocks"] = [
         {"op": b.op, "a": list(b.a), "b": list(b.b), "moved": bool(b.moved), "similarity": float(b.similarity),
          "changes": [{"op": c.op, "a": c.a, "b": c.b} for c in b.changes]}

@@ -6,7 +6,8 @@ import functools
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from ...candidates import DEFAULT_MAX_BUCKET
 from ...clean import NO_ARTICLE_TEXT
@@ -16,9 +17,26 @@ from ...settings import Settings
 from ...steps import ScanResult
 from .inputs import _read_paths, _stringify_dates
 from .rows import (
-    _ALIGNMENT, _KEYS, _MATCH, _MATCH_FIELDS, _ORIGIN, _PREPARED, _RAW_FIELDS, _RECORD, _SENTENCE_FIELDS, _SKIP, _align_rows,
-    _arrow_schema, _band_key_batches, _duplicate_rows, _origin_table, _prepare_rows, _rows_fn, _template_rows,
-    _validate_rows, _verify_rows,
+    _ALIGNMENT,
+    _KEYS,
+    _MATCH,
+    _MATCH_FIELDS,
+    _ORIGIN,
+    _PREPARED,
+    _RAW_FIELDS,
+    _RECORD,
+    _SENTENCE_FIELDS,
+    _SKIP,
+    _align_rows,
+    _arrow_schema,
+    _band_key_batches,
+    _duplicate_rows,
+    _origin_table,
+    _prepare_rows,
+    _rows_fn,
+    _template_rows,
+    _validate_rows,
+    _verify_rows,
 )
 from .tables import OUTPUT_FORMATS, SparkScanResult, _collect, to_scan_result, write
 
@@ -38,7 +56,7 @@ def _spark():
 # --- sessions ---------------------------------------------------------------------------------
 
 
-def session(master: str | None = None, *, app_name: str = "dedup", config: dict | None = None) -> "SparkSession":
+def session(master: str | None = None, *, app_name: str = "dedup", config: dict | None = None) -> SparkSession:
     """Return the active Spark session, or start one (``master`` e.g. ``local[*]``, ``yarn``).
 
     In local mode the Python workers run this interpreter (``PYSPARK_PYTHON`` defaults to
@@ -64,7 +82,7 @@ def session(master: str | None = None, *, app_name: str = "dedup", config: dict 
 
 
 def scan_dataframe(
-    df: "DataFrame",
+    df: DataFrame,
     settings: Settings | None = None,
     *,
     max_bucket: int = DEFAULT_MAX_BUCKET,
@@ -415,7 +433,7 @@ def scan_paths(
     settings: Settings | None = None,
     *,
     master: str | None = None,
-    spark: "SparkSession | None" = None,
+    spark: SparkSession | None = None,
     output: str | os.PathLike | None = None,
     output_format: str = "parquet",
     mode: str = "errorifexists",

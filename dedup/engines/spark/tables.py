@@ -38,12 +38,12 @@ class SparkScanResult:
         timings: seconds per stage (driver wall clock; not part of any report).
     """
 
-    documents: "DataFrame"
-    pairs: "DataFrame"
-    clusters: "DataFrame"
-    alignments: "DataFrame"
-    skipped: "DataFrame"
-    prepared: "DataFrame"
+    documents: DataFrame
+    pairs: DataFrame
+    clusters: DataFrame
+    alignments: DataFrame
+    skipped: DataFrame
+    prepared: DataFrame
     settings: Settings = field(default_factory=Settings)
     candidates: int = 0
     counts: dict = field(default_factory=dict)
