@@ -605,9 +605,10 @@ def real_corpus(root: Path, limit: int | None) -> tuple[Path, int]:
 
 def _versions() -> dict[str, str]:
     out = {}
-    for name in ("dedup", "datasketch", "rensa", "numpy", "rapidfuzz", "psutil", "matplotlib"):
+    # dedup's distribution is dedup-news (dedup on the package index is another project)
+    for name, dist in (("dedup", "dedup-news"), *((n, n) for n in ("datasketch", "rensa", "numpy", "rapidfuzz", "psutil", "matplotlib"))):
         try:
-            out[name] = importlib.metadata.version(name)
+            out[name] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
