@@ -22,6 +22,8 @@ keeps every member connected while bounding the work.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -140,3 +142,82 @@ def _bucket_pairs(members: np.ndarray, max_bucket: int) -> np.ndarray:
     star = np.stack([np.full(len(members) - 1, members[0]), members[1:]], axis=1)
     chain = np.stack([members[1:-1], members[2:]], axis=1)
     return np.concatenate([star, chain])
+
+
+# --- pair filters: which candidate pairs a scan verifies at all ---------------------------
+
+
+def outlet(source: str | None, url: str | None) -> str | None:
+    """The outlet a document comes from, as a key: its ``source`` folded, else its URL's
+    host without ``www.``, else None (unknown: never the same outlet as another).
+
+    >>> outlet(" Reuters ", None), outlet(None, "https://www.bbc.co.uk/news/1"), outlet(None, "not a url")
+    ('reuters', 'bbc.co.uk', None)
+    """
+    if source and source.strip():
+        return " ".join(source.split()).casefold()
+    if url:
+        try:
+            host = urlsplit(url.strip()).hostname
+        except ValueError:
+            return None
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+def published_seconds(published: str | None) -> int | None:
+    """Seconds since 1970 of an ISO 8601 date or time (UTC when it names no zone), or None
+    when there is none or it is not ISO 8601.
+
+    >>> published_seconds("1970-01-02"), published_seconds("1970-01-01T01:00:00+01:00"), published_seconds("1970-01-01T00:01:00Z")
+    (86400, 0, 60)
+    >>> published_seconds("soon"), published_seconds(None)
+    (None, None)
+    """
+    if not published:
+        return None
+    text = published.strip()
+    try:  # Python 3.10 reads no "Z" for UTC
+        when = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return int(when.timestamp() // 1)
+
+
+def keep_pair(outlet_a: str | None, outlet_b: str | None, seconds_a: int | None, seconds_b: int | None, *,
+              ignore_same_source: bool = False, max_days: int | None = None) -> bool:
+    """Whether a candidate pair is verified under the pair filters (every engine's rule).
+
+    ``ignore_same_source``: two articles of one outlet (:func:`outlet`) are never a pair:
+    an outlet reusing its own archive is not syndication. ``max_days``: two articles
+    published more than that many days apart (:func:`published_seconds`) are never a
+    pair. An unknown outlet or date never removes a pair.
+
+    >>> keep_pair("ap", "ap", None, None, ignore_same_source=True), keep_pair(None, None, 0, 86400 * 3, max_days=2)
+    (False, False)
+    >>> keep_pair("ap", None, 0, None, ignore_same_source=True, max_days=2)
+    True
+    """
+    if ignore_same_source and outlet_a is not None and outlet_a == outlet_b:
+        return False
+    if max_days is not None and seconds_a is not None and seconds_b is not None:
+        return abs(seconds_a - seconds_b) <= max_days * 86400
+    return True
+
+
+def filter_pairs(pairs: np.ndarray, outlets: Sequence[str | None], seconds: Sequence[int | None], *,
+                 ignore_same_source: bool = False, max_days: int | None = None) -> np.ndarray:
+    """The candidate pairs (i, j) that :func:`keep_pair` keeps, in order; ``outlets`` and
+    ``seconds`` by document index.
+
+    >>> filter_pairs(np.array([[0, 1], [0, 2]]), ["ap", "ap", "afp"], [None] * 3, ignore_same_source=True).tolist()
+    [[0, 2]]
+    """
+    if not ignore_same_source and max_days is None:
+        return pairs
+    keep = [keep_pair(outlets[i], outlets[j], seconds[i], seconds[j], ignore_same_source=ignore_same_source,
+                      max_days=max_days) for i, j in pairs.tolist()]
+    return pairs[np.array(keep, dtype=bool)] if len(pairs) else pairs

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .align import Alignment, align
-from .candidates import candidate_pairs
+from .candidates import candidate_pairs, keep_pair, outlet, published_seconds
 from .clean import NO_ARTICLE_TEXT, agency
 from .cluster import choose_origin
 from .errors import ConfigError
@@ -234,6 +234,12 @@ def check(
 Stored = dict[str, tuple[Prepared, Analysed]]
 
 
+def _kept(x: Prepared, y: Prepared, s: Settings) -> bool:
+    """Whether the pair filters (``--ignore-same-source``, ``--max-days``) let the pair be compared."""
+    return keep_pair(outlet(x.document.source, x.document.url), outlet(y.document.source, y.document.url),
+                     published_seconds(x.published), published_seconds(y.published), **s.for_step("pairs"))
+
+
 def _read_index(
     index: Index, docs: list[Document], s: Settings, *, max_candidates: int, skipped: list[Skipped],
 ) -> tuple[list[Prepared], dict[str, tuple[str, ...]], Stored]:
@@ -269,12 +275,14 @@ def _copies(
     analysed = {a.doc_id: a for a in analyse_prepared(compared, shingle_size=s.shingle_size)}
     for p in prepared:
         for doc_id in wanted[p.doc_id]:
-            if doc_id in stored:
+            if doc_id in stored and _kept(p, stored[doc_id][0], s):
                 old, old_analysed = stored[doc_id]
                 m = verify(analysed[p.doc_id], old_analysed, s)
                 if m.verdict != "none":
                     yield p, old, m, False, _origin(p, old, m)
     for i, j in batch_pairs:
+        if not _kept(prepared[i], prepared[j], s):
+            continue
         a, b = sorted((prepared[i], prepared[j]), key=lambda p: p.doc_id)
         m = verify(analysed[a.doc_id], analysed[b.doc_id], s)
         if m.verdict == "none":

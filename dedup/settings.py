@@ -57,6 +57,11 @@ class Settings:
             template (site furniture), not content.
         template_max_words: lines longer than this are never treated as template
             (long recurring paragraphs are syndicated copy, which is what we look for).
+        ignore_same_source: never pair two articles of one outlet (their ``source``, else
+            their URL's host): an outlet reusing its own archive is not syndication
+            (passim's ``series``). Off by default.
+        max_days: never pair two articles published more than this many days apart
+            (both dates known); None, the default: no limit.
     """
 
     shingle_size: int = 5
@@ -71,6 +76,8 @@ class Settings:
     duplicate_threshold: float = 0.9
     template_min_docs: int = 5
     template_max_words: int = 20
+    ignore_same_source: bool = False
+    max_days: int | None = None
 
     def __post_init__(self) -> None:
         _check_int("shingle_size", self.shingle_size, 1, 16, 5)
@@ -81,6 +88,11 @@ class Settings:
         _check_int("partial_min_sentences", self.partial_min_sentences, 1, 1000, 2)
         _check_int("template_min_docs", self.template_min_docs, 2, 10**9, 5)
         _check_int("template_max_words", self.template_max_words, 0, 60, 20)  # clean.TEMPLATE_MAX_WORDS
+        if not isinstance(self.ignore_same_source, bool):
+            raise ConfigError(f"ignore_same_source must be true or false, got {self.ignore_same_source!r}.")
+        if self.max_days is not None and (isinstance(self.max_days, bool) or not isinstance(self.max_days, int)
+                                          or not 0 <= self.max_days <= 36500):
+            raise ConfigError(f"max_days must be a whole number of days from 0 to 36500 (None, or no --max-days: no limit), got {self.max_days!r}.")
         for name in ("passage_threshold", "sentence_match", "reprint_threshold", "duplicate_threshold"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value <= 1.0:
@@ -131,7 +143,8 @@ class Settings:
 
 #: The settings each step takes as keywords, by step: ``prepare`` (clean, tokenise, sign:
 #: :func:`dedup.steps.prepare_many`), ``verify`` (:func:`dedup.verify.compare_many`),
-#: ``templates`` (:func:`dedup.clean.template_candidates`). A test holds every function's
+#: ``templates`` (:func:`dedup.clean.template_candidates`), ``pairs`` (the pair filters:
+#: :func:`dedup.candidates.filter_pairs`). A test holds every function's
 #: defaults for these names to ``Settings()``.
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "prepare": ("shingle_size", "num_perm", "seed", "passage_words", "passage_threshold"),
@@ -139,6 +152,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
         "shingle_size", "min_run_words", "sentence_match", "partial_min_sentences", "reprint_threshold", "duplicate_threshold",
     ),
     "templates": ("template_max_words",),
+    "pairs": ("ignore_same_source", "max_days"),
 }
 
 # The shape for the default settings, worked out once (a test recomputes it): it takes

@@ -382,3 +382,18 @@ def test_scan_reports_the_inputs_it_could_not_read(dedup, tmp_path):
     assert [s["location"].split("/")[-1] for s in data["skipped"]] == ["feed.jsonl:2", "feed.jsonl:3", "latin1.txt"]
     text = dedup("scan", folder)
     assert "3 skipped" in text.out and out.code == text.code == 0
+
+
+def test_ignore_same_source_passes_an_outlets_own_archive(dedup, tmp_path):
+    rows = [{"id": "wire", "text": stories.WIRE, "source": "Reuters", "published": "2023-03-14"}]
+    (tmp_path / "old.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (tmp_path / "new.jsonl").write_text(json.dumps(
+        {"id": "again", "text": stories.exact_copy(), "source": "REUTERS", "published": "2023-06-01"}) + "\n")
+    index = tmp_path / "i.db"
+    assert dedup("index", "add", tmp_path / "old.jsonl", "--index", index).code == 0
+    assert dedup("check", tmp_path / "new.jsonl", "--index", index).code == 1
+    assert dedup("check", tmp_path / "new.jsonl", "--index", index, "--ignore-same-source").code == 0
+    assert dedup("check", tmp_path / "new.jsonl", "--index", index, "--max-days", "30").code == 0
+    assert dedup("check", tmp_path / "new.jsonl", "--index", index, "--max-days", "90").code == 1
+    data = json.loads(dedup("check", tmp_path / "new.jsonl", "--index", index, "--ignore-same-source", "-f", "json").out)
+    assert data["settings"]["ignore_same_source"] is True and data["clean"]

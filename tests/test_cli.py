@@ -297,3 +297,32 @@ def test_shell_completion_completes_commands():
     assert out.returncode == 0 and out.stdout.split() == ["copy"], out.stderr
     shown = run("--show-completion", "bash")
     assert shown.returncode == 0 and "_dedup_completion" in shown.stdout
+
+
+def test_pair_filters_leave_out_same_outlet_and_distant_pairs(tmp_path):
+    rows = [
+        {"id": "wire", "text": stories.WIRE, "source": "Reuters", "published": "2023-03-14T08:00:00Z"},
+        {"id": "wire-again", "text": stories.exact_copy(), "source": " reuters", "published": "2023-03-14T09:00:00Z"},
+        {"id": "late", "text": stories.cut_tail(), "source": "Daily", "published": "2023-04-30"},
+        {"id": "padded", "text": stories.padded(), "url": "https://www.local.example/x", "published": "2023-03-15"},
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def pairs(*flags):
+        out = run("scan", corpus, "-q", "-f", "json", *flags)
+        assert out.returncode == 0, out.stderr
+        data = json.loads(out.stdout)
+        return data["settings"], {(p["a"], p["b"]) for p in data["pairs"]}
+
+    settings, everything = pairs()
+    assert (settings["ignore_same_source"], settings["max_days"]) == (False, None)
+    assert ("wire", "wire-again") in everything and ("late", "wire") in everything
+    settings, same = pairs("--ignore-same-source")
+    assert settings["ignore_same_source"] is True
+    assert same == everything - {("wire", "wire-again")}  # Reuters and reuters: one outlet
+    settings, recent = pairs("--max-days", "7")
+    assert settings["max_days"] == 7
+    assert recent == {p for p in everything if "late" not in p}  # 47 days after the others
+    bad = run("scan", corpus, "--max-days", "-1")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: max_days") and bad.stderr.count("\n") == 1

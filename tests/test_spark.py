@@ -297,3 +297,27 @@ def test_dates_are_normalised_alike_on_spark(spark, tmp_path):
     result = ds.scan_paths([str(tmp_path)], spark=spark)
     assert_same(scan(docs), result)
     result.unpersist()
+
+
+def test_pair_filters_alike_on_spark(spark):
+    """--ignore-same-source and --max-days leave out the same pairs on both engines."""
+    from dedup.candidates import outlet, published_seconds
+
+    outlets = ["Reuters", "AP", None, " reuters"]
+    rows = [(doc_id, text, outlets[k % 4], f"2023-03-{1 + k % 28:02d}T{k % 24:02d}:00:00Z" if k % 3 else None)
+            for k, (doc_id, text, _, _) in enumerate(synthetic_corpus(240, seed=3))]
+    docs = [Document(i, t, source=s, published=p) for i, t, s, p in rows]
+    settings = Settings(ignore_same_source=True, max_days=5)
+    everything, local = scan(docs), scan(docs, settings)
+    assert 0 < len(local.pairs) < len(everything.pairs)
+    meta: dict = {}
+    for d in docs:  # a repeated id: the scan keeps the first
+        meta.setdefault(d.doc_id, (outlet(d.source, d.url), published_seconds(d.published)))
+    for m in local.pairs:
+        (oa, ta), (ob, tb) = meta[m.a], meta[m.b]
+        assert oa is None or oa != ob
+        assert ta is None or tb is None or abs(ta - tb) <= 5 * 86400
+    kept = {(m.a, m.b) for m in local.pairs}
+    assert kept < {(m.a, m.b) for m in everything.pairs}  # nothing new, only pairs left out
+    df = spark.createDataFrame(rows, "id string, text string, source string, published string")
+    assert_same(local, ds.scan_dataframe(df, settings))

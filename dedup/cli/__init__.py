@@ -71,6 +71,8 @@ PartialMinSentences = typer.Option(_D.partial_min_sentences, "--partial-min-sent
 ReprintThreshold = typer.Option(_D.reprint_threshold, "--reprint-threshold", help="Share of one article's unquoted words shared for 'reprint'.")
 DuplicateThreshold = typer.Option(_D.duplicate_threshold, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'.")
 TemplateMinDocs = typer.Option(_D.template_min_docs, "--template-min-docs", help="A short line in this many documents is template.")
+IgnoreSameSource = typer.Option(False, "--ignore-same-source", help="Never pair two articles of one outlet (same source, else same URL host): reuse of an outlet's own archive is not syndication.")
+MaxDays = typer.Option(None, "--max-days", metavar="N", help="Only pair articles published within N days of each other (pairs with an unknown date stay).")
 
 
 # Reading flags, shared by every command that reads articles.
@@ -166,6 +168,8 @@ def scan(
     reprint_threshold: float = ReprintThreshold,
     duplicate_threshold: float = DuplicateThreshold,
     template_min_docs: int = TemplateMinDocs,
+    ignore_same_source: bool = IgnoreSameSource,
+    max_days: int | None = MaxDays,
     input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
@@ -188,7 +192,7 @@ def scan(
         passage_threshold=passage_threshold, min_run_words=min_run_words, sentence_match=sentence_match,
         partial_min_sentences=partial_min_sentences,
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
-        template_min_docs=template_min_docs,
+        template_min_docs=template_min_docs, ignore_same_source=ignore_same_source, max_days=max_days,
     )
     options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field,
                             date_field, include, exclude)
@@ -591,6 +595,8 @@ def check_command(
     partial_min_sentences: int | None = CPartialMinSentences,
     reprint_threshold: float | None = CReprintThreshold,
     duplicate_threshold: float | None = CDuplicateThreshold,
+    ignore_same_source: bool = IgnoreSameSource,
+    max_days: int | None = MaxDays,
     input_format: InputFormat | None = InputFormatOpt,
     encoding: str = EncodingOpt,
     id_field: str = IdField,
@@ -610,8 +616,9 @@ def check_command(
     asked = _given(shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
                    passage_threshold=passage_threshold, template_min_docs=template_min_docs,
                    min_run_words=min_run_words, sentence_match=sentence_match,
-        partial_min_sentences=partial_min_sentences,
-                   reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+                   partial_min_sentences=partial_min_sentences,
+                   reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
+                   ignore_same_source=ignore_same_source or None, max_days=max_days)
     options = _read_options(input_format, encoding, id_field, text_field, title_field, url_field, source_field, date_field, include, exclude)
     with Index.open(index, settings=asked) as idx:  # first: a missing or mismatched index is the error to report
         progress, stop = _progress_bar(quiet)

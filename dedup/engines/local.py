@@ -23,7 +23,7 @@ from functools import partial
 import numpy as np
 
 from ..align import Alignment, align, paragraph_tokens
-from ..candidates import banded_candidate_pairs
+from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
 from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, frequent_lines, template_candidates
 from ..cluster import Cluster, build_clusters, components
 from ..errors import InputError
@@ -105,6 +105,8 @@ def scan(
         windows = np.array([len(p.signature.windows) for p in prepared], dtype=np.int64)  # skipped: none
         pairs = banded_candidate_pairs(key_blocks, windows, map_bands=pool.thread_map)
         del key_blocks
+        pairs = filter_pairs(pairs, [outlet(p.document.source, p.document.url) for p in prepared],
+                             [published_seconds(p.published) for p in prepared], **settings.for_step("pairs"))
         timings["candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()

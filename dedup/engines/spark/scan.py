@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ...candidates import DEFAULT_MAX_BUCKET
+from ...candidates import DEFAULT_MAX_BUCKET, outlet, published_seconds
 from ...clean import NO_ARTICLE_TEXT
 from ...errors import ConfigError, InputError, require
 from ...ingest import ReadOptions, Skipped
@@ -170,7 +170,7 @@ def _scan_records(
         templates = _timed(timings, "templates", _templates, unique, settings)
         ok, skipped, n_unique, n_prepared = _timed(
             timings, "clean+sign", _clean_sign, spark, unique, settings, templates, release=release, ingest_skips=ingest_skips)
-        candidate_pairs, n_candidates = _timed(timings, "candidates", _candidates, ok, max_bucket=max_bucket)
+        candidate_pairs, n_candidates = _timed(timings, "candidates", _candidates, ok, settings, max_bucket=max_bucket)
         matches = _timed(timings, "verify", _verify, ok, candidate_pairs, settings)
         clusters, members, pairs, n_clusters, n_pairs = _timed(
             timings, "cluster", _cluster, spark, ok, matches, max_iterations=max_iterations,
@@ -265,8 +265,9 @@ def _clean_sign(spark, unique, settings: Settings, templates: frozenset[str], *,
     return ok, skipped, n_unique, n_prepared
 
 
-def _candidates(ok, *, max_bucket: int):
-    """Candidates: documents sharing a band key; huge buckets as star + chain (candidates.py).
+def _candidates(ok, settings: Settings, *, max_bucket: int):
+    """Candidates: documents sharing a band key; huge buckets as star + chain (candidates.py);
+    then the pair filters (:func:`_filtered`).
 
     Returns the candidate pairs (``i``, ``j``: the documents' idx; kept) and their number.
     """
@@ -291,8 +292,29 @@ def _candidates(ok, *, max_bucket: int):
     star = large.select(F.col("m")[0].alias("i"), F.explode(F.expr("slice(m, 2, size(m) - 1)")).alias("j"))
     chain = large.select("m", F.explode(F.sequence(F.lit(1), F.size("m") - 2)).alias("k")).select(
         F.col("m")[F.col("k")].alias("i"), F.col("m")[F.col("k") + 1].alias("j"))
-    candidate_pairs = _keep(two.unionByName(pairs_small).unionByName(star).unionByName(chain).distinct())
+    candidate_pairs = _keep(_filtered(ok, two.unionByName(pairs_small).unionByName(star).unionByName(chain).distinct(), settings))
     return candidate_pairs, candidate_pairs.count()
+
+
+def _filtered(ok, pairs, settings: Settings):
+    """The pairs the pair filters keep: candidates.keep_pair's rule, on each document's
+    outlet and publication time computed by the local engine's functions."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    if not settings.ignore_same_source and settings.max_days is None:
+        return pairs
+    # lambdas: a plain Python UDF (Spark reads the functions' type hints as a pandas UDF's)
+    sides = ok.select("idx", F.udf(lambda s, u: outlet(s, u), T.StringType())("source", "url").alias("o"),
+                      F.udf(lambda p: published_seconds(p), T.LongType())("doc_published").alias("t"))
+    a = sides.select(F.col("idx").alias("i"), F.col("o").alias("oa"), F.col("t").alias("ta"))
+    b = sides.select(F.col("idx").alias("j"), F.col("o").alias("ob"), F.col("t").alias("tb"))
+    keep = F.lit(True)
+    if settings.ignore_same_source:
+        keep = keep & ~F.coalesce(F.col("oa") == F.col("ob"), F.lit(False))
+    if settings.max_days is not None:
+        keep = keep & F.coalesce(F.abs(F.col("ta") - F.col("tb")) <= F.lit(settings.max_days * 86400), F.lit(True))
+    return pairs.join(a, "i").join(b, "j").where(keep).select("i", "j")
 
 
 def _verify(ok, candidate_pairs, settings: Settings):
