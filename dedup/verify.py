@@ -442,12 +442,23 @@ def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[
 
 
 def _number_conflicts(a: list[str], b: list[str]) -> tuple[str, ...]:
-    """Find short substitutions between the texts where a number changed."""
+    """Find short substitutions between the texts where a number changed, as ``"a→b"``
+    strings of normalised words."""
+    return tuple(f"{' '.join(a[i:j])}→{' '.join(b[k:end])}" for i, j, k, end in number_conflict_spans(a, b))
+
+
+def number_conflict_spans(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
+    """Where a number changed between two texts' words: ``(i, j, k, l)`` for each short
+    substitution ``a[i:j]`` → ``b[k:l]`` (at most 3 words each side, a number on both,
+    the same words around it).
+
+    >>> number_conflict_spans("profit rose 5 percent in may".split(), "profit rose 7 percent in may".split())
+    [(2, 3, 2, 3)]
+    """
     from rapidfuzz.distance import Levenshtein
 
-    ops = Levenshtein.opcodes(a, b)
+    blocks = list(Levenshtein.opcodes(a, b))
     found = []
-    blocks = list(ops)
     for k, op in enumerate(blocks):
         if op.tag != "replace":
             continue
@@ -460,8 +471,8 @@ def _number_conflicts(a: list[str], b: list[str]) -> tuple[str, ...]:
         after = blocks[k + 1] if k + 1 < len(blocks) else None
         framed = (before is None or before.tag == "equal") and (after is None or after.tag == "equal")
         if framed and (before is not None or after is not None):
-            found.append(f"{' '.join(left)}→{' '.join(right)}")
-    return tuple(found)
+            found.append((op.src_start, op.src_end, op.dest_start, op.dest_end))
+    return found
 
 
 def compare_texts(

@@ -122,3 +122,20 @@ def test_html_renders_in_a_real_browser(tmp_path):
     left = sum(1 for i, (r, g, b) in enumerate(pixels) if r + g + b < 200 and (i % 1300) < 640)
     right = sum(1 for i, (r, g, b) in enumerate(pixels) if r + g + b < 200 and (i % 1300) > 660)
     assert left > 2000 and right > 2000
+
+
+@pytest.mark.parametrize("old, new, written", [
+    ("offered 3.5 percent", "offered 3.75 percent", "3.5→3.75"),  # normalised: 5→75
+    ("around 40 million euros", "around 1,450 million euros", "40→1,450"),  # normalised: 40→1450
+    ("offered 3.5 percent", "offered 3,75 percent", "3.5→3,75"),  # a German decimal comma
+])
+def test_numbers_differ_as_the_texts_write_them(old, new, written):
+    import stories
+
+    from dedup.report._shared import written_conflicts
+
+    result = scan([stories.WIRE, stories.WIRE.replace(old, new)])
+    (m,) = result.pairs
+    docs = {p.doc_id: p for p in result.documents}
+    assert len(m.conflicts) == 1 and m.conflicts[0] != written
+    assert written_conflicts(m, docs) == (written,)

@@ -5,19 +5,27 @@
   Markdown and HTML;
 - scans: :func:`_cluster_diffs`, each cluster's origin → member matches, for the
   Markdown and HTML scans;
+- numbers: :func:`written_conflicts`, a pair's changed numbers as the texts write them;
 - checks: a match's status (:func:`_check_status`) and the gate's closing sentence
   (:func:`_check_footer`), for the terminal and the CI formats.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..align import Alignment, Block
+from ..tokens import Words, analyse
+from ..verify import Match, number_conflict_spans
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..check import CheckMatch, CheckResult
-    from ..steps import ScanResult
+    from ..steps import Prepared, ScanResult
 
 
 def counted(n: int, noun: str) -> str:
@@ -79,3 +87,56 @@ def _check_footer(result: CheckResult) -> str:
     return (f"FAIL: {len(result.failed)} of {n} article{'s' if n != 1 else ''} fail{'s' if len(result.failed) == 1 else ''} "
             f"--fail-on {result.fail_on} "
             f"(checked against {result.indexed} indexed{skipped}{' and failing' if result.fail_on_skipped else ''}).")
+
+
+def written_conflicts(m: Match, docs: Mapping[str, Prepared]) -> tuple[str, ...]:
+    """The pair's number conflicts as the two texts write them (``$1,200.5→$1,350.7``),
+    where :attr:`~dedup.verify.Match.conflicts` holds normalised words (``1200 5→1350 7``).
+
+    Each side is the whole run of characters between spaces around the changed words,
+    brackets and sentence punctuation trimmed; a conflict whose words cannot be found in
+    the text (a normalisation the search does not undo) stays as normalised.
+    """
+    if not m.conflicts or m.a not in docs or m.b not in docs:
+        return m.conflicts
+    body_a, body_b = docs[m.a].cleaned.body, docs[m.b].cleaned.body
+    words_a, words_b = analyse(body_a), analyse(body_b)
+    spans = number_conflict_spans(words_a.words.tolist(), words_b.words.tolist())
+    if len(spans) != len(m.conflicts):  # not the words verify compared: leave them as they are
+        return m.conflicts
+    out = []
+    for (i, j, k, end), plain in zip(spans, m.conflicts):
+        left, right = _as_written(body_a, words_a, i, j), _as_written(body_b, words_b, k, end)
+        out.append(f"{left}→{right}" if left and right else plain)
+    return tuple(out)
+
+
+_SEPARATOR = "(?:[.,'’`\u00a0\u202f]|\\s)?"  # what normalising joins inside a word: 1,500 U.S. Japan's
+_EDGES = "()[]{}<>\"'“”„«»‘’‚‹›,;:.!?"
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile("(?<![^\\W_])" + _SEPARATOR.join(map(re.escape, word)), re.IGNORECASE)
+
+
+def _as_written(body: tuple[str, ...] | list[str], words: Words, i: int, j: int) -> str | None:
+    """Words ``i:j`` of a body as its text writes them (None when they cannot be found)."""
+    paragraph = int(words.paragraph[i])
+    if int(words.paragraph[j - 1]) != paragraph or paragraph >= len(body):
+        return None
+    text = body[paragraph]
+    first = int(np.searchsorted(words.paragraph, paragraph))
+    at, start = 0, 0
+    for n, word in enumerate(words.words[first:j].tolist()):
+        found = _word_pattern(word).search(text, at)
+        if found is None:
+            return None
+        if first + n == i:
+            start = found.start()
+        at = found.end()
+    while start > 0 and not text[start - 1].isspace() and at - start < 60:
+        start -= 1
+    while at < len(text) and not text[at].isspace() and at - start < 60:
+        at += 1
+    return text[start:at].strip(_EDGES) or None

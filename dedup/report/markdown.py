@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..align import word_diff
-from ._shared import _block_texts, _cluster_diffs, _label, counted
+from ._shared import _block_texts, _cluster_diffs, _label, counted, written_conflicts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..steps import Diff, ScanResult
@@ -78,6 +78,6 @@ def scan_markdown(result: ScanResult) -> str:
     partial = [m for m in result.pairs if m.verdict == "partial"]
     if partial:
         lines += ["## Partial links", "", "| a | b | shared words | longest passage | numbers differ |", "|---|---|---:|---:|---|"]
-        lines += [f"| {_md(m.a)} | {_md(m.b)} | {m.copy_words} | {m.longest_passage} | {_md(', '.join(m.conflicts))} |" for m in partial]
+        lines += [f"| {_md(m.a)} | {_md(m.b)} | {m.copy_words} | {m.longest_passage} | {_md(', '.join(written_conflicts(m, docs)))} |" for m in partial]
         lines.append("")
     return "\n".join(lines)

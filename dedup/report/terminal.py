@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ..align import word_diff
 from ..verify import Match
-from ._shared import _block_texts, _check_footer, _check_status, _label, _summary_line, counted
+from ._shared import _block_texts, _check_footer, _check_status, _label, _summary_line, counted, written_conflicts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..check import CheckResult
@@ -98,7 +98,7 @@ def render_scan(result: ScanResult, out: TextIO, *, color: bool | None = None, w
         for col in ("a", "b", "shared words", "longest passage", "note"):
             table.add_column(col, no_wrap=True)
         for m in partial:
-            note = "numbers differ: " + ", ".join(m.conflicts[:3]) if m.conflicts else ""
+            note = "numbers differ: " + ", ".join(written_conflicts(m, docs)[:3]) if m.conflicts else ""
             table.add_row(_safe(m.a), _safe(m.b), str(m.copy_words), str(m.longest_passage), _safe(note))
         console.print(table)
     clustered = sum(len(c.members) for c in result.clusters)
