@@ -128,6 +128,19 @@ class CheckResult:
     settings: Settings = field(default_factory=Settings)
     fail_on_skipped: bool = False
 
+    def to_dict(self) -> dict:
+        """The JSON report as a dict (:func:`dedup.report.check_to_dict`; the README documents it)."""
+        from .report.data import check_to_dict
+
+        return check_to_dict(self)
+
+    def to_pandas(self):
+        """One row per match of a checked article (and one for each article with none) as a
+        pandas DataFrame (:func:`dedup.report.check_to_pandas`; needs ``dedup-news[pandas]``)."""
+        from .report.frames import check_to_pandas
+
+        return check_to_pandas(self)
+
     def __repr__(self) -> str:
         """Counts and the outcome, not contents.
 

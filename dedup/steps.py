@@ -238,6 +238,31 @@ class ScanResult:
     candidates: int = 0
     alignments: dict = field(default_factory=dict)
 
+    def to_dict(self) -> dict:
+        """The JSON report as a dict (:func:`dedup.report.scan_to_dict`; the README documents it).
+
+        >>> from dedup import scan
+        >>> sorted(scan(["One short article about the harbour."]).to_dict())[:3]
+        ['clusters', 'documents', 'format_version']
+        """
+        from .report.data import scan_to_dict
+
+        return scan_to_dict(self)
+
+    def to_pandas(self, table: str = "pairs"):
+        """One table as a pandas DataFrame: ``pairs`` (every verified pair not ``none``),
+        ``documents`` (each with its cluster and origin), ``clusters``, ``alignments`` or
+        ``skipped`` (:func:`dedup.report.scan_to_pandas`; needs ``dedup-news[pandas]``).
+
+        >>> from dedup import scan
+        >>> frame = scan(["One short article about the harbour."]).to_pandas("documents")
+        >>> frame[["id", "words", "cluster"]].to_dict("records")
+        [{'id': '0', 'words': 6, 'cluster': None}]
+        """
+        from .report.frames import scan_to_pandas
+
+        return scan_to_pandas(self, table)
+
     def __repr__(self) -> str:
         """Counts, not contents (a corpus's texts are too long to print).
 
@@ -256,6 +281,12 @@ class Diff:
     b: Prepared
     match: Match
     alignment: Alignment
+
+    def to_dict(self) -> dict:
+        """The JSON diff as a dict (:func:`dedup.report.diff_to_dict`; the README documents it)."""
+        from .report.data import diff_to_dict
+
+        return diff_to_dict(self)
 
 
 def diff(

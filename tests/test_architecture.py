@@ -30,8 +30,8 @@ LAYERS = [
     ("dedup.verify",),
     ("dedup.cluster",),
     ("dedup.align",),
+    ("dedup.report",),  # formats the records of the stages; the results' to_dict() call it
     ("dedup.steps",),
-    ("dedup.report",),
     ("dedup.engines.pool",),
     ("dedup.engines.local", "dedup.engines.spark"),
     ("dedup.index",),

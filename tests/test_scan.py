@@ -1,9 +1,11 @@
 """The scan API: candidates catch containment, clusters and origins, partial links kept apart."""
 
+import sys
+
 import pytest
 
 import stories
-from dedup import Document, InputError, Settings, scan
+from dedup import Document, InputError, Settings, diff, iter_documents, scan
 from dedup.report import dumps, scan_to_dict
 
 
@@ -167,3 +169,43 @@ def test_results_print_as_counts_not_as_the_corpus():
         checked = check([Document("pad", stories.padded(3))], index)
         assert repr(checked) == "CheckResult(articles=1, failed=1, skipped=0, indexed=1, clean=False)"
         index.drop()
+
+
+def test_results_as_dicts_and_pandas_tables(seeds, monkeypatch):
+    from dedup import report
+    from dedup.check import check
+    from dedup.errors import ConfigError, MissingDependencyError
+    from dedup.index import Index
+
+    pytest.importorskip("pandas")
+    result = scan(list(iter_documents([seeds])))
+    assert result.to_dict() == report.scan_to_dict(result)
+    documents = result.to_pandas("documents")
+    assert len(documents) == 5 and list(documents.columns) == list(report.SCAN_COLUMNS["documents"])
+    clustered = documents.dropna(subset=["cluster"])
+    assert sorted(clustered["id"]) == ["000_8f553da63e8cdc0a.txt", "003_6e09906d83b566b2.txt"]
+    assert set(clustered["origin"]) == {"000_8f553da63e8cdc0a.txt"}
+    pairs = result.to_pandas()
+    assert pairs[["a", "b", "verdict", "cluster"]].values.tolist() == [
+        ["000_8f553da63e8cdc0a.txt", "003_6e09906d83b566b2.txt", "reprint", "c1"]]
+    assert result.to_pandas("clusters")["size"].tolist() == [2]
+    assert result.to_pandas("alignments")[["id", "added", "cut"]].values.tolist() == [["003_6e09906d83b566b2.txt", 13, 0]]
+    assert result.to_pandas("skipped").empty and list(result.to_pandas("skipped").columns) == ["location", "reason"]
+    with pytest.raises(ConfigError, match="table must be one of documents, pairs"):
+        result.to_pandas("pair")
+
+    d = diff(Document("wire", stories.WIRE), Document("pad", stories.padded(3)))
+    assert d.to_dict() == report.diff_to_dict(d)
+    with Index.create("frames-test", backend="memory") as index:
+        index.add([Document("wire", stories.WIRE)])
+        checked = check([Document("pad", stories.padded(3)), Document("other", "The orchestra announced its new season on Friday, with three premieres and a tour of Japan in the autumn.")], index)
+        index.drop()
+    assert checked.to_dict() == report.check_to_dict(checked)
+    rows = checked.to_pandas()
+    assert rows["id"].tolist() == ["other", "pad"] and rows["failed"].tolist() == [False, True]
+    assert rows["match"].isna().tolist() == [True, False]  # "other" matches nothing: one row, empty
+    assert rows.loc[1, ["match", "verdict", "fails"]].tolist() == ["wire", "reprint", True]
+
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
+    with pytest.raises(MissingDependencyError, match=r"pip install 'dedup-news\[pandas\]'"):
+        result.to_pandas()

@@ -3,7 +3,8 @@
 The package only formats the records other stages produce (a scan's ``ScanResult``, a
 ``Diff``, a ``CheckResult``, an evaluation's dict, ``IndexStats``); it does not import
 the modules that produce them at runtime (:mod:`dedup.steps`, :mod:`dedup.check` and
-:mod:`dedup.index` appear only in annotations, under ``TYPE_CHECKING``).
+:mod:`dedup.index` appear only in annotations, under ``TYPE_CHECKING``). It sits below
+them: their results' ``to_dict()`` and ``to_pandas()`` call it.
 
 Every format is deterministic: keys in fixed order, lists sorted, floats rounded to
 4 decimals, no timings or paths of the machine. The JSON formats, version
@@ -22,6 +23,9 @@ One module per format family; every public name is re-exported here, so
   :func:`render_evaluation`, and :func:`render_stats` (plain lines).
 - :mod:`dedup.report.markdown`: :func:`diff_markdown`, :func:`scan_markdown`.
 - :mod:`dedup.report.html`: :func:`diff_html`, :func:`scan_html` (one page each).
+- :mod:`dedup.report.frames`: tables of rows and pandas DataFrames: :func:`scan_tables`,
+  :func:`scan_to_pandas`, :func:`check_rows`, :func:`check_to_pandas`
+  (:data:`SCAN_COLUMNS`, :data:`CHECK_COLUMNS`).
 - :mod:`dedup.report.ci`: a check for CI: :func:`check_junit` (JUnit XML),
   :func:`check_github` (GitHub Actions annotations).
 - :mod:`dedup.report._shared`: private helpers used by more than one of the above.
@@ -45,17 +49,22 @@ from .data import (
     scan_to_dict,
     stats_to_dict,
 )
+from .frames import CHECK_COLUMNS, SCAN_COLUMNS, check_rows, check_to_pandas, scan_tables, scan_to_pandas
 from .html import diff_html, scan_html
 from .markdown import diff_markdown, scan_markdown
 from .terminal import render_check, render_diff, render_evaluation, render_scan, render_stats
 
 __all__ = [
+    "CHECK_COLUMNS",
     "FORMAT_VERSION",
+    "SCAN_COLUMNS",
     "block_to_dict",
     "check_github",
     "check_junit",
     "check_match_to_dict",
+    "check_rows",
     "check_to_dict",
+    "check_to_pandas",
     "diff_html",
     "diff_markdown",
     "diff_to_dict",
@@ -69,6 +78,8 @@ __all__ = [
     "render_stats",
     "scan_html",
     "scan_markdown",
+    "scan_tables",
     "scan_to_dict",
+    "scan_to_pandas",
     "stats_to_dict",
 ]
