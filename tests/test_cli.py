@@ -326,3 +326,29 @@ def test_pair_filters_leave_out_same_outlet_and_distant_pairs(tmp_path):
     assert recent == {p for p in everything if "late" not in p}  # 47 days after the others
     bad = run("scan", corpus, "--max-days", "-1")
     assert bad.returncode == 2 and bad.stderr.startswith("error: max_days") and bad.stderr.count("\n") == 1
+
+
+def test_a_text_report_written_to_a_file_is_not_cut(tmp_path):
+    long_id = "wire-" + "x" * 150
+    title = "Dock workers at Europe's largest port walk off the job as automation talks collapse late on Monday night"
+    rows = [{"id": long_id, "text": stories.WIRE, "title": title}, {"id": "pad", "text": stories.padded(), "title": title}]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = run("scan", corpus, "-q", "-o", tmp_path / "r.txt")
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "r.txt").read_text()
+    assert long_id in text and title in text and "…" not in text
+    assert all(line == line.rstrip() for line in text.splitlines())
+    assert max(map(len, text.splitlines())) > 250  # wider than any terminal width
+
+
+def test_verbose_says_what_the_stages_did_on_stderr():
+    quiet = run("scan", "seeds", "-q", "-f", "json")
+    out = run("scan", "seeds", "-q", "-f", "json", "--verbose")
+    assert out.returncode == 0 and out.stdout == quiet.stdout  # the report is the same
+    lines = out.stderr.splitlines()
+    assert lines and all(line.startswith("info: ") for line in lines)
+    assert lines[0].startswith("info: 5 documents with article text, 0 skipped, in ")
+    assert any(line.startswith("info: stages: ingest ") and "verify" in line for line in lines)
+    assert "info: 1 candidate pair verified: 0 duplicate, 1 reprint, 0 partial; 1 cluster" in lines
+    assert quiet.stderr == ""

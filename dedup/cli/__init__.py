@@ -8,6 +8,8 @@ stderr; a traceback means a bug.
 from __future__ import annotations
 
 import sys
+import time
+from collections import Counter
 from enum import Enum
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import typer
 from ..errors import DedupError, InputError
 from ..report._shared import counted
 from ..settings import Settings
-from ._io import _progress_bar, _silence_stdout, _stdout, _warn, _write
+from ._io import _info, _progress_bar, _silence_stdout, _stdout, _warn, _write
 
 app = typer.Typer(
     add_completion=True,
@@ -71,6 +73,7 @@ PartialMinSentences = typer.Option(_D.partial_min_sentences, "--partial-min-sent
 ReprintThreshold = typer.Option(_D.reprint_threshold, "--reprint-threshold", help="Share of one article's unquoted words shared for 'reprint'.")
 DuplicateThreshold = typer.Option(_D.duplicate_threshold, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'.")
 TemplateMinDocs = typer.Option(_D.template_min_docs, "--template-min-docs", help="A short line in this many documents is template.")
+Verbose = typer.Option(False, "--verbose", "-v", help="Also say on stderr what each stage did and how long it took.")
 IgnoreSameSource = typer.Option(False, "--ignore-same-source", help="Never pair two articles of one outlet (same source, else same URL host): reuse of an outlet's own archive is not syndication.")
 MaxDays = typer.Option(None, "--max-days", metavar="N", help="Only pair articles published within N days of each other (pairs with an unknown date stay).")
 
@@ -152,6 +155,7 @@ def scan(
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    verbose: bool = Verbose,
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for per-document work (0: one per CPU); the output is the same."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark (needs pip install 'dedup-news\\[spark]')."),
     master: str | None = typer.Option(None, "--master", help="With --engine spark: the Spark master (local[*], yarn, spark://host:7077, ...)."),
@@ -187,6 +191,7 @@ def scan(
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
     from .. import report
 
+    started = time.perf_counter()
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
         passage_threshold=passage_threshold, min_run_words=min_run_words, sentence_match=sentence_match,
@@ -218,6 +223,8 @@ def scan(
             stop()
     if not result.documents:
         raise InputError("no document has article text left after cleaning; nothing to compare.")
+    if verbose:
+        _say_scan(result, time.perf_counter() - started)
     _write_corpus_outputs(result, keep, drop, write_deduplicated)
     _emit(format, output,
           json=lambda: report.dumps(report.scan_to_dict(result)),
@@ -239,6 +246,22 @@ def _write_corpus_outputs(result, keep: Path | None, drop: Path | None, deduplic
         _write("".join(corpus.deduplicated_lines(result)), deduplicated)
 
 
+def _say_scan(result, seconds: float) -> None:
+    """--verbose: what the scan's stages did and how long each took."""
+    _info(f"{counted(len(result.documents), 'document')} with article text, {len(result.skipped)} skipped, "
+          f"in {seconds:.2f} s")
+    stages = " · ".join(f"{stage} {t:.2f} s" for stage, t in result.timings.items() if isinstance(t, (int, float)))
+    if stages:
+        _info(f"stages: {stages}")
+    verdicts = Counter(m.verdict for m in result.pairs)
+    _info(f"{counted(result.candidates, 'candidate pair')} verified: {verdicts['duplicate']} duplicate, "
+          f"{verdicts['reprint']} reprint, {verdicts['partial']} partial; {counted(len(result.clusters), 'cluster')}")
+    filters = [f for f, on in (("--ignore-same-source", result.settings.ignore_same_source),
+                               (f"--max-days {result.settings.max_days}", result.settings.max_days is not None)) if on]
+    if filters:
+        _info(f"pairs filtered by {' and '.join(filters)}")
+
+
 def _emit(format: Format, output: Path | None, *, json, markdown, html, text) -> None:
     """Write a report in the chosen format to stdout or ``output``."""
     if format is Format.json:
@@ -247,15 +270,22 @@ def _emit(format: Format, output: Path | None, *, json, markdown, html, text) ->
         _write(markdown(), output)
     elif format is Format.html:
         _write(html(), output)
-    elif output is not None:
-        import io
-
-        buffer = io.StringIO()
-        text(buffer, color=False, width=120)
-        _write(buffer.getvalue(), output)
     else:
+        _emit_text(text, output)
+
+
+def _emit_text(text, output: Path | None) -> None:
+    """A text report to stdout, or to ``output`` with lines as long as they are (no colour,
+    nothing wrapped or cut, no padding at the ends of lines)."""
+    if output is None:
         with _stdout() as out:
             text(out)
+        return
+    import io
+
+    buffer = io.StringIO()
+    text(buffer, color=False, fit=True)
+    _write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()), output)
 
 
 @app.command()
@@ -583,6 +613,7 @@ def check_command(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, junit (one test case per article) or github (workflow annotations)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    verbose: bool = Verbose,
     fail_on_skipped: bool = typer.Option(False, "--fail-on-skipped", help="An input that cannot be read or has no article text fails the check too."),
     shingle_size: int | None = IShingleSize,
     num_perm: int | None = INumPerm,
@@ -626,23 +657,22 @@ def check_command(
             docs, locations, read_skips = _load(paths, options, progress, located=True)
         finally:
             stop()
+        started = time.perf_counter()
         result = check(docs, idx, fail_on=fail_on.value, allow=allow or (), settings=asked, locations=locations,
                        on_skip=lambda s: _warn(str(s)), skipped=read_skips, fail_on_skipped=fail_on_skipped)
+        if verbose:
+            matches = sum(len(a.matches) for a in result.articles)
+            _info(f"{counted(len(result.articles), 'article')} checked against {counted(result.indexed, 'indexed document')} "
+                  f"of {idx.location} in {time.perf_counter() - started:.2f} s: {matches} match{'' if matches == 1 else 'es'}, "
+                  f"{len(result.failed)} failing --fail-on {result.fail_on}")
         if format is CheckFormat.json:
             _write(report.dumps(report.check_to_dict(result)), output)
         elif format is CheckFormat.junit:
             _write(report.check_junit(result), output)
         elif format is CheckFormat.github:
             _write(report.check_github(result), output)
-        elif output is not None:
-            import io
-
-            buffer = io.StringIO()
-            report.render_check(result, buffer, color=False, width=160)
-            _write(buffer.getvalue(), output)
         else:
-            with _stdout() as out:
-                report.render_check(result, out)
+            _emit_text(lambda out, **kw: report.render_check(result, out, **kw), output)
         if add:
             added = _add_with_progress(idx, docs, quiet=quiet, batch_size=500, workers=0)
             print(f"index {idx.location}: {len(added.added)} added, {len(added.replaced)} replaced, "

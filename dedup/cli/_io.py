@@ -15,6 +15,13 @@ def _warn(message: str) -> None:
     print(f"warning: {_plain(message)}", file=sys.stderr)
 
 
+def _info(message: str) -> None:
+    """A --verbose line on stderr."""
+    from ..report.terminal import _plain
+
+    print(f"info: {_plain(message)}", file=sys.stderr)
+
+
 def _progress_bar(quiet: bool):
     """Return (callback, closer) drawing a progress bar on stderr when it is a terminal."""
     if quiet or not sys.stderr.isatty():

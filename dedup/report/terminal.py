@@ -3,7 +3,9 @@
 Each renderer writes to ``out``. ``color=None`` (the default) lets rich decide (colour
 on a terminal), ``False`` gives plain text, ``True`` forces colour. Output that is not
 a terminal gets a fixed width unless ``width`` is given (:func:`render_evaluation`:
-always 100 columns), so it is the same run after run. rich is imported inside the
+always 100 columns), so it is the same run after run. ``fit=True`` (a report written
+to a file) makes every line as long as its content: nothing wrapped or cut (a diff's
+side-by-side grid, which needs a width, gets 160 columns). rich is imported inside the
 renderers, only when one is called; :func:`render_stats` writes plain lines without it.
 """
 
@@ -43,13 +45,19 @@ def _plain(text: str) -> str:
     return _CONTROL.sub("?", text)
 
 
-def render_scan(result: ScanResult, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+#: The width of a report that fits its content (``fit=True``): tables are as wide as their cells.
+_UNBOUNDED = 1_000_000
+
+
+def render_scan(result: ScanResult, out: TextIO, *, color: bool | None = None, width: int | None = None,
+                fit: bool = False) -> None:
     """Print clusters (origin, members, verdicts, scores) and partial links as rich tables."""
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=width, highlight=False)
-    if width is None and not console.is_terminal:
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None,
+                      width=_UNBOUNDED if fit else width, highlight=False)
+    if width is None and not fit and not console.is_terminal:
         console.width = 160  # piped output: wide enough for ids, scores and titles on one line
     by_pair = {(m.a, m.b): m for m in result.pairs}
     docs = {p.doc_id: p for p in result.documents}
@@ -72,7 +80,7 @@ def render_scan(result: ScanResult, out: TextIO, *, color: bool | None = None, w
             table.add_column(name, no_wrap=True, min_width=len(name), justify="left" if name == "verdict" else "right")
         table.add_column("¶ same/edit/add/cut/move", no_wrap=True, justify="right", min_width=24)
         table.add_column("words +/-", no_wrap=True, justify="right", min_width=9)
-        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=40)
+        table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=None if fit else 40)
         table.add_row(_safe(c.origin), "[bold]origin[/]", "", "", "", str(origin.word_count), "", "", _safe(origin.title or ""))
         for member in c.members:
             if member == c.origin:
@@ -147,17 +155,18 @@ def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> 
         console.print(sweep)
 
 
-def render_diff(d: Diff, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+def render_diff(d: Diff, out: TextIO, *, color: bool | None = None, width: int | None = None, fit: bool = False) -> None:
     """Print a diff to a terminal: verdict, summary, then each block with inline word changes.
 
     Side by side when the terminal is at least 140 columns wide, one above the other
-    otherwise.
+    otherwise; ``fit``: side by side in 160 columns (paragraphs wrap inside their cells).
     """
     from rich.console import Console
     from rich.table import Table
 
     escape = _safe
-    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=width, highlight=False)
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None,
+                      width=160 if fit else width, highlight=False)
     if width is None and not console.is_terminal:
         console.width = 100
     m, al = d.match, d.alignment
@@ -221,13 +230,15 @@ def _inline_merged(texts_a, texts_b, escape, plain: bool) -> str:
     return " ".join(parts)
 
 
-def render_check(result: CheckResult, out: TextIO, *, color: bool | None = None, width: int | None = None) -> None:
+def render_check(result: CheckResult, out: TextIO, *, color: bool | None = None, width: int | None = None,
+                 fit: bool = False) -> None:
     """Print each checked article with its matches (verdict, scores, alignment, origin) and the gate's verdict."""
     from rich.console import Console
 
     escape = _safe
-    console = Console(file=out, force_terminal=color, no_color=True if color is False else None, width=width, highlight=False)
-    if width is None and not console.is_terminal:
+    console = Console(file=out, force_terminal=color, no_color=True if color is False else None,
+                      width=_UNBOUNDED if fit else width, highlight=False)
+    if width is None and not fit and not console.is_terminal:
         console.width = 120
     allow = f" · allowed credits: {', '.join(result.allow)}" if result.allow else ""
     console.print(f"[bold]dedup check[/]: {counted(len(result.articles), 'article')} against {result.indexed:,} indexed · "
