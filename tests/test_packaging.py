@@ -3,6 +3,7 @@ no network), the wheel installed in a clean virtualenv by its distribution name,
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tarfile
@@ -69,3 +70,29 @@ def test_the_wheel_installs_in_a_clean_venv_and_runs(dist, tmp_path):
     assert helped.returncode == 0 and "scan" in helped.stdout and "index" in helped.stdout
     scanned = subprocess.run([str(clean / "bin" / "dedup"), "scan", str(ROOT / "seeds")], capture_output=True, text=True, cwd=tmp_path)
     assert scanned.returncode == 0 and "1 cluster (2 articles)" in scanned.stdout, scanned.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("CI") and not os.environ.get("DEDUP_INSTALL_EXTRAS"),
+                    reason="installs from the package index (about a minute): runs under CI, or with DEDUP_INSTALL_EXTRAS=1")
+def test_the_wheel_installs_with_its_extras_from_the_package_index(dist, tmp_path):
+    """What a user types: pip install 'dedup-news[spark,plot,postgres,pandas]', every dependency
+    resolved by pip from the package index into a clean venv, nothing borrowed from this run."""
+    (wheel,) = dist.glob("dedup_news-*.whl")
+    clean = tmp_path / "venv"
+    venv.create(clean, with_pip=False)
+    python = clean / "bin" / "python"
+    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                                f"{wheel}[spark,plot,postgres,pandas]"], capture_output=True, text=True, timeout=1200)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    listed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "list", "--format", "freeze"],
+                            capture_output=True, text=True).stdout.lower()
+    for name in ("dedup-news==", "pyspark==", "matplotlib==", "psycopg==", "psycopg-binary==", "pandas==", "datasketch=="):
+        assert name in listed, f"{name} not installed"
+    version = subprocess.run([str(clean / "bin" / "dedup"), "--version"], capture_output=True, text=True, cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("dedup "), version.stderr
+    extras = subprocess.run([str(python), "-c", "import dedup, pyspark, matplotlib, psycopg, pandas; "
+                             "from dedup import scan; print(scan(['The harbour reopened on Monday after a week of repairs.', 'Talks on the new budget resumed in the capital today.']).to_pandas('documents').shape)"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert extras.returncode == 0 and extras.stdout == "(2, 11)\n", extras.stderr[-2000:]
+    helped = subprocess.run([str(python), "-m", "dedup", "--help"], capture_output=True, text=True, cwd=tmp_path)
+    assert helped.returncode == 0 and "check" in helped.stdout
