@@ -1,0 +1,15 @@
+"""Build the compiled hot path (dedup/_speedups.pyx) with the package; everything else is in pyproject.toml.
+
+The extension is optional: where it cannot be built (no C compiler), the package installs
+without it and runs the pure-Python reference path, saying so once (dedup/_native.py).
+"""
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=cythonize(
+        [Extension("dedup._speedups", ["dedup/_speedups.pyx"], extra_compile_args=["-O3"], optional=True)],
+        compiler_directives={"language_level": "3"},
+    ),
+)
