@@ -437,13 +437,14 @@ def _parts(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int
     part of its own each), tokenised."""
     owners: list[int] = []
     group: list[str] = []
+    size = 0  # the group's code points (summed as it grows: summing them again for every body was quadratic)
     # (None after the last body: the end, which sends the last group)
     for k, paragraphs in enumerate([b if isinstance(b, (list, tuple)) else list(b) for b in bodies] + [None]):
         long = paragraphs is not None and _long(paragraphs, limit)
         piece = None if paragraphs is None or long else _pieces([paragraphs], directed_quotes=directed_quotes)[0]
-        if group and (piece is None or sum(map(len, group)) + len(piece) > limit):
+        if group and (piece is None or size + len(piece) > limit):
             yield _part(owners, group, [0] * len(group), directed_quotes, cut=False)
-            owners, group = [], []
+            owners, group, size = [], [], 0
         if long:
             assert paragraphs is not None
             for sub, paragraph in _long_pieces(paragraphs, directed_quotes=directed_quotes, limit=limit):
@@ -451,6 +452,7 @@ def _parts(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int
         elif piece is not None:
             owners.append(k)
             group.append(piece)
+            size += len(piece)
 
 
 def _long_pieces(paragraphs: Sequence[str], *, directed_quotes: bool, limit: int) -> Iterator[tuple[str, int]]:
