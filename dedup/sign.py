@@ -36,6 +36,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import _native
 from .settings import lsh_params
 from .tokens import Spans, Words, spans_parts
 
@@ -113,6 +114,9 @@ def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
     """
     if len(starts) == 0:
         return np.zeros(0, dtype=_U64)
+    fast = _native.speedups
+    if fast is not None:  # Horner's rule word by word in C: the same values
+        return fast.span_hashes(codes, _int64(starts), _int64(ends), _WORD_BASE)
     n = int(ends.max())
     weights = np.full(n, _WORD_BASE_INVERSE, dtype=_U64)
     np.multiply.accumulate(weights, out=weights)  # I^(k+1) at k (products wrap mod 2^64)
@@ -127,6 +131,11 @@ def span_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
 
 
 _WORD_BASE_INVERSE = _U64(pow(int(_WORD_BASE), -1, 1 << 64))
+
+
+def _int64(x: np.ndarray) -> np.ndarray:
+    """``x`` as a contiguous int64 array (what the compiled functions take), copied only if need be."""
+    return np.ascontiguousarray(x, dtype=np.int64)
 
 
 def shingle_hashes(word_hash: np.ndarray, *, shingle_size: int = 5) -> np.ndarray:
@@ -435,6 +444,11 @@ def shingles_many(hashes: np.ndarray, lengths: Sequence[int], *, shingle_size: i
     [2, 1, 0]
     """
     counts = np.asarray(lengths, dtype=np.int64)
+    fast = _native.speedups
+    if fast is not None:  # one pass in C, a document at a time: the same shingles
+        every, sizes = fast.shingles(np.ascontiguousarray(hashes, dtype=_U64), counts, shingle_size, _POSITION)
+        cuts = np.concatenate(([0], np.cumsum(sizes))).tolist()
+        return [every[i:j] for i, j in zip(cuts, cuts[1:])]
     offsets = np.concatenate(([0], np.cumsum(counts)))
     every = shingle_hashes(hashes, shingle_size=shingle_size) if offsets[-1] >= shingle_size else np.zeros(0, dtype=_U64)
     shingles_list = []
@@ -449,6 +463,9 @@ def shingles_many(hashes: np.ndarray, lengths: Sequence[int], *, shingle_size: i
 
 def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
     """Shingles and signatures of a batch from its word hashes (all documents one after another)."""
+    if _native.speedups is not None:
+        return _sign_compiled(hashes, sentence_start, lengths, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+                              passage_words=passage_words, passage_threshold=passage_threshold)
     shingles_list = shingles_many(hashes, lengths, shingle_size=shingle_size)
     windows_list = _passage_windows_many(
         sentence_start, lengths, [len(sh) for sh in shingles_list],
@@ -459,6 +476,27 @@ def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, see
         signatures += _signatures(shingles_list[start:end], windows_list[start:end], num_perm=num_perm, seed=seed,
                                   passage_threshold=passage_threshold)
     return list(zip(shingles_list, signatures))
+
+
+def _sign_compiled(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
+    """:func:`_sign_hashed` by the compiled hot path (``dedup/_speedups.pyx``): shingles, passage
+    windows, MinHashes and band keys each one pass in C, the same bits as the numpy reference."""
+    fast = _native.speedups
+    counts = np.asarray(lengths, dtype=np.int64)
+    shingles, sizes = fast.shingles(np.ascontiguousarray(hashes, dtype=_U64), counts, shingle_size, _POSITION)
+    width = max(1, passage_words - shingle_size + 1)
+    starts = np.ascontiguousarray(sentence_start, dtype=bool).view(np.uint8)
+    windows, window_counts = fast.windows(starts, counts, sizes, width)
+    bands, rows = lsh_params(passage_threshold, num_perm)
+    a, b = permutations(num_perm, seed)
+    minhashes, keys = fast.signatures(shingles, sizes, windows, window_counts, a, b, bands, rows, _POSITION, _BAND_SALT)
+    shingle_cuts = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    window_cuts = np.concatenate(([0], np.cumsum(window_counts))).tolist()
+    return [
+        (shingles[shingle_cuts[d] : shingle_cuts[d + 1]],
+         Signature(minhashes[d], windows[window_cuts[d] : window_cuts[d + 1]], keys[window_cuts[d] : window_cuts[d + 1]]))
+        for d in range(len(counts))
+    ]
 
 
 # Shingles per permuted matrix (num_perm x this many uint32: 4 MB at 128 permutations): a

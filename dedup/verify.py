@@ -49,6 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _native
 from .clean import split_paragraphs
 from .sentences import SentenceMatch, Sentences, match_sentences
 from .sign import distinct, shingle_hashes, span_hashes
@@ -297,6 +298,10 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
     """
     if not pairs:
         return []
+    fast = _native.speedups
+    if fast is not None:  # pair by pair in C (sorted, searched, runs followed): the same runs and sizes
+        return [fast.shared_runs(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64),
+                                 shingle_size, _MAX_REPEATS) for a, b in pairs]
     long = [k for k, (a, b) in enumerate(pairs) if len(a) + len(b) > _LONG_PAIR]
     if long:  # one at a time, each in memory of its own size (the rest together, as ever)
         rest = sorted(set(range(len(pairs))) - set(long))

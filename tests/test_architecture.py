@@ -19,9 +19,11 @@ PACKAGE = Path(dedup.__file__).parent
 # modules of one package); nothing imports upward. The stages run in data-flow order;
 # the engines, the index, the gate and the CLI only call them.
 LAYERS = [
-    ("dedup._version", "dedup.errors"),
+    ("dedup._speedups",),  # compiled (dedup/_speedups.pyx): imports numpy only
+    ("dedup._version", "dedup.errors", "dedup._native"),
     ("dedup.settings",),
     ("dedup.ingest",),
+    ("dedup.quotes",),
     ("dedup.tokens",),
     ("dedup.clean",),
     ("dedup.sign",),

@@ -42,12 +42,15 @@ def test_the_sdist_holds_what_its_tests_need(dist):
         names = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     assert {"LICENSE", "CHANGELOG.md", "pyproject.toml", "dedup/py.typed", "tests/conftest.py", "tests/golden/check_seed.json"} <= names
     assert sum(n.startswith("seeds/") and n.endswith(".txt") for n in names) == 5
+    # the compiled hot path's sources, built again where the sdist is installed
+    assert {"setup.py", "dedup/_speedups.pyx", "dedup/_speedups.pyi", "dedup/_kernels.h"} <= names
 
 
 def test_the_wheel_installs_in_a_clean_venv_and_runs(dist, tmp_path):
     (wheel,) = dist.glob("dedup_news-*.whl")
     with zipfile.ZipFile(wheel) as z:
         assert "dedup/py.typed" in z.namelist() and not any(n.startswith(("tests/", "seeds/")) for n in z.namelist())
+        assert any(n.startswith("dedup/_speedups.") and n.endswith(".so") for n in z.namelist())  # compiled
     clean = tmp_path / "venv"
     venv.create(clean, with_pip=False)
     python = clean / "bin" / "python"
@@ -70,6 +73,7 @@ def test_the_wheel_installs_in_a_clean_venv_and_runs(dist, tmp_path):
     assert helped.returncode == 0 and "scan" in helped.stdout and "index" in helped.stdout
     scanned = subprocess.run([str(clean / "bin" / "dedup"), "scan", str(ROOT / "seeds")], capture_output=True, text=True, cwd=tmp_path)
     assert scanned.returncode == 0 and "1 cluster (2 articles)" in scanned.stdout, scanned.stderr
+    assert "warning" not in scanned.stderr  # the compiled hot path loaded: no fallback notice
 
 
 @pytest.mark.skipif(not os.environ.get("CI") and not os.environ.get("DEDUP_INSTALL_EXTRAS"),

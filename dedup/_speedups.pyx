@@ -1,0 +1,370 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The compiled hot path: the per-code-point, per-word and per-shingle loops of tokenising,
+hashing, MinHash, passage band keys and the shared-run search of verify, each one pass in C.
+
+Every function here has a pure-Python (numpy) reference in :mod:`dedup.tokens`,
+:mod:`dedup.sign` or :mod:`dedup.verify`, which stays the definition: the property tests
+(``tests/test_speedups.py``) hold these to it bit for bit. The constants that define the
+hashes (the word base, the shingle multipliers, the band salt, the permutations) are passed
+in by the reference modules, so that there is one copy of each; MurmurHash3's finalisers
+(``fmix64``, ``fmix32``) are written out, as they are in the reference. Arithmetic is on
+unsigned 64- or 32-bit integers and wraps, as numpy's does.
+
+:mod:`dedup._native` loads this module, or reports why it cannot and leaves the reference
+path in charge.
+"""
+
+from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdlib cimport free, malloc, qsort
+from libc.string cimport memcpy
+
+import numpy as np
+
+
+cdef extern from "_kernels.h" nogil:
+    void dedup_permute(const uint32_t *a, const uint32_t *b, uint32_t hv, uint32_t *row, uint32_t *low, size_t n)
+    void dedup_lower(uint32_t *low, const uint32_t *row, size_t n)
+
+# Character classes of dedup.tokens (_OTHER, _WORD_CHAR, _CJK_WORD, _BREAK, _QUOTE).
+cdef enum:
+    WORD_CHAR = 1
+    CJK_WORD = 2
+    BREAK = 3
+
+
+cdef inline uint64_t fmix64(uint64_t h) noexcept nogil:
+    h ^= h >> 33
+    h *= 0xFF51AFD7ED558CCDULL
+    h ^= h >> 33
+    h *= 0xC4CEB9FE1A85EC53ULL
+    return h ^ (h >> 33)
+
+
+cdef inline uint32_t fmix32(uint32_t h) noexcept nogil:
+    h ^= h >> 16
+    h *= 0x85EBCA6BU
+    h ^= h >> 13
+    h *= 0xC2B2AE35U
+    return h ^ (h >> 16)
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def scan(const uint32_t[::1] codes, const uint8_t[::1] table, astral, int max_word):
+    """Tokenise code points as ``dedup.tokens._scan_pieces`` does: (tokens, kinds, starts,
+    ends, sentence_start), the same arrays.
+
+    ``table`` gives the class of each code point of the Basic Multilingual Plane, ``astral``
+    (a Python function) that of one beyond it.
+    """
+    cdef Py_ssize_t n = codes.shape[0], i, t = 0, w = 0, n_tokens = 0, n_words = 0, open_word = -1
+    cdef uint32_t c
+    cdef uint8_t k
+    cdef bint prev_word = False, pending = False
+    classes_arr = np.empty(n, dtype=np.uint8)
+    cdef uint8_t[::1] classes = classes_arr
+    for i in range(n):
+        c = codes[i]
+        k = table[c] if c <= 0xFFFF else <uint8_t>astral(c)
+        classes[i] = k
+        if k == WORD_CHAR:
+            if not prev_word:
+                n_tokens += 1
+                n_words += 1
+            prev_word = True
+        else:
+            prev_word = False
+            if k > WORD_CHAR:
+                n_tokens += 1
+                n_words += k == CJK_WORD
+    tokens_arr = np.empty(n_tokens, dtype=np.int64)
+    kinds_arr = np.empty(n_tokens, dtype=np.uint8)
+    starts_arr = np.empty(n_words, dtype=np.int64)
+    ends_arr = np.empty(n_words, dtype=np.int64)
+    sentence_arr = np.empty(n_words, dtype=np.bool_)
+    cdef int64_t[::1] tokens = tokens_arr, starts = starts_arr, ends = ends_arr
+    cdef uint8_t[::1] kinds = kinds_arr, sentence_start = sentence_arr.view(np.uint8)
+    prev_word = False
+    with nogil:
+        for i in range(n):
+            k = classes[i]
+            if k == WORD_CHAR:
+                if not prev_word:
+                    tokens[t] = i
+                    kinds[t] = k
+                    t += 1
+                    starts[w] = i
+                    sentence_start[w] = w == 0 or pending
+                    pending = False
+                    open_word = w
+                    w += 1
+                prev_word = True
+                continue
+            if prev_word:  # the run of word characters ends here
+                ends[open_word] = min(<int64_t>i, starts[open_word] + max_word)
+            prev_word = False
+            if k > WORD_CHAR:
+                tokens[t] = i
+                kinds[t] = k
+                t += 1
+                if k == CJK_WORD:
+                    starts[w] = i
+                    ends[w] = min(<int64_t>i + 1, <int64_t>i + max_word)
+                    sentence_start[w] = w == 0 or pending
+                    pending = False
+                    w += 1
+                elif k == BREAK:
+                    pending = True
+        if prev_word:
+            ends[open_word] = min(<int64_t>n, starts[open_word] + max_word)
+    return tokens_arr, kinds_arr, starts_arr, ends_arr, sentence_arr
+
+
+def span_hashes(const uint32_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends, uint64_t base):
+    """``dedup.sign.span_hashes``: each word's polynomial over its code points (Horner's rule,
+    wrapping mod 2^64, the same value as the reference's prefix sums), finished with fmix64."""
+    cdef Py_ssize_t n = starts.shape[0], k
+    cdef int64_t j
+    cdef uint64_t h
+    out_arr = np.empty(n, dtype=np.uint64)
+    cdef uint64_t[::1] out = out_arr
+    with nogil:
+        for k in range(n):
+            h = 0
+            for j in range(starts[k], ends[k]):
+                h = h * base + codes[j]
+            out[k] = fmix64(h)
+    return out_arr
+
+
+# --- signatures -----------------------------------------------------------------------------
+
+
+def shingles(const uint64_t[::1] hashes, const int64_t[::1] counts, int shingle_size, const uint64_t[::1] position):
+    """``dedup.sign.shingles_many`` of documents whose word hashes lie one after another:
+    (every document's shingle hashes, one after another; each document's count)."""
+    cdef Py_ssize_t docs = counts.shape[0], d, i, j, total = 0, at = 0, off = 0, n, width, m = position.shape[0]
+    cdef uint64_t acc
+    for d in range(docs):
+        n = counts[d]
+        total += n - min(n, <Py_ssize_t>shingle_size) + 1 if n else 0
+    out_arr = np.empty(total, dtype=np.uint64)
+    sizes_arr = np.empty(docs, dtype=np.int64)
+    cdef uint64_t[::1] out = out_arr
+    cdef int64_t[::1] sizes = sizes_arr
+    with nogil:
+        for d in range(docs):
+            n = counts[d]
+            width = min(n, <Py_ssize_t>shingle_size)
+            sizes[d] = n - width + 1 if n else 0
+            for i in range(sizes[d]):
+                acc = hashes[off + i] * position[0]
+                for j in range(1, width):
+                    acc += hashes[off + i + j] * position[j % m]
+                out[at] = fmix64(acc ^ <uint64_t>width)
+                at += 1
+            off += n
+    return out_arr, sizes_arr
+
+
+def windows(const uint8_t[::1] sentence_start, const int64_t[::1] word_counts, const int64_t[::1] shingle_counts, int width):
+    """``dedup.sign._passage_windows_many``: every document's passage windows (start, end)
+    one after another, and each document's number of them."""
+    cdef Py_ssize_t docs = word_counts.shape[0], d, i, off = 0, bound = 0, at = 0
+    cdef int64_t sc, start, last
+    for i in range(sentence_start.shape[0]):
+        bound += sentence_start[i]
+    out_arr = np.empty((bound + docs, 2), dtype=np.int64)
+    counts_arr = np.zeros(docs, dtype=np.int64)
+    cdef int64_t[:, ::1] out = out_arr
+    cdef int64_t[::1] counts = counts_arr
+    with nogil:
+        for d in range(docs):
+            sc = shingle_counts[d]
+            last = -1
+            for i in range(min(<int64_t>word_counts[d], sc)):  # anchors past the last shingle start none
+                if i and not sentence_start[off + i]:
+                    continue  # every document has a window at its start
+                start = min(<int64_t>i, max(sc - width, 0))
+                if start == last:
+                    continue  # pulled back from the end onto the last one
+                out[at, 0] = start
+                out[at, 1] = min(start + width, sc)
+                counts[d] += 1
+                last = start
+                at += 1
+            off += word_counts[d]
+    return out_arr[:at], counts_arr
+
+
+def signatures(const uint64_t[::1] shingles, const int64_t[::1] shingle_counts, const int64_t[:, ::1] windows,
+               const int64_t[::1] window_counts, const uint32_t[::1] a, const uint32_t[::1] b, int bands, int rows,
+               const uint64_t[::1] position, uint64_t salt):
+    """``dedup.sign._signatures``: each document's MinHash (a row of the first array) and the
+    band keys of its passage windows (rows of the second, all documents one after another).
+
+    One pass over the shingles: each shingle's permuted values are computed once, kept in a
+    ring of as many rows as the longest window (windows start in order, so the ring holds the
+    one that ends at the current shingle), and each window's minima are taken from the ring as
+    it ends.
+    """
+    cdef Py_ssize_t docs = shingle_counts.shape[0], num_perm = a.shape[0], used = bands * rows
+    cdef Py_ssize_t d, i, p, r, w = 0, w_end, off = 0, ring_rows = 1, m = position.shape[0], band
+    cdef int64_t sc, s, e
+    cdef uint32_t hv, v
+    cdef uint64_t acc
+    for i in range(windows.shape[0]):
+        ring_rows = max(ring_rows, <Py_ssize_t>(windows[i, 1] - windows[i, 0]))
+    minhash_arr = np.full((docs, num_perm), 0xFFFFFFFF, dtype=np.uint32)
+    keys_arr = np.empty((windows.shape[0], bands), dtype=np.uint64)
+    cdef uint32_t[:, ::1] minhash = minhash_arr
+    cdef uint64_t[:, ::1] keys = keys_arr
+    cdef uint32_t *ring = <uint32_t *> malloc(ring_rows * num_perm * sizeof(uint32_t))
+    cdef uint32_t *low = <uint32_t *> malloc(max(num_perm, 1) * sizeof(uint32_t))
+    cdef uint32_t *row
+    cdef uint32_t *mh
+    if ring == NULL or low == NULL:
+        free(ring)
+        free(low)
+        raise MemoryError()
+    with nogil:
+        for d in range(docs):
+            sc = shingle_counts[d]
+            w_end = w + window_counts[d]
+            mh = &minhash[d, 0]
+            for i in range(sc):
+                hv = fmix32(<uint32_t>(shingles[off + i] >> 32))
+                dedup_permute(&a[0], &b[0], hv, ring + (i % ring_rows) * num_perm, mh, num_perm)
+                while w < w_end and windows[w, 1] == i + 1:  # a window ends at this shingle
+                    s, e = windows[w, 0], windows[w, 1]
+                    memcpy(low, ring + (s % ring_rows) * num_perm, used * sizeof(uint32_t))
+                    for r in range(s + 1, e):
+                        dedup_lower(low, ring + (r % ring_rows) * num_perm, used)
+                    for band in range(bands):
+                        acc = 0
+                        for r in range(rows):
+                            acc += <uint64_t>low[band * rows + r] * position[r % m]
+                        keys[w, band] = fmix64(acc ^ (<uint64_t>(band + 1) * salt))
+                    w += 1
+            off += sc
+    free(ring)
+    free(low)
+    return minhash_arr, keys_arr
+
+
+# --- verify ---------------------------------------------------------------------------------
+
+
+cdef struct Entry:
+    uint64_t key
+    int64_t pos
+
+
+cdef int _by_key(const void *x, const void *y) noexcept nogil:
+    cdef const Entry *p = <const Entry *> x
+    cdef const Entry *q = <const Entry *> y
+    if p.key != q.key:
+        return -1 if p.key < q.key else 1
+    return -1 if p.pos < q.pos else (1 if p.pos > q.pos else 0)
+
+
+cdef Py_ssize_t _lower(const Entry *items, Py_ssize_t lo, Py_ssize_t hi, uint64_t key) noexcept nogil:
+    """The first index in [lo, hi) whose key is not below ``key``."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if items[mid].key < key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef Py_ssize_t _upper(const Entry *items, Py_ssize_t lo, Py_ssize_t hi, uint64_t key) noexcept nogil:
+    """The first index in [lo, hi) whose key is above ``key``."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if items[mid].key <= key:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef Py_ssize_t _before(const Entry *items, Py_ssize_t lo, Py_ssize_t hi, int64_t pos) noexcept nogil:
+    """The first index in [lo, hi) (one key, positions ascending) whose position is not below ``pos``."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if items[mid].pos < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef Py_ssize_t _distinct(const Entry *items, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t k, count = 1 if n else 0
+    for k in range(1, n):
+        count += items[k].key != items[k - 1].key
+    return count
+
+
+def shared_runs(const uint64_t[::1] a, const uint64_t[::1] b, int shingle_size, int max_repeats):
+    """``dedup.verify._shared_runs_pair``: the maximal diagonal runs of shared shingles of one
+    pair, as (a_start, b_start, words) ordered by diagonal then position, and (distinct
+    shingles of a, of b, of both)."""
+    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], i, j, lo, hi, near, total = 0, k, start
+    cdef Py_ssize_t size_a, size_b, shared = 0
+    cdef Entry *sa = <Entry *> malloc(max(n_a, 1) * sizeof(Entry))
+    cdef Entry *sb = <Entry *> malloc(max(n_b, 1) * sizeof(Entry))
+    cdef Entry *hits = <Entry *> malloc(max(n_a * max_repeats, 1) * sizeof(Entry))  # key: diagonal (offset), pos: i
+    if sa == NULL or sb == NULL or hits == NULL:
+        free(sa)
+        free(sb)
+        free(hits)
+        raise MemoryError()
+    cdef uint64_t offset = <uint64_t>n_b  # diagonals i - j lie in (-n_b, n_a): shifted to sort as unsigned
+    with nogil:
+        for i in range(n_a):
+            sa[i].key, sa[i].pos = a[i], i
+        for j in range(n_b):
+            sb[j].key, sb[j].pos = b[j], j
+        qsort(sa, n_a, sizeof(Entry), _by_key)
+        qsort(sb, n_b, sizeof(Entry), _by_key)
+        size_a, size_b = _distinct(sa, n_a), _distinct(sb, n_b)
+        lo = 0
+        for k in range(n_a):  # a's distinct values found in b (both sorted: one merge)
+            if k and sa[k].key == sa[k - 1].key:
+                continue
+            while lo < n_b and sb[lo].key < sa[k].key:
+                lo += 1
+            shared += lo < n_b and sb[lo].key == sa[k].key
+        if n_b:
+            for i in range(n_a):
+                lo = _lower(sb, 0, n_b, a[i])
+                if lo == n_b or sb[lo].key != a[i]:
+                    continue
+                hi = _upper(sb, lo, n_b, a[i])
+                if hi - lo > max_repeats:  # the occurrences nearest i's own position
+                    near = _before(sb, lo, hi, i)
+                    lo = min(max(lo, near - max_repeats // 2), hi - max_repeats)
+                    hi = lo + max_repeats
+                for j in range(lo, hi):
+                    hits[total].key = <uint64_t>(i - sb[j].pos) + offset
+                    hits[total].pos = i
+                    total += 1
+            qsort(hits, total, sizeof(Entry), _by_key)
+    runs = []
+    start = 0
+    for k in range(1, total + 1):
+        if k == total or hits[k].key != hits[k - 1].key or hits[k].pos != hits[k - 1].pos + 1:
+            i = hits[start].pos
+            runs.append((i, i - (<int64_t>(hits[start].key - offset)), k - start + shingle_size - 1))
+            start = k
+    free(sa)
+    free(sb)
+    free(hits)
+    return runs, (size_a, size_b, shared)

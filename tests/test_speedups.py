@@ -1,0 +1,192 @@
+"""The compiled hot path (``dedup/_speedups.pyx``) against its pure-Python reference, bit for bit,
+and the reference taking over, with one line of warning, where the extension is missing."""
+
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from dedup import _native
+from dedup import sign as _sign
+from dedup import verify as _verify
+from dedup.sign import body_hashes, long_body_hashes, shingles_many, sign_hashes, sign_many, span_hashes
+from dedup.steps import analyse_documents, prepare_texts, verify_many
+from dedup.settings import Settings
+from dedup.tokens import analyse_many, spans_many
+from strategies import any_text
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = _native.speedups
+compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
+
+# what the compiled tokeniser must get right: other scripts, every quotation style, CJK and
+# astral characters, words longer than the 40-character cut, empty and blank texts
+HARD = ["Путин заявил, что «мы готовы».", "Er sagte: „Wir schaffen das“, und ging.", "", " ", "\n\n", "日本と中国。",
+        "x" * 45 + " " + "ß" * 41, "\U00020000\U0001d400ab \U0001f600", "— Мы готовы, — сказал он. — Начнём завтра.",
+        "1.5 billion. U.S. e.g. example.com!", "'single' quotes ‘here’ and \"there\"", "١٣٥٩ ٣ ok", "a_b__c", "Ǆ ǅ ǆ"]
+texts = st.one_of(any_text, st.sampled_from(HARD), st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+bodies_lists = st.lists(st.lists(texts, max_size=4), max_size=6)
+
+
+@contextlib.contextmanager
+def reference():
+    """Run the pure-Python reference path inside the block (as ``DEDUP_PURE=1`` does for a process)."""
+    saved, _native.speedups = _native.speedups, None
+    try:
+        yield
+    finally:
+        _native.speedups = saved
+
+
+def _same(x, y) -> None:
+    """Two results equal in every array's dtype, shape and bits, and every other value."""
+    if isinstance(x, np.ndarray):
+        assert isinstance(y, np.ndarray) and x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+    elif isinstance(x, (list, tuple)):
+        assert type(x) is type(y) and len(x) == len(y)
+        for a, b in zip(x, y):
+            _same(a, b)
+    elif hasattr(x, "__slots__") and not isinstance(x, (str, int, float)):
+        assert type(x) is type(y)
+        for field in x.__slots__:
+            _same(getattr(x, field), getattr(y, field))
+    else:
+        assert x == y and type(x) is type(y)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(bodies_lists)
+@example([["Путин заявил, что «мы готовы»."], ["Er sagte: „Wir schaffen das“."], [""], ["x" * 100]])
+def test_tokens_and_word_hashes_are_the_references(bodies):
+    spans, words = spans_many(bodies), analyse_many(bodies)
+    with reference():
+        spans_ref, words_ref = spans_many(bodies), analyse_many(bodies)
+    _same(spans, spans_ref)
+    _same(words, words_ref)
+    if len(spans.starts):
+        hashes = span_hashes(spans.codes, spans.starts, spans.ends)
+        with reference():
+            _same(hashes, span_hashes(spans.codes, spans.starts, spans.ends))
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(bodies_lists, st.integers(1, 7), st.sampled_from([16, 64, 128]), st.integers(1, 40),
+       st.sampled_from([0.5, 0.6, 0.8]), st.integers(1, 2**16))
+def test_shingles_minhashes_and_band_keys_are_the_references(bodies, shingle_size, num_perm, passage_words, threshold, seed):
+    knobs = {"shingle_size": shingle_size, "num_perm": num_perm, "seed": seed, "passage_words": passage_words,
+             "passage_threshold": threshold}
+    hashes, starts, counts = body_hashes(bodies)
+    found = sign_hashes(hashes, starts, counts, **knobs), sign_many(analyse_many(bodies), **knobs)
+    shingles = shingles_many(hashes, counts, shingle_size=shingle_size)
+    with reference():
+        _same((hashes, starts, counts), body_hashes(bodies))
+        _same(found, (sign_hashes(hashes, starts, counts, **knobs), sign_many(analyse_many(bodies), **knobs)))
+        _same(shingles, shingles_many(hashes, counts, shingle_size=shingle_size))
+
+
+@compiled
+@hsettings(max_examples=25, deadline=None)
+@given(st.integers(0, 3000), st.integers(1, 200), st.integers(0, 2**32))
+def test_a_document_longer_than_a_batch_signs_as_the_reference(words, batch, seed):
+    # the reference signs a document of more than _BATCH_SHINGLES shingles in parts; the compiled
+    # path in one ring of rows whatever the length: the same bits either way
+    rng = np.random.default_rng(seed)
+    hashes = rng.integers(0, 2**63, words, dtype=np.uint64) * np.uint64(2)
+    starts = rng.random(words) < 0.05
+    found = sign_hashes(hashes, starts, np.array([words]))
+    with reference(), pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_sign, "_BATCH_SHINGLES", batch)
+        _same(found, sign_hashes(hashes, starts, np.array([words])))
+
+
+@compiled
+def test_a_long_body_hashes_as_the_reference():
+    body = [" ".join(f"w{k % 97} ." if k % 13 == 0 else f"w{k % 89}" for k in range(j, j + 400)) for j in range(0, 4000, 400)]
+    found = long_body_hashes(body, len(spans_many([body]).starts))
+    with reference():
+        _same(found, long_body_hashes(body, len(spans_many([body]).starts)))
+
+
+repetitive = st.lists(st.integers(0, 6), max_size=120).map(lambda v: np.array(v, dtype=np.uint64))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(repetitive, repetitive), max_size=5), st.integers(1, 6))
+@example([(np.array([2**64 - 1] * 3, dtype=np.uint64), np.array([2**64 - 1, 0], dtype=np.uint64))], 5)
+def test_the_shared_run_search_is_the_references(pairs, shingle_size):
+    # few distinct values: shingles repeated more often than _MAX_REPEATS, the nearest occurrences kept
+    found = _verify._shared_runs_many(pairs, shingle_size=shingle_size)
+    with reference():
+        _same(found, _verify._shared_runs_many(pairs, shingle_size=shingle_size))
+        _same(found, [_verify._shared_runs_pair(a, b, shingle_size=shingle_size) for a, b in pairs])
+
+
+@compiled
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(texts, texts), min_size=1, max_size=4), st.data())
+def test_verdicts_are_the_references(pairs, data):
+    base = "The central bank raised its main interest rate on Tuesday, officials in the capital said. "
+    bodies = [body for a, b in pairs for body in ([base + a, a], [b, base + b])]
+    ids = [f"d{k}" for k in range(len(bodies))]
+    settings = Settings(shingle_size=data.draw(st.integers(2, 6)))
+
+    def verdicts():
+        docs = analyse_documents(ids, bodies, shingle_size=settings.shingle_size)
+        return docs, verify_many([(docs[k], docs[k + 1]) for k in range(0, len(docs), 2)], settings)
+
+    found = verdicts()
+    with reference():
+        expected = verdicts()
+    _same(found[0], expected[0])
+    assert found[1] == expected[1]
+
+
+def test_prepared_texts_are_the_references(seeds):
+    if FAST is None:
+        pytest.skip("the compiled extension is not built here")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] + HARD
+    found = prepare_texts(texts)
+    with reference():
+        expected = prepare_texts(texts)
+    assert found[:2] == expected[:2]
+    _same(found[2], expected[2])
+
+
+# --- the reference in charge ----------------------------------------------------------------
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1", **env})
+
+
+SCAN = "sys.argv = ['dedup', 'scan', 'seeds', '-f', 'json']\nfrom dedup.cli import main\nmain()"
+
+
+def test_dedup_pure_forces_the_reference_silently():
+    done = _run("import dedup._native as n, dedup; assert n.speedups is None; print('pure')", DEDUP_PURE="1")
+    assert done.returncode == 0 and done.stdout == "pure\n" and done.stderr == ""
+
+
+def test_a_missing_extension_warns_once_and_gives_the_same_scan():
+    # an import of the extension that fails (as where no C compiler built it): one line on stderr
+    missing = _run("import sys; sys.modules['dedup._speedups'] = None\n"
+                   "import dedup._native as n; assert n.speedups is None\n" + SCAN)
+    lines = missing.stderr.splitlines()
+    assert missing.returncode in (0, 1), missing.stderr
+    assert len(lines) == 1 and lines[0].startswith("warning: dedup's compiled speedups are not available"), lines
+    assert "Traceback" not in missing.stderr
+    default = _run("import sys\n" + SCAN, DEDUP_PURE="")
+    assert default.stdout == missing.stdout and '"clusters"' in default.stdout
+    if FAST is not None:
+        assert default.stderr == ""
