@@ -63,6 +63,16 @@ class CheckMatch:
         title, credits: of the matched article.
         allowed: the origin carries a credit named in ``allow``.
         fails: the verdict is at or above ``fail_on`` and not allowed.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-checkmatch", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> m = result.articles[0].matches[0]
+    >>> m.match.b, m.match.verdict, m.in_batch, m.fails
+    ('wire', 'reprint', False, True)
+    >>> index.drop()
     """
 
     match: Match
@@ -93,6 +103,16 @@ class CheckedArticle:
         doc_id, title: the checked article.
         location: the file it came from, when known (for CI annotations).
         matches: every match with a verdict, most severe first, then by id.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-article", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> article = result.articles[0]
+    >>> article.doc_id, article.failed, len(article.matches)
+    ('copy', True, 1)
+    >>> index.drop()
     """
 
     doc_id: str
@@ -118,6 +138,15 @@ class CheckResult:
         indexed: documents in the index when checked.
         settings: the settings used.
         fail_on_skipped: whether a skipped input fails the check.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-result", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> result.clean, len(result.failed), sorted(result.to_dict())[:4]
+    (False, 1, ['allow', 'clean', 'fail_on', 'fail_on_skipped'])
+    >>> index.drop()
     """
 
     articles: tuple[CheckedArticle, ...]
@@ -206,6 +235,15 @@ def check(
     Raises:
         ConfigError: ``fail_on`` is not a level.
         IndexFormatError: ``settings`` differs from the index's build settings.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-check-fn", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> result.clean, [(m.match.b, m.match.verdict) for m in result.articles[0].matches]
+    (False, [('wire', 'reprint')])
+    >>> index.drop()
     """
     if fail_on not in FAIL_ON:
         raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}.")

@@ -69,6 +69,11 @@ def scan(
         skipped: inputs the reader already left out (:func:`~dedup.ingest.iter_documents`'s
             ``on_skip``), listed first among the result's ``skipped`` (``on_skip`` is not
             called again for them), as the Spark engine lists the records it reads.
+
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> result = scan([text, text + " Officials said work starts in May."])
+    >>> [(m.a, m.b, m.verdict) for m in result.pairs], [c.members for c in result.clusters]
+    ([('0', '1', 'reprint')], [('0', '1')])
     """
     settings = settings or Settings()
     n_processes = processes(workers)
