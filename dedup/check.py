@@ -122,7 +122,11 @@ class CheckedArticle:
 
     @property
     def failed(self) -> bool:
-        """Whether any match fails the check."""
+        """Whether any match fails the check.
+
+        >>> CheckedArticle("a1", None, None, ()).failed
+        False
+        """
         return any(m.fails for m in self.matches)
 
 
@@ -158,14 +162,22 @@ class CheckResult:
     fail_on_skipped: bool = False
 
     def to_dict(self) -> dict:
-        """The JSON report as a dict (:func:`dedup.report.check_to_dict`; the README documents it)."""
+        """The JSON report as a dict (:func:`dedup.report.check_to_dict`; the README documents it).
+
+        >>> CheckResult(()).to_dict()["clean"]
+        True
+        """
         from .report.data import check_to_dict
 
         return check_to_dict(self)
 
     def to_pandas(self):
         """One row per match of a checked article (and one for each article with none) as a
-        pandas DataFrame (:func:`dedup.report.check_to_pandas`; needs ``dedup-news[pandas]``)."""
+        pandas DataFrame (:func:`dedup.report.check_to_pandas`; needs ``dedup-news[pandas]``).
+
+        >>> list(CheckResult(()).to_pandas().columns[:4])
+        ['id', 'title', 'location', 'failed']
+        """
         from .report.frames import check_to_pandas
 
         return check_to_pandas(self)
@@ -181,12 +193,20 @@ class CheckResult:
 
     @property
     def failed(self) -> tuple[CheckedArticle, ...]:
-        """The articles that fail the check."""
+        """The articles that fail the check.
+
+        >>> CheckResult(()).failed
+        ()
+        """
         return tuple(a for a in self.articles if a.failed)
 
     @property
     def clean(self) -> bool:
-        """Whether no article fails, nor (with ``fail_on_skipped``) any input was skipped (exit code 0)."""
+        """Whether no article fails, nor (with ``fail_on_skipped``) any input was skipped (exit code 0).
+
+        >>> CheckResult(()).clean
+        True
+        """
         return not self.failed and not (self.fail_on_skipped and self.skipped)
 
 

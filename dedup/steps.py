@@ -299,7 +299,12 @@ class Diff:
     alignment: Alignment
 
     def to_dict(self) -> dict:
-        """The JSON diff as a dict (:func:`dedup.report.diff_to_dict`; the README documents it)."""
+        """The JSON diff as a dict (:func:`dedup.report.diff_to_dict`; the README documents it).
+
+        >>> d = diff(Document("a", "Talks resumed on Monday in the capital."), Document("b", "Weather was fine all week."))
+        >>> d.to_dict()["verdict"], d.to_dict()["a"]["paragraphs"]
+        ('none', ['Talks resumed on Monday in the capital.'])
+        """
         from .report.data import diff_to_dict
 
         return diff_to_dict(self)
