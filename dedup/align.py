@@ -8,9 +8,8 @@ outlet's reprint), :func:`align` tiles both texts with :class:`Block` s:
 * ``edited`` -- the same paragraph lightly changed, with the word-level :class:`Change` s;
 * ``added``  -- in B only; ``cut`` -- in A only.
 
-A block may join up to three consecutive paragraphs on one side (a paragraph one outlet
-broke in two, or two paragraphs merged and rewritten). Matching ignores order, so a
-paragraph that moved is still found; it is then flagged ``moved``.
+A block may join up to three consecutive paragraphs on one side (a paragraph one outlet broke in two, or two
+paragraphs merged and rewritten). Matching ignores order, so a paragraph that moved is still found; it is then flagged ``moved``.
 
 How it works:
 
@@ -18,16 +17,14 @@ How it works:
    ``2 * LCS / (len(a) + len(b))`` (rapidfuzz's Indel similarity over words, i.e.
    ``fuzz.ratio`` on words): 1.0 for identical text, 0.5 when half the words survive in
    order. One :func:`rapidfuzz.process.cdist` call gives the LCS of every A x B pair.
-2. Candidates are the 1:1 pairs with similarity >= ``edited_threshold``, plus joins: a
-   run of 2-3 consecutive paragraphs on one side whose members are each mostly
-   contained (LCS / own length >= ``edited_threshold``) in one paragraph of the other
-   side, kept only if the joined text matches better than any member alone.
+2. Candidates are the 1:1 pairs with similarity >= ``edited_threshold``, plus joins: a run of 2-3 consecutive
+   paragraphs on one side whose members are each mostly contained (LCS / own length >= ``edited_threshold``)
+   in one paragraph of the other side, kept only if the joined text matches better than any member alone.
 3. Candidates are taken best-first (highest similarity) while none of their
    paragraphs is taken yet. Ties are broken by a key that reads the same with A and B
    swapped (distance between positions, then indices, then content), so
    ``align(b, a)`` is ``align(a, b).mirror()``.
-4. Paragraphs left over form ``added`` / ``cut`` blocks (one per run of consecutive
-   paragraphs).
+4. Paragraphs left over form ``added`` / ``cut`` blocks (one per run of consecutive paragraphs).
 5. ``moved``: among matched blocks, the heaviest order-preserving chain (a longest
    increasing subsequence of B positions taken in A order, weighted by paragraphs and
    then words, so the fewest are called moved; then by nearness to the old index and a
@@ -100,6 +97,9 @@ class Change:
         op: ``insert``, ``delete`` or ``replace``.
         a: the words removed from A, as written (space-joined); ``""`` for an insert.
         b: the words added in B, as written; ``""`` for a delete.
+
+    >>> Change("insert", "", "in May").b
+    'in May'
     """
 
     op: str
@@ -133,6 +133,9 @@ class Block:
             ``added``/``cut``).
         changes: the word-level edits of an ``edited`` block, in reading order; ``()``
             otherwise.
+
+    >>> Block("edited", (0,), (0,), similarity=0.9, changes=(Change("insert", "", "in May"),)).changes[0].op
+    'insert'
     """
 
     op: str
@@ -169,6 +172,9 @@ class Alignment:
         words_a: word tokens in each paragraph of A (what ``words_cut`` counts for cut
             paragraphs); ``()`` when unknown, and then cut paragraphs count no words.
         words_b: the same for B (``words_added``).
+
+    >>> align(["One two three.", "Four five."], ["One two three."]).cut
+    1
     """
 
     blocks: tuple[Block, ...]

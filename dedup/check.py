@@ -63,6 +63,16 @@ class CheckMatch:
         title, credits: of the matched article.
         allowed: the origin carries a credit named in ``allow``.
         fails: the verdict is at or above ``fail_on`` and not allowed.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-checkmatch", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> m = result.articles[0].matches[0]
+    >>> m.match.b, m.match.verdict, m.in_batch, m.fails
+    ('wire', 'reprint', False, True)
+    >>> index.drop()
     """
 
     match: Match
@@ -93,6 +103,16 @@ class CheckedArticle:
         doc_id, title: the checked article.
         location: the file it came from, when known (for CI annotations).
         matches: every match with a verdict, most severe first, then by id.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-article", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> article = result.articles[0]
+    >>> article.doc_id, article.failed, len(article.matches)
+    ('copy', True, 1)
+    >>> index.drop()
     """
 
     doc_id: str
@@ -102,7 +122,11 @@ class CheckedArticle:
 
     @property
     def failed(self) -> bool:
-        """Whether any match fails the check."""
+        """Whether any match fails the check.
+
+        >>> CheckedArticle("a1", None, None, ()).failed
+        False
+        """
         return any(m.fails for m in self.matches)
 
 
@@ -118,6 +142,15 @@ class CheckResult:
         indexed: documents in the index when checked.
         settings: the settings used.
         fail_on_skipped: whether a skipped input fails the check.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-result", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> result.clean, len(result.failed), sorted(result.to_dict())[:4]
+    (False, 1, ['allow', 'clean', 'fail_on', 'fail_on_skipped'])
+    >>> index.drop()
     """
 
     articles: tuple[CheckedArticle, ...]
@@ -129,14 +162,22 @@ class CheckResult:
     fail_on_skipped: bool = False
 
     def to_dict(self) -> dict:
-        """The JSON report as a dict (:func:`dedup.report.check_to_dict`; the README documents it)."""
+        """The JSON report as a dict (:func:`dedup.report.check_to_dict`; the README documents it).
+
+        >>> CheckResult(()).to_dict()["clean"]
+        True
+        """
         from .report.data import check_to_dict
 
         return check_to_dict(self)
 
     def to_pandas(self):
         """One row per match of a checked article (and one for each article with none) as a
-        pandas DataFrame (:func:`dedup.report.check_to_pandas`; needs ``dedup-news[pandas]``)."""
+        pandas DataFrame (:func:`dedup.report.check_to_pandas`; needs ``dedup-news[pandas]``).
+
+        >>> list(CheckResult(()).to_pandas().columns[:4])
+        ['id', 'title', 'location', 'failed']
+        """
         from .report.frames import check_to_pandas
 
         return check_to_pandas(self)
@@ -152,12 +193,20 @@ class CheckResult:
 
     @property
     def failed(self) -> tuple[CheckedArticle, ...]:
-        """The articles that fail the check."""
+        """The articles that fail the check.
+
+        >>> CheckResult(()).failed
+        ()
+        """
         return tuple(a for a in self.articles if a.failed)
 
     @property
     def clean(self) -> bool:
-        """Whether no article fails, nor (with ``fail_on_skipped``) any input was skipped (exit code 0)."""
+        """Whether no article fails, nor (with ``fail_on_skipped``) any input was skipped (exit code 0).
+
+        >>> CheckResult(()).clean
+        True
+        """
         return not self.failed and not (self.fail_on_skipped and self.skipped)
 
 
@@ -206,6 +255,15 @@ def check(
     Raises:
         ConfigError: ``fail_on`` is not a level.
         IndexFormatError: ``settings`` differs from the index's build settings.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-check-fn", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> result.clean, [(m.match.b, m.match.verdict) for m in result.articles[0].matches]
+    (False, [('wire', 'reprint')])
+    >>> index.drop()
     """
     if fail_on not in FAIL_ON:
         raise ConfigError(f"fail_on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}.")

@@ -230,7 +230,11 @@ TEMPLATE_MAX_WORDS = _LONG_PROSE
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One paragraph as written (for display), with its kind (``body`` or furniture)."""
+    """One paragraph as written (for display), with its kind (``body`` or furniture).
+
+    >>> clean("By Reuters\\n\\nTalks resumed.").paragraphs[0]
+    Paragraph(text='By Reuters', kind='byline')
+    """
 
     text: str
     kind: str
@@ -246,6 +250,10 @@ class Cleaned:
             (captions excluded: a photo credit says nothing of the text), sorted.
         published: the first date found in the furniture, ISO ``YYYY-MM-DD``, or None.
         headline: the headline found in the text, or None.
+
+    >>> cleaned = clean("By Reuters\\n\\nTalks resumed on Monday.")
+    >>> len(cleaned.paragraphs), cleaned.credits
+    (2, ('Reuters',))
     """
 
     paragraphs: tuple[Paragraph, ...]

@@ -42,6 +42,12 @@ class Cluster:
         origin: ``doc_id`` of the member most likely to be the original.
         origin_reason: what decided the origin (credit, date, completeness, length, id).
         members: every member's ``doc_id``, sorted.
+
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> cluster = scan([text, text + " Officials said work starts in May."]).clusters[0]
+    >>> cluster.members, cluster.origin, cluster.origin_reason
+    (('0', '1'), '1', 'most complete')
     """
 
     cluster_id: str

@@ -21,11 +21,22 @@ from __future__ import annotations
 
 
 class DedupError(Exception):
-    """Base of every error dedup raises on purpose."""
+    """Base of every error dedup raises on purpose.
+
+    >>> try:
+    ...     raise InputError("no such file: wire.txt")
+    ... except DedupError as error:
+    ...     print(type(error).__name__, error)
+    InputError no such file: wire.txt
+    """
 
 
 class InputError(DedupError, ValueError):
-    """A path, file or record given by the user cannot be used."""
+    """A path, file or record given by the user cannot be used.
+
+    >>> issubclass(InputError, ValueError), issubclass(InputError, DedupError)
+    (True, True)
+    """
 
 
 class IndexExistsError(InputError):
@@ -33,15 +44,31 @@ class IndexExistsError(InputError):
 
 
 class ConfigError(DedupError, ValueError):
-    """A setting is out of range or inconsistent with another."""
+    """A setting is out of range or inconsistent with another.
+
+    >>> from dedup import Settings
+    >>> try:
+    ...     Settings(shingle_size=0)
+    ... except ConfigError:
+    ...     print("rejected")
+    rejected
+    """
 
 
 class IndexFormatError(DedupError, ValueError):
-    """An index file is damaged, of another format, or built with other settings."""
+    """An index file is damaged, of another format, or built with other settings.
+
+    >>> issubclass(IndexFormatError, ValueError), issubclass(IndexFormatError, DedupError)
+    (True, True)
+    """
 
 
 class MissingDependencyError(DedupError, ImportError):
-    """An optional dependency is needed; the message names the extra to install."""
+    """An optional dependency is needed; the message names the extra to install.
+
+    >>> issubclass(MissingDependencyError, ImportError), issubclass(MissingDependencyError, DedupError)
+    (True, True)
+    """
 
 
 def require(module: str, extra: str):

@@ -62,6 +62,9 @@ class Settings:
             (passim's ``series``). Off by default.
         max_days: never pair two articles published more than this many days apart
             (both dates known); None, the default: no limit.
+
+    >>> Settings(shingle_size=4).shingle_size, Settings().num_perm
+    (4, 128)
     """
 
     shingle_size: int = 5

@@ -284,6 +284,10 @@ class Signature:
         minhash: whole-document MinHash (uint32, num_perm values).
         windows: (n, 2) shingle ranges [start, end) of the passage windows.
         band_keys: (n, bands) uint64 LSH keys of each passage window.
+
+    >>> from dedup import prepare, Document
+    >>> len(prepare(Document("a", "Talks resumed on Monday in the capital.")).signature.minhash)
+    128
     """
 
     minhash: np.ndarray

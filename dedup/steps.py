@@ -43,6 +43,10 @@ class Prepared:
         cleaned: paragraphs with their kinds, credits, date and headline.
         signature: MinHash and passage LSH keys.
         word_count: words in the body.
+
+    >>> p = prepare(Document("a", "By Reuters\\n\\nTalks resumed on Monday in the capital."))
+    >>> p.doc_id, p.word_count, p.credits
+    ('a', 7, ('Reuters',))
     """
 
     document: Document
@@ -227,6 +231,12 @@ class ScanResult:
         candidates: number of candidate pairs verified.
         alignments: for each cluster member other than the origin, the paragraph
             alignment of the origin (A) with that member (B).
+
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> result = scan([text, text + " Officials said work starts in May."])
+    >>> len(result.documents), len(result.pairs), len(result.clusters), sorted(result.to_dict())
+    (2, 1, 1, ['clusters', 'documents', 'format_version', 'pairs', 'settings', 'skipped'])
     """
 
     documents: tuple[Prepared, ...]
@@ -275,7 +285,13 @@ class ScanResult:
 
 @dataclass(frozen=True)
 class Diff:
-    """Two articles compared and aligned: the verdict, the scores and the blocks."""
+    """Two articles compared and aligned: the verdict, the scores and the blocks.
+
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> d = diff(Document("a", text), Document("b", text + " Officials said work starts in May."))
+    >>> d.match.verdict, d.alignment.edited, d.alignment.words_added
+    ('reprint', 1, 6)
+    """
 
     a: Prepared
     b: Prepared
@@ -283,7 +299,12 @@ class Diff:
     alignment: Alignment
 
     def to_dict(self) -> dict:
-        """The JSON diff as a dict (:func:`dedup.report.diff_to_dict`; the README documents it)."""
+        """The JSON diff as a dict (:func:`dedup.report.diff_to_dict`; the README documents it).
+
+        >>> d = diff(Document("a", "Talks resumed on Monday in the capital."), Document("b", "Weather was fine all week."))
+        >>> d.to_dict()["verdict"], d.to_dict()["a"]["paragraphs"]
+        ('none', ['Talks resumed on Monday in the capital.'])
+        """
         from .report.data import diff_to_dict
 
         return diff_to_dict(self)

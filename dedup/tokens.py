@@ -1,13 +1,10 @@
 """Tokens: normalise text and cut it into words, with where each word stands.
 
-Normalisation is for comparison only; the original text is kept for display.
-:func:`normalize` applies Unicode NFKC, folds case, curly quotes, apostrophes and
-dashes, joins abbreviations (``U.S.`` -> ``us``) and thousands separators;
-:func:`tokenize` then yields punctuation-free word tokens for any script, with
-each CJK character a token of its own (those scripts do not separate words).
-:func:`analyse` gives a body's words as :class:`Words` (paragraph, quotation state,
-sentence starts), and :func:`spans_many` the same words of a batch as code-point
-spans (:class:`Spans`), which signing hashes without building a string per word.
+Normalisation is for comparison only; the original text is kept for display. :func:`normalize` applies Unicode NFKC, folds case, curly
+quotes, apostrophes and dashes, joins abbreviations (``U.S.`` -> ``us``) and thousands separators; :func:`tokenize` then yields
+punctuation-free word tokens for any script, with each CJK character a token of its own (those scripts do not separate words).
+:func:`analyse` gives a body's words as :class:`Words` (paragraph, quotation state, sentence starts), and :func:`spans_many` the same
+words of a batch as code-point spans (:class:`Spans`), which signing hashes without building a string per word.
 
 >>> tokenize("The U.S. “defence” budget—$1,000bn; Japan’s")
 ['the', 'us', 'defence', 'budget', '1000bn', 'japans']
@@ -138,6 +135,9 @@ class Words:
         sentence: the index of the sentence each word is in, counting from 0, as
             verifying compares sentences: a full stop inside a number or a word
             (``1.5``, ``example.com``) ends none.
+
+    >>> analyse(["One two. Three."]).words.tolist()
+    ['one', 'two', 'three']
     """
 
     words: np.ndarray

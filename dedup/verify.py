@@ -72,6 +72,11 @@ class Analysed:
         words: the body as normalised words (:class:`~dedup.tokens.Words`).
         hashes: each word's 64-bit hash (:func:`dedup.sign.span_hashes`), in word order.
         shingles: the body's shingle hashes (uint64), in word order.
+
+    >>> from dedup.steps import Document, analyse_prepared, prepare
+    >>> analysed = analyse_prepared([prepare(Document("a", "Talks resumed on Monday in the capital."))])[0]
+    >>> analysed.doc_id, analysed.words.words.tolist()
+    ('a', ['talks', 'resumed', 'on', 'monday', 'in', 'the', 'capital'])
     """
 
     doc_id: str
@@ -95,6 +100,11 @@ class SharedPassage:
         words: length of the run in words.
         quoted_words: how many of them are inside a quotation in either text.
         text: the run's normalised words, space-joined.
+
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> passage = compare_texts(text, text + " Officials said work starts in May.").passages[0]
+    >>> passage.a_start, passage.b_start, passage.words
+    (0, 0, 18)
     """
 
     a_start: int
@@ -124,6 +134,11 @@ class Match:
         sentences_a, sentences_b: each text's counted sentences that are not quotations.
         copied_a, copied_b: how many of those are copied in the other text.
         sentence_matches: a's sentences found in b (quotations too), in a's order.
+
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> m = compare_texts(text, text + " Officials said work starts in May.")
+    >>> m.verdict, m.shared_words, m.containment_a_in_b
+    ('reprint', 18, 1.0)
     """
 
     a: str

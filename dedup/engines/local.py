@@ -59,16 +59,19 @@ def scan(
     """Find reprints in a corpus: clusters with origins, and every copy/partial pair.
 
     Args:
-        documents: :class:`~dedup.ingest.Document` records, or plain strings (their
-            position becomes the id).
+        documents: :class:`~dedup.ingest.Document` records, or plain strings (their position becomes the id).
         settings: the knobs; defaults when None.
         on_skip: called for each document left out (a repeated id, no article text).
         progress: called as ``progress(stage, done, total)`` while working.
-        workers: processes for the per-document work (0: one per CPU). The result is
-            identical whatever the number.
+        workers: processes for the per-document work (0: one per CPU). The result is identical whatever the number.
         skipped: inputs the reader already left out (:func:`~dedup.ingest.iter_documents`'s
             ``on_skip``), listed first among the result's ``skipped`` (``on_skip`` is not
             called again for them), as the Spark engine lists the records it reads.
+
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> result = scan([text, text + " Officials said work starts in May."])
+    >>> [(m.a, m.b, m.verdict) for m in result.pairs], [c.members for c in result.clusters]
+    ([('0', '1', 'reprint')], [('0', '1')])
     """
     settings = settings or Settings()
     n_processes = processes(workers)

@@ -173,6 +173,12 @@ class Index:
     """A persistent corpus of signed documents, opened with :meth:`open` or :meth:`create`.
 
     Use as a context manager, or call :meth:`close`.
+
+    >>> with Index.create("doctest-index-class", backend="memory") as index:
+    ...     _ = index.add([Document("wire", "Talks resumed on Monday in the capital.")])
+    ...     len(index), "wire" in index
+    (1, True)
+    >>> Index.open("doctest-index-class", backend="memory").drop()
     """
 
     def __init__(self, store: Store) -> None:
@@ -186,13 +192,22 @@ class Index:
 
         Raises:
             InputError: something is already there, or the folder does not exist.
+
+        >>> index = Index.create("doctest-create", backend="memory", settings={"shingle_size": 4})
+        >>> len(index), index.settings.shingle_size
+        (0, 4)
+        >>> index.drop()
         """
         built = settings if isinstance(settings, Settings) else Settings(**_asked(settings))
         return cls(_backend(backend, location).create(str(location), Manifest.new(built)))
 
     @classmethod
     def exists(cls, location: str, *, backend: str | None = None) -> bool:
-        """Whether an index is at ``location`` (a creation killed before its first commit: no)."""
+        """Whether an index is at ``location`` (a creation killed before its first commit: no).
+
+        >>> Index.exists("doctest-nothing-here", backend="memory")
+        False
+        """
         return _backend(backend, location).exists(str(location))
 
     @classmethod
@@ -211,6 +226,12 @@ class Index:
         Raises:
             InputError: no index there (and not ``create``), or it cannot be opened.
             IndexFormatError: not an index this dedup reads, damaged, or built with other settings.
+
+        >>> Index.create("doctest-open", backend="memory").close()
+        >>> index = Index.open("doctest-open", backend="memory")
+        >>> len(index), index.settings.shingle_size
+        (0, 5)
+        >>> index.drop()
         """
         store_type = _backend(backend, location)
         location = str(location)
@@ -253,7 +274,12 @@ class Index:
         self.store.close()
 
     def drop(self) -> None:
-        """Forget an in-memory index (no-op for other backends beyond closing)."""
+        """Forget an in-memory index (no-op for other backends beyond closing).
+
+        >>> Index.create("doctest-drop", backend="memory").drop()
+        >>> Index.exists("doctest-drop", backend="memory")
+        False
+        """
         self.close()
         if isinstance(self.store, MemoryStore):
             MemoryStore.drop(self.location)
@@ -290,12 +316,26 @@ class Index:
         return self.store.reading()
 
     def get(self, doc_id: str, *, text: bool = False) -> StoredDocument | None:
-        """Return the stored document ``doc_id`` (with its raw text if ``text``), or None."""
+        """Return the stored document ``doc_id`` (with its raw text if ``text``), or None.
+
+        >>> index = Index.create("doctest-get", backend="memory")
+        >>> _ = index.add([Document("wire", "Talks resumed on Monday in the capital.")])
+        >>> index.get("wire").words, index.get("wire", text=True).text, index.get("other")
+        (7, 'Talks resumed on Monday in the capital.', None)
+        >>> index.drop()
+        """
         found = self.store.fetch([doc_id], text=text)
         return found[0] if found else None
 
     def stats(self) -> IndexStats:
-        """Return document and template-line counts, with the manifest."""
+        """Return document and template-line counts, with the manifest.
+
+        >>> index = Index.create("doctest-stats", backend="memory")
+        >>> _ = index.add([Document("wire", "Talks resumed on Monday in the capital.")])
+        >>> index.stats().documents
+        1
+        >>> index.drop()
+        """
         m = self.manifest
         with self.store.reading():
             documents = self.store.count()
@@ -374,6 +414,13 @@ class Index:
                 0: one per CPU). The index is the same whatever the number.
             progress: called as ``progress("index", done, total)`` after each batch.
             on_skip: called for each document left out.
+
+        >>> index = Index.create("doctest-add", backend="memory")
+        >>> index.add([Document("wire", "Talks resumed on Monday in the capital.")]).added
+        ('wire',)
+        >>> index.add([Document("wire", "Talks resumed on Tuesday in the capital.")]).replaced
+        ('wire',)
+        >>> index.drop()
         """
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise ConfigError(f"batch_size must be a positive number of documents, got {batch_size!r}.")
@@ -426,7 +473,14 @@ class Index:
         return AddResult(tuple(sorted(added)), tuple(sorted(replaced)), tuple(sorted(unchanged)), tuple(skipped))
 
     def remove(self, doc_ids: Iterable[str], *, batch_size: int = BATCH_SIZE) -> tuple[str, ...]:
-        """Remove documents by id; return the ids that were indexed (others are ignored)."""
+        """Remove documents by id; return the ids that were indexed (others are ignored).
+
+        >>> index = Index.create("doctest-remove", backend="memory")
+        >>> _ = index.add([Document("wire", "Talks resumed on Monday in the capital.")])
+        >>> index.remove(["wire", "unknown"]), len(index)
+        (('wire',), 0)
+        >>> index.drop()
+        """
         ids = sorted(set(doc_ids))
         removed: list[str] = []
         for batch in _batches(ids, batch_size):

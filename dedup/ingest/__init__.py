@@ -134,6 +134,12 @@ def iter_documents(
 
     Raises:
         InputError: a path does not exist.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (pathlib.Path(folder) / "a.txt").write_text("Talks resumed on Monday.")
+    ...     [(d.doc_id, d.text) for d in iter_documents([folder])]
+    [('a.txt', 'Talks resumed on Monday.')]
     """
     for located in iter_located(paths, on_skip=on_skip, options=options, on_note=on_note, progress=progress):
         yield located.document

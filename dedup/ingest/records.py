@@ -33,6 +33,10 @@ class Document:
         text: the raw text, furniture included.
         title, url, source, published: optional metadata (``published`` in ISO 8601 when it
             could be read).
+
+    >>> doc = Document("a1", "Talks resumed on Monday.", source="Reuters")
+    >>> doc.doc_id, doc.source
+    ('a1', 'Reuters')
     """
 
     doc_id: str
@@ -45,7 +49,11 @@ class Document:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A document left out, and why. ``location`` is ``path`` or ``path:line``."""
+    """A document left out, and why. ``location`` is ``path`` or ``path:line``.
+
+    >>> str(Skipped("feed.jsonl:3", "empty document"))
+    'feed.jsonl:3: empty document; skipped'
+    """
 
     location: str
     reason: str

@@ -37,6 +37,15 @@ def check_junit(result: CheckResult) -> str:
     case's ``system-out``; skipped inputs are skipped test cases, or failed ones with
     ``--fail-on-skipped``. No timestamps or durations, so the file is the same for the
     same input.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-junit", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> print(check_junit(result).splitlines()[1])
+    <testsuites name="dedup check" tests="1" failures="1" errors="0" skipped="0">
+    >>> index.drop()
     """
     import xml.etree.ElementTree as ET
 
@@ -90,6 +99,15 @@ def check_github(result: CheckResult) -> str:
     ``::error`` for each failing match, ``::warning`` for matches reported but not
     failing (below ``--fail-on``, or allowed), ``::warning`` for skipped inputs
     (``::error`` with ``--fail-on-skipped``), and a closing ``::notice`` with the gate's verdict.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-github", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> print(check_github(result).splitlines()[-1])
+    ::notice title=dedup check::FAIL: 1 of 1 article fails --fail-on reprint (checked against 1 indexed).
+    >>> index.drop()
     """
     lines = []
     for a in result.articles:

@@ -27,7 +27,13 @@ def _r(x: float) -> float:
 
 
 def document_to_dict(p: Prepared) -> dict:
-    """Describe one scanned document (metadata, evidence of origin, sizes)."""
+    """Describe one scanned document (metadata, evidence of origin, sizes).
+
+    >>> from dedup import Document, prepare
+    >>> data = document_to_dict(prepare(Document("a", "By Reuters\\n\\nTalks resumed on Monday in the capital.")))
+    >>> data["id"], data["words"], data["credits"]
+    ('a', 7, ['Reuters'])
+    """
     kinds: dict[str, int] = {}
     for para in p.cleaned.paragraphs:
         kinds[para.kind] = kinds.get(para.kind, 0) + 1
@@ -44,7 +50,14 @@ def document_to_dict(p: Prepared) -> dict:
 
 
 def match_to_dict(m: Match, cluster: str | None = None) -> dict:
-    """Describe one verified pair: verdict, scores and shared passages."""
+    """Describe one verified pair: verdict, scores and shared passages.
+
+    >>> from dedup import compare
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> data = match_to_dict(compare(text, text + " Officials said work starts in May."))
+    >>> data["verdict"], data["jaccard"], data["shared_words"]
+    ('reprint', 0.7, 18)
+    """
     return {
         "a": m.a,
         "b": m.b,
@@ -59,7 +72,14 @@ def match_to_dict(m: Match, cluster: str | None = None) -> dict:
 
 
 def scan_to_dict(result: ScanResult) -> dict:
-    """Return the whole scan as a JSON-ready dict (see the README for the format)."""
+    """Return the whole scan as a JSON-ready dict (see the README for the format).
+
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> data = scan_to_dict(scan([text, text + " Officials said work starts in May."]))
+    >>> [(p["a"], p["b"], p["verdict"]) for p in data["pairs"]], data["format_version"]
+    ([('0', '1', 'reprint')], 2)
+    """
     cluster_of = {member: c.cluster_id for c in result.clusters for member in c.members}
     return {
         "format_version": FORMAT_VERSION,
@@ -83,7 +103,18 @@ def scan_to_dict(result: ScanResult) -> dict:
 
 
 def dumps(data: dict) -> str:
-    """Serialise a report dict the one deterministic way (UTF-8 text, 2-space indent)."""
+    """Serialise a report dict the one deterministic way (UTF-8 text, 2-space indent).
+
+    >>> print(dumps({"verdict": "reprint", "words": [18, 24]}))
+    {
+      "verdict": "reprint",
+      "words": [
+        18,
+        24
+      ]
+    }
+    <BLANKLINE>
+    """
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -110,7 +141,12 @@ def _scores(m: Match) -> dict:
 
 
 def block_to_dict(block: Block) -> dict:
-    """Describe one alignment block (paragraph indices are 0-based body paragraphs)."""
+    """Describe one alignment block (paragraph indices are 0-based body paragraphs).
+
+    >>> from dedup import Change
+    >>> block_to_dict(Block("edited", (0,), (0,), similarity=0.857142, changes=(Change("insert", "", "in May."),)))
+    {'op': 'edited', 'a': [0], 'b': [0], 'moved': False, 'similarity': 0.8571, 'changes': [{'op': 'insert', 'a': '', 'b': 'in May.'}]}
+    """
     return {
         "op": block.op,
         "a": list(block.a),
@@ -122,7 +158,14 @@ def block_to_dict(block: Block) -> dict:
 
 
 def diff_to_dict(d: Diff) -> dict:
-    """Return a diff as a JSON-ready dict (see the README for the format)."""
+    """Return a diff as a JSON-ready dict (see the README for the format).
+
+    >>> from dedup import Document, diff
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> data = diff_to_dict(diff(Document("a", text), Document("b", text + " Officials said work starts in May.")))
+    >>> data["verdict"], data["summary"]["edited"], data["summary"]["words_added"]
+    ('reprint', 1, 6)
+    """
 
     def side(p: Prepared) -> dict:
         return {
@@ -149,6 +192,16 @@ def check_match_to_dict(c: CheckMatch) -> dict:
     ``a`` in the score names is the checked (new) article, ``b`` the matched one; the
     alignment reads the matched article as A and the new one as B (``added``: the new
     article's own paragraphs; ``cut``: paragraphs of the matched one it left out).
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-match-dict", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> data = check_match_to_dict(result.articles[0].matches[0])
+    >>> data["id"], data["verdict"], data["fails"]
+    ('wire', 'reprint', True)
+    >>> index.drop()
     """
     m = c.match
     return {
@@ -180,6 +233,16 @@ def check_to_dict(result: CheckResult) -> dict:
     of the pair, the scores with ``a`` = the checked article and ``b`` = the matched one,
     and ``alignment``, ``Alignment.summary()`` of matched (A) vs checked (B)); ``skipped``
     (``location``, ``reason``). Floats are rounded to 4 decimals.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-check-dict", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> data = check_to_dict(result)
+    >>> data["clean"], [(r["id"], r["failed"]) for r in data["results"]]
+    (False, [('copy', True)])
+    >>> index.drop()
     """
     return {
         "format_version": FORMAT_VERSION,
@@ -205,7 +268,14 @@ def check_to_dict(result: CheckResult) -> dict:
 
 
 def stats_to_dict(stats: IndexStats) -> dict:
-    """Return index statistics as a JSON-ready dict (``documents`` first)."""
+    """Return index statistics as a JSON-ready dict (``documents`` first).
+
+    >>> from dedup import Index
+    >>> index = Index.create("doctest-stats-dict", backend="memory")
+    >>> stats_to_dict(index.stats())["documents"]
+    0
+    >>> index.drop()
+    """
     return {
         "documents": stats.documents,
         "line_keys": stats.line_keys,

@@ -45,7 +45,14 @@ CHECK_COLUMNS = ("id", "title", "location", "failed", "match", "verdict", "fails
 
 
 def scan_tables(result: ScanResult) -> dict[str, list[dict[str, Any]]]:
-    """The scan's tables as lists of rows (dicts keyed by :data:`SCAN_COLUMNS`)."""
+    """The scan's tables as lists of rows (dicts keyed by :data:`SCAN_COLUMNS`).
+
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> tables = scan_tables(scan([text, text + " Officials said work starts in May."]))
+    >>> [(row["id"], row["cluster"], row["origin"]) for row in tables["documents"]]
+    [('0', 'c1', '1'), ('1', 'c1', '1')]
+    """
     data = scan_to_dict(result)
     clusters = data["clusters"]
     cluster_of = {m: c for c in clusters for m in c["members"]}
@@ -74,6 +81,12 @@ def scan_to_pandas(result: ScanResult, table: str = "pairs") -> pandas.DataFrame
     Raises:
         ConfigError: ``table`` is not one of :data:`SCAN_COLUMNS`.
         MissingDependencyError: pandas is not installed.
+
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> pairs = scan_to_pandas(scan([text, text + " Officials said work starts in May."]), "pairs")
+    >>> pairs[["a", "b", "verdict"]].values.tolist()
+    [['0', '1', 'reprint']]
     """
     if table not in SCAN_COLUMNS:
         raise ConfigError(f"table must be one of {', '.join(SCAN_COLUMNS)}, got {table!r}.")
@@ -83,7 +96,17 @@ def scan_to_pandas(result: ScanResult, table: str = "pairs") -> pandas.DataFrame
 
 def check_rows(result: CheckResult) -> list[dict[str, Any]]:
     """A check as rows (:data:`CHECK_COLUMNS`): each match of each checked article (``match``:
-    the matched article's id), or one row with no match for an article that has none."""
+    the matched article's id), or one row with no match for an article that has none.
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-check-rows", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> [(row["id"], row["match"], row["verdict"], row["fails"]) for row in check_rows(result)]
+    [('copy', 'wire', 'reprint', True)]
+    >>> index.drop()
+    """
     rows = []
     for article in check_to_dict(result)["results"]:
         head = {"id": article["id"], "title": article["title"], "location": article["location"], "failed": article["failed"]}
@@ -95,6 +118,16 @@ def check_rows(result: CheckResult) -> list[dict[str, Any]]:
 
 
 def check_to_pandas(result: CheckResult) -> pandas.DataFrame:
-    """:func:`check_rows` as a pandas DataFrame (MissingDependencyError without pandas)."""
+    """:func:`check_rows` as a pandas DataFrame (MissingDependencyError without pandas).
+
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-check-pandas", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> check_to_pandas(result)[["id", "match", "verdict"]].values.tolist()
+    [['copy', 'wire', 'reprint']]
+    >>> index.drop()
+    """
     pd = require("pandas", "pandas")
     return pd.DataFrame(check_rows(result), columns=list(CHECK_COLUMNS))

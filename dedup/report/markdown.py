@@ -25,7 +25,13 @@ def _md(text: str) -> str:
 
 
 def diff_markdown(d: Diff) -> str:
-    """Return a diff as Markdown: verdict, summary table, then the blocks with ~~cuts~~ and **additions**."""
+    """Return a diff as Markdown: verdict, summary table, then the blocks with ~~cuts~~ and **additions**.
+
+    >>> from dedup import Document, diff
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> print(diff_markdown(diff(Document("a", text), Document("b", text + " Officials said work starts in May."))).splitlines()[0])
+    # a → b
+    """
     m, al = d.match, d.alignment
     lines = [
         f"# {_md(d.a.doc_id)} → {_md(d.b.doc_id)}",
@@ -61,7 +67,13 @@ def diff_markdown(d: Diff) -> str:
 
 
 def scan_markdown(result: ScanResult) -> str:
-    """Return the scan as Markdown: one section per cluster with each outlet's changes."""
+    """Return the scan as Markdown: one section per cluster with each outlet's changes.
+
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> print(scan_markdown(scan([text, text + " Officials said work starts in May."])).splitlines()[2])
+    2 documents, 1 cluster.
+    """
     lines = ["# dedup scan", "", f"{counted(len(result.documents), 'document')}, {counted(len(result.clusters), 'cluster')}.", ""]
     docs = {p.doc_id: p for p in result.documents}
     for c, diffs in _cluster_diffs(result):

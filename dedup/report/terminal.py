@@ -51,7 +51,16 @@ _UNBOUNDED = 1_000_000
 
 def render_scan(result: ScanResult, out: TextIO, *, color: bool | None = None, width: int | None = None,
                 fit: bool = False) -> None:
-    """Print clusters (origin, members, verdicts, scores) and partial links as rich tables."""
+    """Print clusters (origin, members, verdicts, scores) and partial links as rich tables.
+
+    >>> import io
+    >>> from dedup import scan
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> out = io.StringIO()
+    >>> render_scan(scan([text, text + " Officials said work starts in May."]), out, color=False)
+    >>> print(out.getvalue().splitlines()[0])
+    cluster c1: 2 articles, origin 1 (most complete)
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -121,7 +130,15 @@ def _verdict_style(verdict: str) -> str:
 
 
 def render_evaluation(data: dict, out: TextIO, *, color: bool | None = None) -> None:
-    """Print an evaluation (``Evaluation.to_dict()``, optionally with ``sweep``) as tables."""
+    """Print an evaluation (``Evaluation.to_dict()``, optionally with ``sweep``) as tables.
+
+    >>> import io
+    >>> from dedup.evaluate import LabelledPair, evaluate
+    >>> out = io.StringIO()
+    >>> render_evaluation(evaluate([LabelledPair("p1", "Prices rose in May.", "Weather was fine.", "none")]).to_dict(), out, color=False)
+    >>> out.getvalue().splitlines()[0].strip()
+    '1 labelled pairs'
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -160,6 +177,14 @@ def render_diff(d: Diff, out: TextIO, *, color: bool | None = None, width: int |
 
     Side by side when the terminal is at least 140 columns wide, one above the other
     otherwise; ``fit``: side by side in 160 columns (paragraphs wrap inside their cells).
+
+    >>> import io
+    >>> from dedup import Document, diff
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> out = io.StringIO()
+    >>> render_diff(diff(Document("a", text), Document("b", text + " Officials said work starts in May.")), out, color=False)
+    >>> print(out.getvalue().splitlines()[0])
+    a → b: reprint  jaccard 0.70, A in B 100%, B in A 70%
     """
     from rich.console import Console
     from rich.table import Table
@@ -232,7 +257,20 @@ def _inline_merged(texts_a, texts_b, escape, plain: bool) -> str:
 
 def render_check(result: CheckResult, out: TextIO, *, color: bool | None = None, width: int | None = None,
                  fit: bool = False) -> None:
-    """Print each checked article with its matches (verdict, scores, alignment, origin) and the gate's verdict."""
+    """Print each checked article with its matches (verdict, scores, alignment, origin) and the gate's verdict.
+
+    >>> import io
+    >>> from dedup import Document, Index, check
+    >>> text = "The city council approved a new budget for the harbour on Monday after a long debate about costs."
+    >>> index = Index.create("doctest-render", backend="memory")
+    >>> _ = index.add([Document("wire", text)])
+    >>> result = check([Document("copy", text + " Officials said work starts in May.")], index)
+    >>> out = io.StringIO()
+    >>> render_check(result, out, color=False)
+    >>> print(out.getvalue().splitlines()[-1])
+    FAIL: 1 of 1 article fails --fail-on reprint (checked against 1 indexed).
+    >>> index.drop()
+    """
     from rich.console import Console
 
     escape = _safe
@@ -270,7 +308,17 @@ def render_check(result: CheckResult, out: TextIO, *, color: bool | None = None,
 
 
 def render_stats(stats: IndexStats, out: TextIO) -> None:
-    """Print index statistics as a few plain lines."""
+    """Print index statistics as a few plain lines.
+
+    >>> import io
+    >>> from dedup import Index
+    >>> index = Index.create("doctest-render-stats", backend="memory")
+    >>> out = io.StringIO()
+    >>> render_stats(index.stats(), out)
+    >>> print(out.getvalue().splitlines()[0])
+    index doctest-render-stats: 0 documents, in memory
+    >>> index.drop()
+    """
     s = stats.settings
     size = f"{stats.bytes / 1e6:.1f} MB on disk" if stats.bytes is not None else "in memory"
     out.write(
