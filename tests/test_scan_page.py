@@ -1,0 +1,103 @@
+"""The scan page's overview (totals, the cluster table, the plots' data), its plots and the
+``--plots`` files, on the small syndicated corpus of tests/syndication.py."""
+
+import dataclasses
+import statistics
+
+import pytest
+from syndication import syndicated
+
+from dedup import Document, scan
+from dedup.report.overview import outlet, scan_overview, when
+
+
+@pytest.fixture(scope="module")
+def result():
+    return scan(syndicated())
+
+
+def test_totals(result):
+    o = scan_overview(result)
+    assert (o.documents, o.clusters, o.in_clusters, o.skipped) == (13, 3, 11, 0)
+    assert o.duplicates + o.reprints + o.linked == o.in_clusters - o.clusters  # every member but the origins
+    assert o.linked == 0 and o.duplicates >= 2 and o.reprints >= 3
+    assert o.partial == sum(1 for m in result.pairs if m.verdict == "partial")
+
+
+def test_cluster_rows(result):
+    c1, c2, c3 = scan_overview(result).rows
+    assert (c1.cluster_id, c1.size, c1.origin, c1.origin_title, c1.origin_outlet) == ("c1", 6, "rotterdam-wire", "Rotterdam dock strike", "Reuters")
+    # outlets by members (Daily Mail twice), then by name; a URL's host stands for a missing source
+    assert c1.sources == ("Daily Mail", "Felixstowe Post", "Reuters", "news.example.org", "times.example")
+    assert (c1.first, c1.last) == ("2023-03-14T06:00:00Z", "2023-03-15T07:00:00Z")
+    assert (c2.origin, c2.size, c2.sources) == ("antwerp-wire", 3, ("AP", "Daily Mail", "times.example"))
+    assert (c2.first, c2.last) == ("2023-03-15T08:00:00Z", "2023-03-15T12:00:00Z")  # the undated member left out
+    assert (c2.duplicates, c2.reprints, c2.linked) == (0, 2, 0)
+    assert (c3.origin, c3.size, c3.sources) == ("moscow-wire", 2, ("Novaya", "Reuters"))
+
+
+def test_kept_shares_are_the_origin_side_copy_share(result):
+    o = scan_overview(result)
+    pairs = {(m.a, m.b): m for m in result.pairs}
+
+    def share(origin, member):
+        m = pairs.get((origin, member))
+        return m.copy_share_a if m is not None else pairs[(member, origin)].copy_share_b
+
+    for row, c in zip(o.rows, result.clusters, strict=True):
+        shares = [share(c.origin, m) for m in c.members if m != c.origin]
+        assert row.kept == round(statistics.median(shares), 4)
+    kept = dict(o.kept)
+    assert [name for name, _ in o.kept][:2] == ["Daily Mail", "times.example"]  # most reprints first
+    assert kept["Daily Mail"] == tuple(sorted(round(share(c, m), 4) for c, m in
+                                              [("rotterdam-wire", "rotterdam-mail"), ("rotterdam-wire", "rotterdam-moved"),
+                                               ("antwerp-wire", "antwerp-mail")]))
+    assert kept["Felixstowe Post"][0] < 0.5 < kept["news.example.org"][0]  # three of eight paragraphs padded; a whole copy
+    assert all(0 <= v <= 1 for _, values in o.kept for v in values)
+
+
+def test_sizes_delays_and_matrix(result):
+    o = scan_overview(result)
+    assert o.sizes == ((2, 1), (3, 1), (6, 1))
+    # hours after the origin, for members dated as their origin is: antwerp-mail has no date
+    assert sorted(o.delays) == [0.3333, 3.5, 4.0, 5.0, 8.0, 14.0, 25.0]
+    assert o.matrix[0] == ("Reuters", "Daily Mail", 2)
+    assert sum(n for _, _, n in o.matrix) == o.in_clusters - o.clusters
+    assert ("AP", "times.example", 1) in o.matrix and ("Reuters", "Novaya", 1) in o.matrix
+
+
+def test_a_member_linked_through_another_has_no_verdict_and_no_share(result):
+    cut = [m for m in result.pairs if {m.a, m.b} == {"rotterdam-wire", "rotterdam-post"}]
+    assert cut
+    o = scan_overview(dataclasses.replace(result, pairs=tuple(m for m in result.pairs if m not in cut)))
+    assert o.linked == 1 and o.rows[0].linked == 1
+    assert "Felixstowe Post" not in dict(o.kept)
+    assert ("Reuters", "Felixstowe Post", 1) in o.matrix  # still a member reprinting the wire
+
+
+def test_a_scan_without_clusters_or_dates():
+    o = scan_overview(scan([Document("a", "One short article about the harbour and its cranes, told at length."),
+                            Document("b", "Another, about the football season that begins on Saturday afternoon.")]))
+    assert (o.clusters, o.rows, o.sizes, o.delays, o.matrix, o.kept) == (0, (), (), (), (), ())
+
+
+@pytest.mark.parametrize(("document", "expected"), [
+    (Document("x", "t", source=" Reuters ", url="https://www.a.example/1"), "Reuters"),
+    (Document("x", "t", source="  ", url="https://www.a.example/1"), "a.example"),
+    (Document("x", "t", url="HTTPS://WWW.A.EXAMPLE:8080/1"), "a.example"),
+    (Document("x", "t", url="http://[::1"), "unknown"),
+    (Document("x", "t", url="not a url"), "unknown"),
+    (Document("x", "t"), "unknown"),
+])
+def test_outlet(document, expected):
+    class P:  # outlet reads the document only
+        pass
+
+    p = P()
+    p.document = document
+    assert outlet(p) == expected
+
+
+def test_when_reads_iso_dates_as_utc():
+    assert when("2023-03-14T10:00:00+02:00") == when("2023-03-14T08:00:00Z") == when("2023-03-14T08:00:00")
+    assert when(None) is None and when("") is None and when("yesterday") is None
