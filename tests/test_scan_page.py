@@ -2,13 +2,26 @@
 ``--plots`` files, on the small syndicated corpus of tests/syndication.py."""
 
 import dataclasses
+import json
+import os
+import re
 import statistics
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
+import stories
 from syndication import syndicated
 
-from dedup import Document, scan
+from dedup import Document, report, scan
+from dedup.errors import InputError, MissingDependencyError
+from dedup.ingest import Skipped
 from dedup.report.overview import outlet, scan_overview, when
+from dedup.report.plots import PLOTS, plot_svgs
+
+PLOT_NAMES = [name for name, _, _ in PLOTS]
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +114,69 @@ def test_outlet(document, expected):
 def test_when_reads_iso_dates_as_utc():
     assert when("2023-03-14T10:00:00+02:00") == when("2023-03-14T08:00:00Z") == when("2023-03-14T08:00:00")
     assert when(None) is None and when("") is None and when("yesterday") is None
+
+
+
+# --- the plots ---
+
+def test_each_plot_is_inline_svg_with_its_titles_and_numbers(result):
+    svgs = plot_svgs(scan_overview(result))
+    assert list(svgs) == PLOT_NAMES
+    for name, svg in svgs.items():
+        assert svg.startswith("<svg ") and svg.endswith("</svg>")
+        assert "http" not in svg and "<?xml" not in svg and "<metadata" not in svg
+        assert all(i.startswith(f"{name}-") for i in re.findall(r'\sid="([^"]+)"', svg))
+        assert all(r.startswith(f"{name}-") for r in re.findall(r'(?:url\(#|href="#)([^")]+)', svg))
+    text = {name: " ".join(re.findall(r">([^<>]+)</text>", svg)) for name, svg in svgs.items()}
+    assert "Cluster sizes" in text["cluster-sizes"] and "3 clusters holding 11 of 13 articles" in text["cluster-sizes"]
+    assert "Reprints over time" in text["reprints-over-time"] and "hours after the origin" in text["reprints-over-time"]
+    assert "7 reprints" in text["reprints-over-time"]
+    assert "Who reprints whom" in text["source-matrix"] and "Daily Mail" in text["source-matrix"]
+    assert re.search(r">2</text>", svgs["source-matrix"])  # Reuters → Daily Mail, annotated
+    assert "Daily Mail (3)" in text["wire-kept"] and "times.example (2)" in text["wire-kept"]
+
+
+def test_days_replace_hours_past_three_days():
+    docs = [Document("w", stories.WIRE, source="Reuters", published="2023-03-01"),
+            Document("r", stories.cut_tail(6), source="Mail", published="2023-03-11")]
+    svg = plot_svgs(scan_overview(scan(docs)))["reprints-over-time"]
+    assert "days after the origin" in svg
+
+
+def test_scan_plots_writes_svg_and_png_the_same_bytes_every_time(result, tmp_path):
+    written = report.scan_plots(result, tmp_path / "a" / "plots")
+    assert [p.name for p in written] == [f"{n}.{ext}" for n in PLOT_NAMES for ext in ("svg", "png")]
+    again = report.scan_plots(scan(syndicated()), tmp_path / "b")
+    for p, q in zip(written, again, strict=True):
+        assert p.read_bytes() == q.read_bytes(), p.name
+    for p in written:
+        if p.suffix == ".svg":
+            root = ET.fromstring(p.read_bytes())
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        else:
+            assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            from PIL import Image
+
+            assert Image.open(p).size[0] == 960  # 6.4 inches at 150 dpi
+
+
+def test_scan_plots_of_an_empty_scan_draws_figures_that_say_so(tmp_path):
+    result = scan([Document("a", "One short article about the harbour and its cranes, told at length.")])
+    written = report.scan_plots(result, tmp_path, formats=("svg",))
+    assert len(written) == 4 and all("No data: " in p.read_text(encoding="utf-8") for p in written)
+
+
+def test_scan_plots_leaves_pyplot_alone(result, tmp_path):
+    import matplotlib
+
+    backend = matplotlib.get_backend()
+    report.scan_plots(result, tmp_path, formats=("svg",))
+    assert matplotlib.get_backend() == backend
+    if "matplotlib.pyplot" in sys.modules:
+        assert sys.modules["matplotlib.pyplot"].get_fignums() == []
+
+
+def test_scan_plots_says_when_it_cannot_write(result, tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="cannot write the plots"):
+        report.scan_plots(result, tmp_path / "file" / "plots")
