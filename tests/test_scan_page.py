@@ -116,8 +116,90 @@ def test_when_reads_iso_dates_as_utc():
     assert when(None) is None and when("") is None and when("yesterday") is None
 
 
+# --- the page -------------------------------------------------------------------------------
 
-# --- the plots ---
+def _no_matplotlib(monkeypatch):
+    for name in ("matplotlib", "matplotlib.figure"):
+        monkeypatch.setitem(sys.modules, name, None)  # import matplotlib raises ImportError
+
+
+def test_the_page_opens_with_the_overview_then_collapsed_sections(result):
+    page = report.scan_html(result)
+    order = [page.index(mark) for mark in ('class="totals"', '<section id="plots">', '<section id="clusters">',
+                                           '<section class="cluster" id="c1">', '<section id="partial">', '<section id="skipped">')]
+    assert order == sorted(order)
+    assert re.search(r'<nav><a href="#plots">Plots</a><a href="#clusters">Clusters</a>', page)
+    assert "<b>13</b>documents" in page and "<b>3</b>clusters" in page and "<b>11</b>articles in clusters" in page
+    table = page[page.index('<table class="clusters"'):page.index("</table>", page.index('<table class="clusters"'))]
+    assert table.count("<tr data-verdicts=") == 3
+    for cid in ("c1", "c2", "c3"):
+        assert f'<a href="#{cid}">{cid}</a>' in table  # the table links to the section
+        assert f'<section class="cluster" id="{cid}"><details><summary>' in page  # collapsed until opened
+    assert page.count('<a class="back" href="#clusters">') == 3
+    assert "5: Daily Mail, Felixstowe Post, Reuters, news.example.org, times.example" in table
+    assert "2023-03-14 06:00 → 2023-03-15 07:00" in table and 'data-v="2023-03-14T06:00:00Z"' in table
+    row = re.search(r'<tr data-verdicts="([^"]*)">.*?antwerp-wire.*?</tr>', table).group(0)
+    assert 'data-verdicts="reprint"' in row and "<td>AP</td>" in row
+    # each member's diff, in the grid, inside its cluster's section
+    section = page[page.index('id="c2"'):page.index('id="c3"')]
+    assert section.count('<div class="diff">') == 2 and 'class="cell cut"' in section
+
+
+def test_the_table_sorts_and_filters_by_an_inline_script_and_reads_without_it(result):
+    page = report.scan_html(result)
+    assert page.count("<script>") == 1 and "<script " not in page
+    script = page[page.index("<script>"):page.index("</script>")]
+    assert 'addEventListener("click"' in script and 'addEventListener("hashchange"' in script
+    # without the script: the controls stay hidden, the rows in the scan's order, every section there
+    assert '<div class="controls" id="controls" hidden>' in page
+    assert [m for m in re.findall(r'<a href="#(c\d+)">', page)] == ["c1", "c2", "c3"]
+    # numeric columns carry their sort keys
+    assert re.findall(r'<th data-num>([^<]+)</th>', page) == ["Cluster", "Size", "Sources", "Duplicates", "Reprints", "Linked",
+                                                            "Kept (median)"]
+
+
+def test_the_page_is_self_contained_and_its_ids_unique(result):
+    page = report.scan_html(result)
+    for forbidden in ("http://", "https://", "<link", "@import", "src=", "<iframe", "<img"):
+        assert forbidden not in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1][:5]
+    assert page.count("<svg") == 4
+
+
+def test_the_page_is_deterministic(result):
+    assert report.scan_html(result) == report.scan_html(scan(syndicated()))
+
+
+def test_partial_links_point_to_their_clusters_and_skipped_inputs_are_listed(result):
+    borrowed = scan([*syndicated(), Document("antwerp-borrowed", stories.borrowed(), source="Le Soir")])
+    page = report.scan_html(dataclasses.replace(borrowed, skipped=(Skipped("feed.jsonl:7", "empty <text>"),)), plots=False)
+    partial = page[page.index('<section id="partial">'):page.index('<section id="skipped">')]
+    assert partial.count("<tr><td>") == sum(1 for m in borrowed.pairs if m.verdict == "partial") > 0
+    assert '<a href="#c1">rotterdam-wire</a> (c1)' in partial
+    assert "<li><b>feed.jsonl:7</b>: empty &lt;text&gt;</li>" in page
+    assert '<section id="plots">' not in page and 'href="#plots"' not in page  # plots=False leaves them out
+
+
+def test_article_text_is_escaped_everywhere():
+    wire = stories.WIRE
+    result = scan([Document("<b>wire</b>", wire, title="<script>alert(1)</script>", source="<i>Agency</i>"),
+                   Document("copy", stories.cut_tail(5), url="https://www.x.example/<y>")])
+    page = report.scan_html(result, plots=False)
+    assert "<script>alert" not in page and "<b>wire</b>" not in page and "<i>Agency</i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;i&gt;Agency&lt;/i&gt;" in page
+
+
+def test_without_matplotlib_the_page_says_how_to_get_the_plots(result, monkeypatch):
+    _no_matplotlib(monkeypatch)
+    page = report.scan_html(result)
+    assert "<svg" not in page and "pip install 'dedup-news[plot]'</code> draws them" in page
+    assert '<section id="clusters">' in page and page.count('<section class="cluster"') == 3
+    with pytest.raises(MissingDependencyError, match=r"pip install 'dedup-news\[plot\]'"):
+        report.scan_plots(result, "unused")
+
+
+# --- the plots ------------------------------------------------------------------------------
 
 def test_each_plot_is_inline_svg_with_its_titles_and_numbers(result):
     svgs = plot_svgs(scan_overview(result))
@@ -141,6 +223,13 @@ def test_days_replace_hours_past_three_days():
             Document("r", stories.cut_tail(6), source="Mail", published="2023-03-11")]
     svg = plot_svgs(scan_overview(scan(docs)))["reprints-over-time"]
     assert "days after the origin" in svg
+
+
+def test_a_plot_without_data_says_so_in_the_page():
+    result = scan([Document("a", stories.WIRE), Document("b", stories.cut_tail(6))])  # a cluster, no dates
+    page = report.scan_html(result)
+    assert page.count("<svg") == 3
+    assert "No data: no cluster member and its origin both have a readable publication date." in page
 
 
 def test_scan_plots_writes_svg_and_png_the_same_bytes_every_time(result, tmp_path):
