@@ -269,3 +269,59 @@ def test_scan_plots_says_when_it_cannot_write(result, tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(InputError, match="cannot write the plots"):
         report.scan_plots(result, tmp_path / "file" / "plots")
+
+
+# --- dedup scan --plots DIR, through the installed entry point --------------------------------
+
+def _dedup(*args, env=None):
+    exe = Path(sys.executable).with_name("dedup")
+    return subprocess.run([str(exe), *map(str, args)], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for d in syndicated():
+            f.write(json.dumps({"id": d.doc_id, "text": d.text, "title": d.title, "url": d.url, "source": d.source,
+                                "published": d.published}) + "\n")
+    return path
+
+
+def test_cli_plots_writes_the_four_plots_with_any_format(corpus, tmp_path):
+    out = _dedup("scan", corpus, "-q", "--plots", tmp_path / "plots", "-f", "json", "-o", tmp_path / "scan.json")
+    assert out.returncode == 0, out.stderr
+    files = sorted(p.name for p in (tmp_path / "plots").iterdir())
+    assert files == sorted(f"{n}.{ext}" for n in PLOT_NAMES for ext in ("svg", "png"))
+    assert json.loads((tmp_path / "scan.json").read_text())["clusters"][0]["id"] == "c1"
+    again = _dedup("scan", corpus, "-q", "--plots", tmp_path / "again")
+    assert again.returncode == 0, again.stderr
+    assert "c1" in again.stdout  # the text report still on stdout
+    for name in files:
+        assert (tmp_path / "plots" / name).read_bytes() == (tmp_path / "again" / name).read_bytes(), name
+
+
+def test_cli_html_page_holds_the_plots(corpus, tmp_path):
+    out = _dedup("scan", corpus, "-q", "-f", "html", "-o", tmp_path / "page.html")
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "page.html").read_text(encoding="utf-8").count("<svg") == 4
+
+
+def _hidden_matplotlib(tmp_path):
+    fake = tmp_path / "fake" / "matplotlib"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('matplotlib hidden by the test')\n")
+    return {"PYTHONPATH": str(fake.parent)}
+
+
+def test_cli_plots_without_matplotlib_is_a_one_line_error_before_the_scan(corpus, tmp_path):
+    out = _dedup("scan", corpus, "-q", "--plots", tmp_path / "plots", env=_hidden_matplotlib(tmp_path))
+    assert out.returncode == 2
+    assert out.stderr == "error: matplotlib is not installed; install it with: pip install 'dedup-news[plot]'\n"
+    assert out.stdout == "" and not (tmp_path / "plots").exists()
+
+
+def test_cli_html_without_matplotlib_still_renders(corpus, tmp_path):
+    out = _dedup("scan", corpus, "-q", "-f", "html", env=_hidden_matplotlib(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "<svg" not in out.stdout and "pip install 'dedup-news[plot]'</code> draws them" in out.stdout

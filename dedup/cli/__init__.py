@@ -179,9 +179,15 @@ def scan(
     keep: Path | None = typer.Option(None, "--keep", help="Also write the ids to keep, one a line: each cluster's origin and every article in no cluster."),
     drop: Path | None = typer.Option(None, "--drop", help="Also write the ids to drop, one a line: the other members of each cluster."),
     write_deduplicated: Path | None = typer.Option(None, "--write-deduplicated", help="Also write the corpus deduplicated as JSON lines: the kept articles, each origin with a 'reprints' list."),
+    plots: Path | None = typer.Option(None, "--plots", help="Also write the scan's four plots into this folder, as SVG and PNG (needs pip install 'dedup-news\\[plot]')."),
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
     from .. import report
+
+    if plots is not None:  # a missing extra is said before the scan, not after it
+        from ..errors import require
+
+        require("matplotlib", "plot")
 
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
@@ -215,6 +221,8 @@ def scan(
     if not result.documents:
         raise InputError("no document has article text left after cleaning; nothing to compare.")
     _write_corpus_outputs(result, keep, drop, write_deduplicated)
+    if plots is not None:
+        report.scan_plots(result, plots)
     _emit(format, output,
           json=lambda: report.dumps(report.scan_to_dict(result)),
           markdown=lambda: report.scan_markdown(result),
