@@ -2,7 +2,7 @@
 
 - ``cluster-sizes``: how many clusters have each size;
 - ``reprints-over-time``: hours (or days, past three days) from the origin's publication to
-  each member's;
+  each member's (counts on a log scale when one bar holds over 20 times the median bar's);
 - ``source-matrix``: which outlets reprint whom: rows the origin's outlet, columns the
   reprinting outlet, the 15 busiest outlets;
 - ``wire-kept``: for the 15 outlets with most reprints, the share of the origin's copy each
