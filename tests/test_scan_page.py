@@ -16,7 +16,7 @@ import stories
 from syndication import syndicated
 
 from dedup import Document, report, scan
-from dedup.errors import InputError, MissingDependencyError
+from dedup.errors import ConfigError, InputError, MissingDependencyError
 from dedup.ingest import Skipped
 from dedup.report.overview import outlet, scan_overview, when
 from dedup.report.plots import PLOTS, plot_svgs
@@ -225,6 +225,21 @@ def test_days_replace_hours_past_three_days():
     assert "days after the origin" in svg
 
 
+def test_reprints_over_time_turn_to_a_log_scale_when_one_bar_dwarfs_the_rest(result):
+    skewed = dataclasses.replace(scan_overview(result), delays=(0.5,) * 60 + (3.0, 10.0, 30.0, 60.0))
+    assert "reprints (log scale)" in plot_svgs(skewed)["reprints-over-time"]
+    assert "log scale" not in plot_svgs(scan_overview(result))["reprints-over-time"]
+
+
+def test_the_filter_finds_outlets_past_the_six_shown():
+    docs = [Document("wire", stories.WIRE, source="Reuters")]
+    docs += [Document(f"r{i}", stories.cut_tail(6), source=f"Outlet {i}") for i in range(8)]
+    page = report.scan_html(scan(docs), plots=False)
+    assert "9: Outlet 0, Outlet 1, Outlet 2, Outlet 3, Outlet 4, Outlet 5 +3 more" in page
+    assert 'title="Outlet 0, Outlet 1, Outlet 2, Outlet 3, Outlet 4, Outlet 5, Outlet 6, Outlet 7, Reuters"' in page
+    assert "r.cells[4].title" in page  # the script's filter reads it (column 4: the sources)
+
+
 def test_a_plot_without_data_says_so_in_the_page():
     result = scan([Document("a", stories.WIRE), Document("b", stories.cut_tail(6))])  # a cluster, no dates
     page = report.scan_html(result)
@@ -263,6 +278,12 @@ def test_scan_plots_leaves_pyplot_alone(result, tmp_path):
     assert matplotlib.get_backend() == backend
     if "matplotlib.pyplot" in sys.modules:
         assert sys.modules["matplotlib.pyplot"].get_fignums() == []
+
+
+def test_scan_plots_takes_svg_and_png_only(result, tmp_path):
+    with pytest.raises(ConfigError, match="svg or png, not 'pdf'"):
+        report.scan_plots(result, tmp_path, formats=("svg", "pdf"))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_scan_plots_says_when_it_cannot_write(result, tmp_path):

@@ -151,7 +151,7 @@ var body=t.tBodies[0],rows=[].slice.call(body.rows),heads=[].slice.call(t.tHead.
 var q=document.getElementById("q"),v=document.getElementById("verdict"),shown=document.getElementById("shown");
 document.getElementById("controls").hidden=false;
 function filter(){var s=q.value.toLowerCase(),w=v.value,k=0;
- rows.forEach(function(r){var ok=(!s||r.textContent.toLowerCase().indexOf(s)>=0)&&(!w||(" "+r.getAttribute("data-verdicts")+" ").indexOf(" "+w+" ")>=0);
+ rows.forEach(function(r){var text=r.textContent+" "+r.cells[4].title,ok=(!s||text.toLowerCase().indexOf(s)>=0)&&(!w||(" "+r.getAttribute("data-verdicts")+" ").indexOf(" "+w+" ")>=0);
   r.hidden=!ok;if(ok)k++;});shown.textContent=k;}
 q.addEventListener("input",filter);v.addEventListener("change",filter);
 function key(r,i,num){var c=r.cells[i],x=c.hasAttribute("data-v")?c.getAttribute("data-v"):c.textContent;
@@ -207,6 +207,7 @@ def _plots_section(o: ScanOverview) -> str:
 
 def _cluster_row(r: ClusterRow) -> str:
     names = ", ".join(_h(s) for s in r.sources[:6]) + (f" +{len(r.sources) - 6} more" if len(r.sources) > 6 else "")
+    every = f' title="{_h(", ".join(r.sources))}"' if len(r.sources) > 6 else ""  # shown on hover, found by the filter
     span = " → ".join(dict.fromkeys(_when_text(d) for d in (r.first, r.last) if d))
     verdicts = " ".join(v for v, n in (("duplicate", r.duplicates), ("reprint", r.reprints), ("linked", r.linked)) if n)
     kept = f"{r.kept:.0%}" if r.kept is not None else ""
@@ -215,7 +216,7 @@ def _cluster_row(r: ClusterRow) -> str:
         f'<td class="n">{r.size}</td>',
         f'<td>{_h(r.origin_title or "")}<div class="id">{_h(r.origin)}</div></td>',
         f"<td>{_h(r.origin_outlet)}</td>",
-        f'<td data-v="{len(r.sources)}">{len(r.sources)}: {names}</td>',
+        f'<td data-v="{len(r.sources)}"{every}>{len(r.sources)}: {names}</td>',
         f'<td data-v="{_h(r.first or "")}">{_h(span)}</td>',
         f'<td class="n">{r.duplicates}</td>', f'<td class="n">{r.reprints}</td>', f'<td class="n">{r.linked}</td>',
         f'<td class="n" data-v="{r.kept if r.kept is not None else ""}">{kept}</td>',

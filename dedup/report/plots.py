@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, require
+from ..errors import ConfigError, InputError, require
 from .overview import ScanOverview, scan_overview
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -240,7 +240,11 @@ def scan_plots(result: ScanResult, directory: str | Path, *, formats: tuple[str,
     Raises:
         MissingDependencyError: matplotlib is not installed (``pip install 'dedup-news[plot]'``).
         InputError: the folder cannot be created or written.
+        ConfigError: a format other than ``svg`` and ``png``.
     """
+    unknown = [f for f in formats if f not in ("svg", "png")]
+    if unknown:
+        raise ConfigError(f"plots are written as svg or png, not {', '.join(map(repr, unknown))}.")
     _matplotlib()
     import matplotlib
 
