@@ -13,7 +13,7 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test,spark,postgres]'
+	$(BIN)/pip install -q -e '.[test,spark,postgres,plot]'
 	@# the HTML report is checked in a real browser: Debian's chromium (root on CI machines)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \

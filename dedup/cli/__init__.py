@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
 from enum import Enum
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import typer
 from ..errors import DedupError, InputError
 from ..report._shared import counted
 from ..settings import Settings
-from ._io import _info, _progress_bar, _silence_stdout, _stdout, _warn, _write
+from ._io import _info, _progress_bar, _say_scan, _silence_stdout, _stdout, _warn, _write
 
 app = typer.Typer(
     add_completion=True,
@@ -187,11 +186,17 @@ def scan(
     keep: Path | None = typer.Option(None, "--keep", help="Also write the ids to keep, one a line: each cluster's origin and every article in no cluster."),
     drop: Path | None = typer.Option(None, "--drop", help="Also write the ids to drop, one a line: the other members of each cluster."),
     write_deduplicated: Path | None = typer.Option(None, "--write-deduplicated", help="Also write the corpus deduplicated as JSON lines: the kept articles, each origin with a 'reprints' list."),
+    plots: Path | None = typer.Option(None, "--plots", help="Also write the scan's four plots into this folder, as SVG and PNG (needs pip install 'dedup-news\\[plot]')."),
 ) -> None:
     """Report clusters of reprints in a corpus, with the origin of each and every pair's verdict."""
     from .. import report
 
     started = time.perf_counter()
+    if plots is not None:  # a missing extra is said before the scan, not after it
+        from ..errors import require
+
+        require("matplotlib", "plot")
+
     settings = Settings(
         shingle_size=shingle_size, num_perm=num_perm, seed=seed, passage_words=passage_words,
         passage_threshold=passage_threshold, min_run_words=min_run_words, sentence_match=sentence_match,
@@ -226,6 +231,8 @@ def scan(
     if verbose:
         _say_scan(result, time.perf_counter() - started)
     _write_corpus_outputs(result, keep, drop, write_deduplicated)
+    if plots is not None:
+        report.scan_plots(result, plots)
     _emit(format, output,
           json=lambda: report.dumps(report.scan_to_dict(result)),
           markdown=lambda: report.scan_markdown(result),
@@ -244,22 +251,6 @@ def _write_corpus_outputs(result, keep: Path | None, drop: Path | None, deduplic
                 _write(corpus.id_lines(ids), path)
     if deduplicated is not None:
         _write("".join(corpus.deduplicated_lines(result)), deduplicated)
-
-
-def _say_scan(result, seconds: float) -> None:
-    """--verbose: what the scan's stages did and how long each took."""
-    _info(f"{counted(len(result.documents), 'document')} with article text, {len(result.skipped)} skipped, "
-          f"in {seconds:.2f} s")
-    stages = " · ".join(f"{stage} {t:.2f} s" for stage, t in result.timings.items() if isinstance(t, (int, float)))
-    if stages:
-        _info(f"stages: {stages}")
-    verdicts = Counter(m.verdict for m in result.pairs)
-    _info(f"{counted(result.candidates, 'candidate pair')} verified: {verdicts['duplicate']} duplicate, "
-          f"{verdicts['reprint']} reprint, {verdicts['partial']} partial; {counted(len(result.clusters), 'cluster')}")
-    filters = [f for f, on in (("--ignore-same-source", result.settings.ignore_same_source),
-                               (f"--max-days {result.settings.max_days}", result.settings.max_days is not None)) if on]
-    if filters:
-        _info(f"pairs filtered by {' and '.join(filters)}")
 
 
 def _emit(format: Format, output: Path | None, *, json, markdown, html, text) -> None:

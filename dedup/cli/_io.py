@@ -4,9 +4,11 @@ to standard output or to a file."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 from ..errors import InputError
+from ..report._shared import counted
 
 
 def _warn(message: str) -> None:
@@ -20,6 +22,22 @@ def _info(message: str) -> None:
     from ..report.terminal import _plain
 
     print(f"info: {_plain(message)}", file=sys.stderr)
+
+
+def _say_scan(result, seconds: float) -> None:
+    """--verbose: what the scan's stages did and how long each took."""
+    _info(f"{counted(len(result.documents), 'document')} with article text, {len(result.skipped)} skipped, "
+          f"in {seconds:.2f} s")
+    stages = " · ".join(f"{stage} {t:.2f} s" for stage, t in result.timings.items() if isinstance(t, (int, float)))
+    if stages:
+        _info(f"stages: {stages}")
+    verdicts = Counter(m.verdict for m in result.pairs)
+    _info(f"{counted(result.candidates, 'candidate pair')} verified: {verdicts['duplicate']} duplicate, "
+          f"{verdicts['reprint']} reprint, {verdicts['partial']} partial; {counted(len(result.clusters), 'cluster')}")
+    filters = [f for f, on in (("--ignore-same-source", result.settings.ignore_same_source),
+                               (f"--max-days {result.settings.max_days}", result.settings.max_days is not None)) if on]
+    if filters:
+        _info(f"pairs filtered by {' and '.join(filters)}")
 
 
 def _progress_bar(quiet: bool):

@@ -8,8 +8,9 @@ them: their results' ``to_dict()`` and ``to_pandas()`` call it.
 
 Every format is deterministic: keys in fixed order, lists sorted, floats rounded to
 4 decimals, no timings or paths of the machine. The JSON formats, version
-:data:`FORMAT_VERSION`, are documented field by field in the README. The HTML page is
-self-contained (inline CSS, no script, no network).
+:data:`FORMAT_VERSION`, are documented field by field in the README. The HTML pages are
+self-contained (inline CSS, the scan's plots as inline SVG, a small inline script to sort and
+filter its table; nothing fetched from the network, and whole with scripts off).
 
 One module per format family; every public name is re-exported here, so
 ``from dedup.report import scan_to_dict`` and ``report.scan_html(...)`` work as before:
@@ -26,6 +27,10 @@ One module per format family; every public name is re-exported here, so
 - :mod:`dedup.report.frames`: tables of rows and pandas DataFrames: :func:`scan_tables`,
   :func:`scan_to_pandas`, :func:`check_rows`, :func:`check_to_pandas`
   (:data:`SCAN_COLUMNS`, :data:`CHECK_COLUMNS`).
+- :mod:`dedup.report.overview`: :func:`scan_overview`, the numbers behind the scan page's
+  overview and plots, as plain records.
+- :mod:`dedup.report.plots`: :func:`scan_plots`, the four plots drawn with matplotlib (the
+  ``[plot]`` extra), as files; the scan page inlines them.
 - :mod:`dedup.report.ci`: a check for CI: :func:`check_junit` (JUnit XML),
   :func:`check_github` (GitHub Actions annotations).
 - :mod:`dedup.report._shared`: private helpers used by more than one of the above.
@@ -52,6 +57,8 @@ from .data import (
 from .frames import CHECK_COLUMNS, SCAN_COLUMNS, check_rows, check_to_pandas, scan_tables, scan_to_pandas
 from .html import diff_html, scan_html
 from .markdown import diff_markdown, scan_markdown
+from .overview import scan_overview
+from .plots import scan_plots
 from .terminal import render_check, render_diff, render_evaluation, render_scan, render_stats
 
 __all__ = [
@@ -78,6 +85,8 @@ __all__ = [
     "render_stats",
     "scan_html",
     "scan_markdown",
+    "scan_overview",
+    "scan_plots",
     "scan_tables",
     "scan_to_dict",
     "scan_to_pandas",
