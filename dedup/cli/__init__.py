@@ -17,7 +17,7 @@ import typer
 from ..errors import DedupError, InputError
 from ..report._shared import counted
 from ..settings import Settings
-from ._io import _info, _progress_bar, _say_scan, _silence_stdout, _stdout, _warn, _write
+from ._io import _emit_text, _info, _progress_bar, _say_scan, _silence_stdout, _warn, _write
 
 app = typer.Typer(
     add_completion=True,
@@ -263,20 +263,6 @@ def _emit(format: Format, output: Path | None, *, json, markdown, html, text) ->
         _write(html(), output)
     else:
         _emit_text(text, output)
-
-
-def _emit_text(text, output: Path | None) -> None:
-    """A text report to stdout, or to ``output`` with lines as long as they are (no colour,
-    nothing wrapped or cut, no padding at the ends of lines)."""
-    if output is None:
-        with _stdout() as out:
-            text(out)
-        return
-    import io
-
-    buffer = io.StringIO()
-    text(buffer, color=False, fit=True)
-    _write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()), output)
 
 
 @app.command()

@@ -147,3 +147,17 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _emit_text(text, output: Path | None) -> None:
+    """A text report to stdout, or to ``output`` with lines as long as they are (no colour,
+    nothing wrapped or cut, no padding at the ends of lines)."""
+    if output is None:
+        with _stdout() as out:
+            text(out)
+        return
+    import io
+
+    buffer = io.StringIO()
+    text(buffer, color=False, fit=True)
+    _write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()), output)

@@ -137,7 +137,14 @@ def when(published: str | None) -> datetime | None:
 
 
 def scan_overview(result: ScanResult) -> ScanOverview:
-    """Return the totals, the cluster table and the plots' data of a scan (deterministic)."""
+    """Return the totals, the cluster table and the plots' data of a scan (deterministic).
+
+    >>> from dedup import Document, scan
+    >>> wire = "Talks on the new port budget resumed in the capital on Monday, officials said. " * 3
+    >>> o = scan_overview(scan([Document("a", wire, source="AP"), Document("b", wire + " Local reaction was calm.", source="Daily")]))
+    >>> o.documents, o.clusters, o.sizes
+    (2, 1, ((2, 1),))
+    """
     docs = {p.doc_id: p for p in result.documents}
     rows, delays, pairs = [], [], Counter[tuple[str, str]]()
     kept: dict[str, list[float]] = defaultdict(list)

@@ -241,6 +241,12 @@ def scan_plots(result: ScanResult, directory: str | Path, *, formats: tuple[str,
         MissingDependencyError: matplotlib is not installed (``pip install 'dedup-news[plot]'``).
         InputError: the folder cannot be created or written.
         ConfigError: a format other than ``svg`` and ``png``.
+
+    >>> import tempfile
+    >>> from dedup import scan
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in scan_plots(scan(["One article about the harbour reopening today."]), folder, formats=("svg",))]
+    ['cluster-sizes.svg', 'reprints-over-time.svg', 'source-matrix.svg', 'wire-kept.svg']
     """
     unknown = [f for f in formats if f not in ("svg", "png")]
     if unknown:
