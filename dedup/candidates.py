@@ -147,23 +147,50 @@ def _bucket_pairs(members: np.ndarray, max_bucket: int) -> np.ndarray:
 # --- pair filters: which candidate pairs a scan verifies at all ---------------------------
 
 
-def outlet(source: str | None, url: str | None) -> str | None:
-    """The outlet a document comes from, as a key: its ``source`` folded, else its URL's
-    host without ``www.``, else None (unknown: never the same outlet as another).
+def outlet_name(source: str | None, url: str | None) -> str | None:
+    """The outlet a document comes from, as written: its ``source`` (spacing collapsed), else
+    its URL's host without ``www.``, else None.
 
-    >>> outlet(" Reuters ", None), outlet(None, "https://www.bbc.co.uk/news/1"), outlet(None, "not a url")
-    ('reuters', 'bbc.co.uk', None)
+    >>> outlet_name(" The  Times ", None), outlet_name(None, "https://www.bbc.co.uk/news/1"), outlet_name(None, "x")
+    ('The Times', 'bbc.co.uk', None)
     """
     if source and source.strip():
-        return " ".join(source.split()).casefold()
+        return " ".join(source.split())
     if url:
         try:
             host = urlsplit(url.strip()).hostname
-        except ValueError:
+        except ValueError:  # a malformed URL (an unclosed [ in the host, say)
             return None
         if host:
             return host.removeprefix("www.")
     return None
+
+
+def outlet(source: str | None, url: str | None) -> str | None:
+    """The outlet a document comes from, as a key: :func:`outlet_name` folded (None: unknown,
+    never the same outlet as another).
+
+    >>> outlet(" Reuters ", None), outlet(None, "https://www.bbc.co.uk/news/1"), outlet(None, "not a url")
+    ('reuters', 'bbc.co.uk', None)
+    """
+    name = outlet_name(source, url)
+    return name.casefold() if name else None
+
+
+def published_moment(published: str | None) -> datetime | None:
+    """An ISO 8601 date or time as an aware datetime (UTC when it names no zone), or None.
+
+    >>> published_moment("2023-03-14T10:00:00+02:00").hour, published_moment("2023-03-14Z").tzinfo, published_moment("14 March")
+    (10, datetime.timezone.utc, None)
+    """
+    if not published:
+        return None
+    text = published.strip()
+    try:  # Python 3.10 reads no "Z" for UTC
+        when = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def published_seconds(published: str | None) -> int | None:
@@ -175,16 +202,8 @@ def published_seconds(published: str | None) -> int | None:
     >>> published_seconds("soon"), published_seconds(None)
     (None, None)
     """
-    if not published:
-        return None
-    text = published.strip()
-    try:  # Python 3.10 reads no "Z" for UTC
-        when = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return int(when.timestamp() // 1)
+    when = published_moment(published)
+    return None if when is None else int(when.timestamp() // 1)
 
 
 def keep_pair(outlet_a: str | None, outlet_b: str | None, seconds_a: int | None, seconds_b: int | None, *,

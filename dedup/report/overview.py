@@ -33,10 +33,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
+from ..candidates import outlet_name, published_moment
 from ._shared import _cluster_diffs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,17 +108,7 @@ class ScanOverview:
 def outlet(p: Prepared) -> str:
     """The outlet that published a document: its ``source``, else its URL's host without
     ``www.``, else ``unknown``."""
-    d = p.document
-    if d.source and d.source.strip():
-        return d.source.strip()
-    if d.url:
-        try:
-            host = urlsplit(d.url.strip()).hostname or ""
-        except ValueError:  # a malformed URL (an unclosed [ in the host, say)
-            host = ""
-        if host:
-            return host[4:] if host.startswith("www.") else host
-    return "unknown"
+    return outlet_name(p.document.source, p.document.url) or "unknown"
 
 
 def when(published: str | None) -> datetime | None:
@@ -127,13 +117,7 @@ def when(published: str | None) -> datetime | None:
     >>> when("2023-03-14"), when("2023-03-14T10:00:00+02:00").hour, when("14 March")
     (datetime.datetime(2023, 3, 14, 0, 0, tzinfo=datetime.timezone.utc), 10, None)
     """
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published.strip())
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return published_moment(published)
 
 
 def scan_overview(result: ScanResult) -> ScanOverview:
