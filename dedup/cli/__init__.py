@@ -72,6 +72,7 @@ PartialMinSentences = typer.Option(_D.partial_min_sentences, "--partial-min-sent
 ReprintThreshold = typer.Option(_D.reprint_threshold, "--reprint-threshold", help="Share of one article's unquoted words shared for 'reprint'.")
 DuplicateThreshold = typer.Option(_D.duplicate_threshold, "--duplicate-threshold", help="Share of both articles shared for 'duplicate'.")
 TemplateMinDocs = typer.Option(_D.template_min_docs, "--template-min-docs", help="A short line in this many documents is template.")
+Quiet = typer.Option(False, "--quiet", "-q", help="No progress bar.")
 Verbose = typer.Option(False, "--verbose", "-v", help="Also say on stderr what each stage did and how long it took.")
 IgnoreSameSource = typer.Option(False, "--ignore-same-source", help="Never pair two articles of one outlet (same source, else same URL host): reuse of an outlet's own archive is not syndication.")
 MaxDays = typer.Option(None, "--max-days", metavar="N", help="Only pair articles published within N days of each other (pairs with an unknown date stay).")
@@ -153,7 +154,7 @@ def scan(
     paths: list[str] = typer.Argument(..., help="Articles (.txt, .md, web pages .html), folders, corpora (JSONL, JSON, CSV/TSV, Parquet, WARC; compressed too), or - for stdin; with --engine spark any Hadoop-compatible URL."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="text, json, markdown or html (one self-contained page)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = Quiet,
     verbose: bool = Verbose,
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for per-document work (0: one per CPU); the output is the same."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark (needs pip install 'dedup-news\\[spark]')."),
@@ -448,7 +449,7 @@ def index_add(
     rebuild: bool = typer.Option(False, "--rebuild", help="First re-derive every indexed document from its stored text with the given settings."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction (a killed add loses at most one batch)."),
     workers: int = typer.Option(0, "--workers", "-j", help="Processes for cleaning and signing (0: one per CPU); the index is the same."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = Quiet,
     shingle_size: int | None = IShingleSize,
     num_perm: int | None = INumPerm,
     seed: int | None = ISeed,
@@ -552,7 +553,7 @@ def index_copy(
     source: str = typer.Argument(..., help="The index to copy: a file, or a postgresql:// URL."),
     target: str = typer.Argument(..., help="Where to copy it (must not exist yet): a file, or a postgresql:// URL."),
     batch_size: int = typer.Option(500, "--batch-size", help="Documents per transaction."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = Quiet,
 ) -> None:
     """Copy an index between backends (SQLite and PostgreSQL, either way): every document as stored, same settings."""
     from ..index import Index
@@ -589,7 +590,7 @@ def check_command(
     add: bool = typer.Option(False, "--add", help="Add the checked articles to the index afterwards."),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json, junit (one test case per article) or github (workflow annotations)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    quiet: bool = Quiet,
     verbose: bool = Verbose,
     fail_on_skipped: bool = typer.Option(False, "--fail-on-skipped", help="An input that cannot be read or has no article text fails the check too."),
     shingle_size: int | None = IShingleSize,
