@@ -18,6 +18,12 @@ from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc, qsort
 from libc.string cimport memcpy
 
+
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
+    object PyUnicode_FromKindAndData(int kind, const void *data, Py_ssize_t size)
+    int PyUnicode_1BYTE_KIND
+
 import numpy as np
 
 
@@ -119,6 +125,111 @@ def scan(const uint32_t[::1] codes, const uint8_t[::1] table, astral, int max_wo
         if prev_word:
             ends[open_word] = min(<int64_t>n, starts[open_word] + max_word)
     return tokens_arr, kinds_arr, starts_arr, ends_arr, sentence_arr
+
+
+# --- normalising ASCII text ------------------------------------------------------------------
+
+
+cdef inline bint _alnum(char c) noexcept nogil:
+    return (b'a' <= c <= b'z') or (b'A' <= c <= b'Z') or (b'0' <= c <= b'9')
+
+
+cdef inline bint _alpha(char c) noexcept nogil:
+    return (b'a' <= c <= b'z') or (b'A' <= c <= b'Z')
+
+
+cdef inline bint _word(const char *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Whether s[i] is a regex word character (ASCII: letter, digit, underscore); False past the end."""
+    return i < n and (_alnum(s[i]) or s[i] == b'_')
+
+
+cdef inline bint _digit(const char *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    return i < n and b'0' <= s[i] <= b'9'
+
+
+cdef Py_ssize_t _apostrophes(const char *s, Py_ssize_t n, char *out) noexcept nogil:
+    """Drop each apostrophe (' or `) between a letter or digit and a word character."""
+    cdef Py_ssize_t i, m = 0
+    for i in range(n):
+        if (s[i] == b"'" or s[i] == b'`') and i and _alnum(s[i - 1]) and _word(s, n, i + 1):
+            continue
+        out[m] = s[i]
+        m += 1
+    return m
+
+
+cdef Py_ssize_t _abbreviation_end(const char *s, Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+    """Where ``\\.[^\\W\\d_](?:\\.[^\\W\\d_])*\\.?(?!\\w)`` matching at p (a dot) ends, the
+    regex engine's backtracking included; -1 if it does not match there."""
+    cdef Py_ssize_t e, k = 0
+    if not (p + 1 < n and _alpha(s[p + 1])):
+        return -1
+    e = p + 2
+    while e + 1 < n and s[e] == b'.' and _alpha(s[e + 1]):
+        e += 2
+        k += 1
+    if e < n and s[e] == b'.' and not _word(s, n, e + 1):
+        return e + 1
+    if not _word(s, n, e):
+        return e
+    # one repetition fewer: a dot follows it, and a dot is not a word character
+    return e - 2 if k else -1
+
+
+cdef Py_ssize_t _abbreviations(const char *s, Py_ssize_t n, char *out) noexcept nogil:
+    """Join the letters of an abbreviation whose first letter follows a letter that itself
+    follows no word character (u.s. -> us), as ``dedup.tokens._join_abbreviation`` does."""
+    cdef Py_ssize_t i = 0, m = 0, e, j
+    cdef bint join
+    while i < n:
+        if s[i] == b'.':
+            e = _abbreviation_end(s, n, i)
+            if e >= 0:
+                join = i and _alpha(s[i - 1]) and (i < 2 or not (_alnum(s[i - 2]) or s[i - 2] == b'_'))
+                for j in range(i, e):
+                    if not (join and s[j] == b'.'):
+                        out[m] = s[j]
+                        m += 1
+                i = e
+                continue
+        out[m] = s[i]
+        m += 1
+        i += 1
+    return m
+
+
+cdef Py_ssize_t _thousands(const char *s, Py_ssize_t n, char *out) noexcept nogil:
+    """Drop each comma between a digit and exactly three digits (1,500 -> 1500)."""
+    cdef Py_ssize_t i, m = 0
+    for i in range(n):
+        if (s[i] == b',' and i and _digit(s, n, i - 1) and _digit(s, n, i + 1) and _digit(s, n, i + 2)
+                and _digit(s, n, i + 3) and not _digit(s, n, i + 4)):
+            continue
+        out[m] = s[i]
+        m += 1
+    return m
+
+
+def normalize_ascii(str text):
+    """``dedup.tokens.normalize`` of an ASCII text already case-folded: apostrophes,
+    abbreviations and thousands separators joined, each step over the previous one's output."""
+    cdef Py_ssize_t n
+    cdef const char *s = PyUnicode_AsUTF8AndSize(text, &n)  # an ASCII str's own bytes: no copy
+    cdef char *a = <char *> malloc(n + 1)
+    cdef char *b = <char *> malloc(n + 1)
+    if a == NULL or b == NULL:
+        free(a)
+        free(b)
+        raise MemoryError()
+    try:
+        with nogil:
+            n = _apostrophes(s, n, a)
+            n = _abbreviations(a, n, b)
+            n = _thousands(b, n, a)
+        return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, a, n)
+    finally:
+        free(a)
+        free(b)
 
 
 def span_hashes(const uint32_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends, uint64_t base):

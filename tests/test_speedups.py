@@ -19,7 +19,7 @@ from dedup import verify as _verify
 from dedup.sign import body_hashes, long_body_hashes, shingles_many, sign_hashes, sign_many, span_hashes
 from dedup.steps import analyse_documents, prepare_texts, verify_many
 from dedup.settings import Settings
-from dedup.tokens import analyse_many, spans_many
+from dedup.tokens import analyse_many, normalize, spans_many
 from strategies import any_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +114,22 @@ def test_a_long_body_hashes_as_the_reference():
     found = long_body_hashes(body, len(spans_many([body]).starts))
     with reference():
         _same(found, long_body_hashes(body, len(spans_many([body]).starts)))
+
+
+# ASCII text dense in what the joins look at: apostrophes (and backticks), dots between
+# letters, commas between digits, underscores, at the ends of the text too
+ascii_texts = st.text(alphabet="ab'`.,_ 0123\nXY-", max_size=60) | st.text(alphabet=st.characters(max_codepoint=127), max_size=60)
+
+
+@compiled
+@hsettings(max_examples=2000, deadline=None)
+@given(ascii_texts)
+@example("u.s. e.g. a.b.cd .x. 1,500 1,5000 12,345,678 japan's rock'n'roll 'tis it`s _a.b. x.y.z.")
+@example("a.b.c.d. a.b.c.d.e ..a.b .a.b.c a.bc. ab.c.d ,123 1,234, u.s.a")
+def test_ascii_normalising_is_the_references(text):
+    found = normalize(text)
+    with reference():
+        assert found == normalize(text)
 
 
 repetitive = st.lists(st.integers(0, 6), max_size=120).map(lambda v: np.array(v, dtype=np.uint64))
