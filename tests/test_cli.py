@@ -144,6 +144,22 @@ def test_text_report_to_file(tmp_path):
     assert "origin " + SEED_ORIGINAL in (tmp_path / "r.txt").read_text()
 
 
+def test_a_report_file_gets_the_modes_of_a_file_the_user_writes(tmp_path):
+    # written through a private temporary file, renamed into place: readable as any new file is
+    # (the umask's), and a report written over an existing file keeps that file's mode
+    new, kept = tmp_path / "new.json", tmp_path / "kept.json"
+    kept.write_text("{}")
+    kept.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        assert run("scan", "seeds", "-f", "json", "-o", new).returncode == 0
+        assert run("scan", "seeds", "-f", "json", "-o", kept).returncode == 0
+    finally:
+        os.umask(umask)
+    assert new.stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640 and '"clusters"' in kept.read_text()
+
+
 def test_diff_two_files_every_format(tmp_path):
     a, b = f"seeds/{SEED_ORIGINAL}", f"seeds/{SEED_REPRINT}"
     out = run("diff", a, b, "--format", "json")

@@ -84,11 +84,26 @@ def _write(text: str, output: Path | None) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, _mode_for(output))  # mkstemp's file is private (0600): give the report a report's mode
         os.replace(tmp, output)
     except OSError as exc:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
         raise InputError(f"cannot write {output} ({exc.strerror or exc}); check the path, its permissions and the free space.") from exc
+
+
+def _mode_for(output: Path) -> int:
+    """The permissions ``output`` gets: those of the file it replaces, else what a new file gets
+    under this process's umask (0644 under the usual 022)."""
+    import os
+    import stat
+
+    try:
+        return stat.S_IMODE(os.stat(output).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 class _stdout:
