@@ -481,16 +481,19 @@ def _mark_notices(text: str, raw: list[str], sizes: list[int], kinds: list[str])
     low = text.lower()
     if not any(map(low.__contains__, _NOTICE_STEMS)):
         return
+    # the same test, paragraph by paragraph: the regex (slow: a long alternation, any case)
+    # runs over the paragraphs that hold a marker's literal only
+    hold = [i for i in body if any(map(raw[i].lower().__contains__, _NOTICE_STEMS))]
     if short:
-        sentences = [s for i in body for s in _SENTENCE_END.split(raw[i]) if s.strip()]
-        marked = sum(1 for s in sentences if _NOTICE.search(s))
-        found = sum(len(_NOTICE.findall(raw[i])) for i in body)
-        words = sum(sizes[i] for i in body)
-        if marked >= _NOTICE_MARKERS and (3 * marked >= len(sentences) or found * _NOTICE_DENSITY >= words):
-            for i in body:
-                kinds[i] = "notice"
-            return
-    for i in body if scraped else ():
+        marked = sum(1 for i in hold for s in _SENTENCE_END.split(raw[i]) if s.strip() and _NOTICE.search(s))
+        if marked >= _NOTICE_MARKERS:
+            sentences = sum(1 for i in body for s in _SENTENCE_END.split(raw[i]) if s.strip())
+            found = sum(len(_NOTICE.findall(raw[i])) for i in hold)
+            if 3 * marked >= sentences or found * _NOTICE_DENSITY >= sum(sizes[i] for i in body):
+                for i in body:
+                    kinds[i] = "notice"
+                return
+    for i in hold if scraped else ():
         found = len(_NOTICE.findall(raw[i])) if sizes[i] <= _NOTICE_WORDS else 0
         if found >= _NOTICE_MARKERS and found * _NOTICE_DENSITY >= sizes[i]:
             kinds[i] = "notice"
