@@ -175,3 +175,22 @@ def test_rule_prefilters_change_no_kind(text):
         for name, value in zip(names, original):
             setattr(_clean_module, name, value)
     assert fast == slow
+
+
+def test_a_notice_among_a_scraped_articles_paragraphs_is_told_from_its_prose():
+    # a scraped page (a menu line, a related link) whose article mentions cookies once: only the
+    # consent banner, dense in markers, is a notice; the paragraphs without a marker stay body
+    article = [
+        "The bakery on the harbour front sold out of its cookies by noon on Saturday, the owner said, "
+        "after a queue formed along the quay well before the doors opened at eight in the morning.",
+        "Fishermen returning with the morning catch said they had never seen the quay so crowded, and the "
+        "harbour master asked visitors to keep the loading bays clear for the rest of the day.",
+    ]
+    banner = ("We use cookies to personalise content. Read our privacy policy and click accept all to continue. "
+              "Manage your cookies settings at any time.")
+    article += [f"Day {n}: the council met again on the harbour plans, and members heard from shop owners, "
+                f"fishermen and residents about the parking, the noise and the long queues on the quay." for n in range(8)]
+    text = "\n\n".join(["Home", "Related: Harbour works delayed", article[0], banner, *article[1:]])
+    kinds = {p.text: p.kind for p in clean(text).paragraphs}
+    assert kinds[banner] == "notice"
+    assert {kinds[p] for p in article} == {"body"}
