@@ -232,6 +232,19 @@ def normalize_ascii(str text):
         free(b)
 
 
+def word_matrix(const uint32_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends, Py_ssize_t width):
+    """The rows of ``dedup.tokens._strings``: each word's code points, padded with zeros to ``width``."""
+    cdef Py_ssize_t n = starts.shape[0], k
+    cdef int64_t j
+    out_arr = np.zeros((n, width), dtype=np.uint32)
+    cdef uint32_t[:, ::1] out = out_arr
+    with nogil:
+        for k in range(n):
+            for j in range(starts[k], ends[k]):
+                out[k, j - starts[k]] = codes[j]
+    return out_arr
+
+
 def span_hashes(const uint32_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends, uint64_t base):
     """``dedup.sign.span_hashes``: each word's polynomial over its code points (Horner's rule,
     wrapping mod 2^64, the same value as the reference's prefix sums), finished with fmix64."""

@@ -243,6 +243,9 @@ def _strings(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     code points directly (a row of code points per word, padded with zeros)."""
     lengths = ends - starts
     width = int(lengths.max()) if len(lengths) else 1
+    fast = _native.speedups
+    if fast:
+        return fast.word_matrix(codes, starts, ends, width).view(f"<U{width}").reshape(len(starts))
     matrix = np.zeros((len(starts), width), dtype=np.uint32)
     offsets = np.cumsum(lengths) - lengths
     place = np.arange(int(lengths.sum()))
