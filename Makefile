@@ -33,7 +33,7 @@ test: install-test
 
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --sizes 10000,100000
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -28,7 +28,7 @@ of it.
 
 Usage::
 
-    .venv/bin/python benchmarks/run.py                       # make bench: real corpus + 10^4, 3 rounds
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000  # make bench: real corpus + 10^4 (3 rounds) + 10^5 (1 round)
     .venv/bin/python benchmarks/run.py --sizes 10000,100000,1000000 --rounds 1
     .venv/bin/python benchmarks/run.py --real-limit 300 --sizes 1500 --rounds 1 --name smoke   # a quick check
     .venv/bin/python benchmarks/run.py --sizes 10000,100000,1000000 --resume   # go on after an interruption
@@ -67,7 +67,7 @@ import scale  # noqa: E402
 OUT_DIR = Path(__file__).resolve().parent / "out"
 PEERS_SCRIPT = Path(__file__).resolve().parent / "peers.py"
 COPY = ("duplicate", "reprint")
-#: Synthetic sizes above this run ``--rounds-large`` rounds.
+#: Synthetic sizes of this many documents or more run ``--rounds-large`` rounds.
 LARGE = 100_000
 
 
@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None) -> None:
                              "at most 75%% of the machine's)")
     parser.add_argument("--timeout", type=float, default=None, help="kill a pipeline run after this many seconds")
     parser.add_argument("--rounds-large", type=int, default=1,
-                        help=f"rounds for synthetic sizes above {LARGE:,} documents (default 1: a 10^6 run takes an hour)")
+                        help=f"rounds for synthetic sizes of {LARGE:,} documents or more (default 1: a 10^6 run takes an hour)")
     parser.add_argument("--resume", action="store_true",
                         help="reuse the measurements an earlier (interrupted) run kept in out/runs/; run the rest")
     parser.add_argument("--report-only", action="store_true",
@@ -699,7 +699,7 @@ def main(argv: list[str] | None = None) -> None:
 
     for k, size in enumerate(sizes):
         corpus, labels_path, meta = scale.ensure(size, eval_dir=root, seed=args.seed, log=log)
-        rounds = args.rounds if size <= LARGE else args.rounds_large
+        rounds = args.rounds if size < LARGE else args.rounds_large
         log(f"synthetic {size}: {meta['docs']} documents ({meta['bytes'] / 1e6:.0f} MB), {rounds} round(s)")
         runs = race(f"scale-{size}" + (f"-seed{args.seed}" if args.seed != 1 else ""), corpus, meta["docs"], chosen,
                     rounds=rounds, max_memory=max_memory, timeout=args.timeout, resume=args.resume,
@@ -724,8 +724,8 @@ def render(st: dict, *, final: bool) -> None:
     qualities: list[tuple[int, dict]] = []
     md = Markdown(echo=final)
     rounds = f"{bench['rounds']} round(s) per corpus"
-    if any(payload[0] > LARGE for kind, payload in sections if kind == "scale"):
-        rounds += f" ({bench['rounds_large']} above {LARGE:,} documents)"
+    if any(payload[0] >= LARGE for kind, payload in sections if kind == "scale"):
+        rounds += f" ({bench['rounds_large']} from {LARGE:,} documents)"
     md.add("# dedup speed and quality against datasketch and rensa", "",
            f"Run {bench['started']}, {cpus} CPUs, {bench['memory_gb']} GB, Python {bench['python']}; "
            + ", ".join(f"{k} {v}" for k, v in bench["versions"].items()) + f"; repository at {bench['git']}. "
