@@ -17,9 +17,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress, repeat
 from operator import ge
 
+from . import _native
 from .tokens import CJK_CHAR, WORD_TOKEN
 
 #: Why a document whose every paragraph is furniture is skipped (every engine, the index, the gate).
@@ -78,6 +80,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s*")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\u3000]*\n")
 _INDENTED = re.compile(r"^[ \t]+\S")  # the definition of an indented line (_indented is faster)
 _TERMINAL = tuple(".!?:;\"'”’)»。！？")
+_TERMINAL_CHARS = "".join(_TERMINAL)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 
 
@@ -91,6 +94,9 @@ def split_paragraphs(text: str) -> list[str]:
     >>> split_paragraphs("Title\\n\\nThe Federal Reserve entered the U.S.\\nGovernment securities market to\\narrange repurchases.\\n    Dealers said so.")
     ['Title', 'The Federal Reserve entered the U.S. Government securities market to arrange repurchases.', 'Dealers said so.']
     """
+    fast = _native.cleaning
+    if fast is not None:  # the same paragraphs from one pass in C (dedup/_cleaning.pyx)
+        return fast.split_paragraphs(text, _TERMINAL_CHARS)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     out: list[str] = []
     for block in _BLANK_LINE.split(text):
@@ -292,6 +298,9 @@ _KEY_BYTES = bytes(
 def _paragraph_keys(paragraphs: list[str]) -> list[str]:
     """:func:`line_key` of each paragraph (no line breaks in them, as split_paragraphs
     leaves them), ASCII ones all from one translation."""
+    fast = _native.cleaning
+    if fast is not None:  # ASCII ones in C, the others by line_key
+        return fast.line_keys(paragraphs, line_key)
     joined = "\n".join(paragraphs)
     if joined.isascii():
         folded = joined.encode("ascii").translate(_KEY_BYTES).decode("ascii")
@@ -308,6 +317,9 @@ def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
     >>> sorted(template_candidates("Advertisement\\n\\nA long enough line of body text here.", template_max_words=3))
     ['advertisement']
     """
+    fast = _native.cleaning
+    if fast is not None:  # one pass in C; a short line that is not ASCII keyed by _short_line_key
+        return fast.template_candidates(text, template_max_words, _short_line_key)
     if text.isascii():  # line_key() of every line from one translation of the whole text
         folded = text.encode("ascii").translate(_KEY_BYTES).decode("ascii")
         # Inside a line, the white space str.split sees is spaces, tabs and unit
@@ -328,6 +340,11 @@ def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
             if key:
                 keys.add(key)
     return keys
+
+
+def _short_line_key(line: str, template_max_words: int) -> str:
+    """The key of a line (not empty) of at most ``template_max_words`` words, else ""."""
+    return line_key(line) if _word_count(line) <= template_max_words else ""
 
 
 def find_template_lines(
@@ -376,8 +393,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     raw = split_paragraphs(text)
     if len(raw) == 1 and raw[0].count(" ") >= _LOST_BREAKS_WORDS:
         raw = _sentences(raw[0])  # one long paragraph: its breaks were lost in extraction
-    # split_paragraphs leaves single spaces between words: counting them is counting words
-    sizes = [p.count(" ") + 1 if p.isascii() else _word_count(p) for p in raw]
+    sizes = _sizes(raw)
     kinds = [
         _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
         for i, p in enumerate(raw)
@@ -513,6 +529,29 @@ def _word_count(text: str) -> int:
     """Words in a text, counting each CJK character as one (those scripts have no spaces)."""
     n = len(text.split())
     return n if text.isascii() else n + len(CJK_CHAR.findall(text))
+
+
+def _sizes(paragraphs: list[str]) -> list[int]:
+    """The words of each paragraph, as :func:`clean` counts them."""
+    fast = _native.cleaning
+    if fast is not None:  # the same counts in C
+        return fast.word_sizes(paragraphs, _cjk_table(), _is_cjk)
+    # split_paragraphs leaves single spaces between words: counting them is counting words
+    return [p.count(" ") + 1 if p.isascii() else _word_count(p) for p in paragraphs]
+
+
+@lru_cache(maxsize=1)
+def _cjk_table() -> bytes:
+    """Which code points of the Basic Multilingual Plane are CJK (1) or not (0), read off
+    :data:`CJK_CHAR` itself (once per process)."""
+    table = bytearray(0x10000)
+    for ch in CJK_CHAR.findall("".join(map(chr, range(0x10000)))):
+        table[ord(ch)] = 1
+    return bytes(table)
+
+
+def _is_cjk(code: int) -> bool:
+    return CJK_CHAR.match(chr(code)) is not None
 
 
 def _classify(paragraph: str, n: int, previous: str | None, following: str | None) -> str:

@@ -19,7 +19,7 @@ PACKAGE = Path(dedup.__file__).parent
 # modules of one package); nothing imports upward. The stages run in data-flow order;
 # the engines, the index, the gate and the CLI only call them.
 LAYERS = [
-    ("dedup._speedups",),  # compiled (dedup/_speedups.pyx): imports numpy only
+    ("dedup._speedups", "dedup._cleaning"),  # compiled (dedup/_speedups.pyx: imports numpy only; dedup/_cleaning.pyx)
     ("dedup._version", "dedup.errors", "dedup._native"),
     ("dedup.settings",),
     ("dedup.ingest",),

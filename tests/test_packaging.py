@@ -43,14 +43,17 @@ def test_the_sdist_holds_what_its_tests_need(dist):
     assert {"LICENSE", "CHANGELOG.md", "pyproject.toml", "dedup/py.typed", "tests/conftest.py", "tests/golden/check_seed.json"} <= names
     assert sum(n.startswith("seeds/") and n.endswith(".txt") for n in names) == 5
     # the compiled hot path's sources, built again where the sdist is installed
-    assert {"setup.py", "dedup/_speedups.pyx", "dedup/_speedups.pyi", "dedup/_kernels.h"} <= names
+    assert {"setup.py", "dedup/_speedups.pyx", "dedup/_speedups.pyi", "dedup/_kernels.h", "dedup/_cleaning.pyx",
+            "dedup/_cleaning.pyi"} <= names
+    assert not any(n.endswith((".c", ".so")) for n in names if n.startswith("dedup/"))  # generated: built again
 
 
 def test_the_wheel_installs_in_a_clean_venv_and_runs(dist, tmp_path):
     (wheel,) = dist.glob("dedup_news-*.whl")
     with zipfile.ZipFile(wheel) as z:
         assert "dedup/py.typed" in z.namelist() and not any(n.startswith(("tests/", "seeds/")) for n in z.namelist())
-        assert any(n.startswith("dedup/_speedups.") and n.endswith(".so") for n in z.namelist())  # compiled
+        for module in ("_speedups", "_cleaning"):  # compiled
+            assert any(n.startswith(f"dedup/{module}.") and n.endswith(".so") for n in z.namelist()), module
     clean = tmp_path / "venv"
     venv.create(clean, with_pip=False)
     python = clean / "bin" / "python"

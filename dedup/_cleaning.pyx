@@ -1,0 +1,421 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""The compiled loops of cleaning: template line keys, paragraph splitting and word counts,
+each one pass in C over a text's code points.
+
+Every function here has a pure-Python reference in :mod:`dedup.clean`, which stays the
+definition: the property tests (``tests/test_cleaning_speedups.py``) hold these to it, the
+same strings in the same order. White space is Python's (``Py_UNICODE_ISSPACE``, what
+``str.split`` and ``str.strip`` use), lower case Python's (``Py_UNICODE_ISLOWER``), line
+breaks those of ``str.splitlines``. What is rare and hard to get exactly right in C (the key
+of a line that is not ASCII: Unicode case folding and word characters) is handed back to the
+reference, a line at a time; so are the character sets that define the rules (the
+characters that end a sentence, the CJK table), passed in by :mod:`dedup.clean`.
+
+:mod:`dedup._native` loads this module, or reports why it cannot and leaves the reference
+path in charge.
+"""
+
+from cpython.unicode cimport (
+    Py_UNICODE_ISLOWER,
+    Py_UNICODE_ISSPACE,
+    PyUnicode_DATA,
+    PyUnicode_FromKindAndData,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+)
+from libc.stdint cimport uint8_t, uint16_t, uint32_t
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcmp, memcpy
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object o)
+
+
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef inline bint _line_break(uint32_t c) noexcept:
+    """A line break of ``str.splitlines``: \\n \\v \\f \\r, \\x1c-\\x1e, \\x85, \\u2028, \\u2029."""
+    return (10 <= c <= 13) or (28 <= c <= 30) or c == 0x85 or c == 0x2028 or c == 0x2029
+
+
+cdef inline bint _blank_char(uint32_t c) noexcept:
+    """A character of ``dedup.clean._BLANK_LINE``'s blank line: space, tab, no-break space, ideographic space."""
+    return c == 32 or c == 9 or c == 0xA0 or c == 0x3000
+
+
+cdef inline bint _alnum(uint32_t c) noexcept:
+    return (48 <= c <= 57) or (97 <= (c | 32) <= 122)
+
+
+# What a character is to the loops below, one bit each: white space, a line break, an ASCII
+# letter or digit (a character of a line's key), not ASCII.
+cdef enum:
+    SPACE = 1
+    BREAK = 2
+    ALNUM = 4
+    WIDE = 8
+
+cdef uint8_t _FLAGS[256]  # of the first 256 code points: one look-up where most text is
+cdef uint32_t _c
+for _c in range(256):
+    _FLAGS[_c] = ((SPACE if Py_UNICODE_ISSPACE(_c) else 0) | (BREAK if _line_break(_c) else 0)
+                  | (ALNUM if _c < 128 and _alnum(_c) else 0) | (WIDE if _c >= 128 else 0))
+
+
+cdef inline uint8_t _flags(uint32_t c) noexcept:
+    if c < 256:
+        return _FLAGS[c]
+    return WIDE | (SPACE if Py_UNICODE_ISSPACE(c) else 0) | (BREAK if _line_break(c) else 0)
+
+
+cdef inline Py_ssize_t _ascii_key(const char_t *s, Py_ssize_t start, Py_ssize_t end, char *buf) noexcept:
+    """``line_key`` of an ASCII line into ``buf``: its runs of letters and digits, lower-cased,
+    one space between them. Returns the key's length."""
+    cdef Py_ssize_t j, k = 0
+    cdef bint word = False
+    cdef uint8_t c
+    for j in range(start, end):
+        c = <uint8_t>s[j]
+        if _alnum(c):
+            if not word and k:
+                buf[k] = 32
+                k += 1
+            buf[k] = c | 32 if c >= 65 else c
+            k += 1
+            word = True
+        else:
+            word = False
+    return k
+
+
+# --- template lines -------------------------------------------------------------------------
+
+
+def template_candidates(str text, Py_ssize_t template_max_words, slow):
+    """``dedup.clean.template_candidates``: the keys of the text's lines of at most
+    ``template_max_words`` words (a set).
+
+    A line that is not ASCII and has no more words than that between white space is given
+    to ``slow(line, template_max_words)``, which returns its key or "" (the reference's rule).
+    """
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef set keys = set()
+    if n == 0:
+        return keys
+    cdef char *buf = <char *> malloc(n)
+    if buf == NULL:
+        raise MemoryError()
+    cdef int kind = PyUnicode_KIND(text)
+    try:
+        if kind == 1:
+            _candidates(<const uint8_t *> PyUnicode_DATA(text), n, template_max_words, text, slow, keys, buf)
+        elif kind == 2:
+            _candidates(<const uint16_t *> PyUnicode_DATA(text), n, template_max_words, text, slow, keys, buf)
+        else:
+            _candidates(<const uint32_t *> PyUnicode_DATA(text), n, template_max_words, text, slow, keys, buf)
+    finally:
+        free(buf)
+    return keys
+
+
+cdef int _candidates(const char_t *s, Py_ssize_t n, Py_ssize_t most, str text, slow, set keys, char *buf) except -1:
+    """Each line in one pass: its words counted (between white space) and, while it may be
+    ASCII, its key written to ``buf`` (as ``_ascii_key`` writes it)."""
+    cdef Py_ssize_t i = 0, start, words, k
+    cdef uint32_t c
+    cdef uint8_t f
+    cdef bint ascii, in_word, gap
+    while i < n:
+        start = i
+        words = k = 0
+        ascii, in_word, gap = True, False, False
+        while i < n:
+            c = s[i]
+            f = _flags(c)
+            if f & BREAK:
+                break
+            if f & WIDE:
+                ascii = False
+            if f & SPACE:
+                in_word = False
+            elif not in_word:
+                in_word = True
+                words += 1
+                if words > most:
+                    break
+            if f & ALNUM:
+                if gap:
+                    buf[k] = 32
+                    k += 1
+                    gap = False
+                buf[k] = c | 32 if c >= 65 else c
+                k += 1
+            else:
+                gap = k > 0
+            i += 1
+        if words > most:  # a long line: no key, on to its end
+            while i < n and not _flags(s[i]) & BREAK:
+                i += 1
+        elif words:  # not blank (a line of white space has no key)
+            if ascii:
+                if k:
+                    keys.add(buf[:k].decode("ascii"))
+            else:
+                key = slow(text[start:i], most)
+                if key:
+                    keys.add(key)
+        i += 1  # past the line break (\r\n: the \n is an empty line, which has no key)
+    return 0
+
+
+def line_keys(list texts, slow):
+    """``dedup.clean._paragraph_keys``: the key of each text (no line breaks in them), the
+    ASCII ones here, the others by ``slow`` (``line_key``)."""
+    cdef Py_ssize_t size = 0, n, k
+    cdef char *buf = NULL
+    cdef char *grown
+    out = []
+    try:
+        for text in texts:
+            if not PyUnicode_IS_ASCII(text):
+                out.append(slow(text))
+                continue
+            n = PyUnicode_GET_LENGTH(text)
+            if n > size:
+                grown = <char *> malloc(n)
+                if grown == NULL:
+                    raise MemoryError()
+                free(buf)
+                buf, size = grown, n
+            k = _ascii_key(<const uint8_t *> PyUnicode_DATA(text), 0, n, buf)
+            out.append(buf[:k].decode("ascii"))
+    finally:
+        free(buf)
+    return out
+
+
+# --- paragraphs -----------------------------------------------------------------------------
+
+
+def split_paragraphs(str text, str terminal):
+    """``dedup.clean.split_paragraphs``: the text's paragraphs, each with single spaces
+    between its words. ``terminal`` holds the characters that end a sentence
+    (``dedup.clean._TERMINAL``)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    cdef list out = []
+    if n == 0:
+        return out
+    cdef int kind = PyUnicode_KIND(text)
+    # a kept line holds a character that is not white space: at most n of them
+    cdef Py_ssize_t *starts = <Py_ssize_t *> malloc(n * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *ends = <Py_ssize_t *> malloc(n * sizeof(Py_ssize_t))
+    cdef uint8_t *indented = <uint8_t *> malloc(n)
+    cdef void *buf = malloc(n * kind)
+    try:
+        if starts == NULL or ends == NULL or indented == NULL or buf == NULL:
+            raise MemoryError()
+        if kind == 1:
+            _paragraphs(<const uint8_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, <uint8_t *> buf, out)
+        elif kind == 2:
+            _paragraphs(<const uint16_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, <uint16_t *> buf, out)
+        else:
+            _paragraphs(<const uint32_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, <uint32_t *> buf, out)
+    finally:
+        free(starts)
+        free(ends)
+        free(indented)
+        free(buf)
+    return out
+
+
+cdef int _paragraphs(const char_t *s, Py_ssize_t n, str terminal, Py_ssize_t *starts, Py_ssize_t *ends,
+                     uint8_t *indented, char_t *buf, list out) except -1:
+    """Cut the text into lines, as the reference does after its replacements (\\r\\n, \\r,
+    \\u2028: one line break; \\u2029: two), and into blocks at the blank lines of
+    ``_BLANK_LINE`` (every line of its blank characters only ends a block: one that
+    the regex leaves in a block, after another or at the text's ends, is dropped there
+    as white space); each block's lines not blank go to :func:`_block`."""
+    cdef Py_ssize_t i = 0, start, j, e, lines = 0
+    cdef uint32_t c
+    while True:
+        start = i
+        while i < n:
+            c = s[i]
+            if c == 10 or c == 13 or c == 0x2028 or c == 0x2029:
+                break
+            i += 1
+        j = start
+        while j < i and _blank_char(s[j]):
+            j += 1
+        if j == i:  # a blank line: the block ends
+            _block(s, terminal, starts, ends, indented, lines, buf, out)
+            lines = 0
+        else:
+            e = i
+            while Py_UNICODE_ISSPACE(s[e - 1]):  # rstrip (the line holds a character that is not blank)
+                e -= 1
+                if e == start:
+                    break
+            if e > start:
+                j = start
+                while Py_UNICODE_ISSPACE(s[j]):  # lstrip
+                    j += 1
+                starts[lines] = j
+                ends[lines] = e
+                indented[lines] = _indented(s, start)
+                lines += 1
+        if i >= n:
+            break
+        c = s[i]
+        i += 1
+        if c == 13 and i < n and s[i] == 10:
+            i += 1
+        elif c == 0x2029:  # two line breaks: a blank line between
+            _block(s, terminal, starts, ends, indented, lines, buf, out)
+            lines = 0
+    _block(s, terminal, starts, ends, indented, lines, buf, out)
+    return 0
+
+
+cdef inline bint _indented(const char_t *s, Py_ssize_t start) noexcept:
+    """``dedup.clean._indented``: spaces or tabs, then a character that is not white space
+    (the line is not blank)."""
+    if s[start] != 32 and s[start] != 9:
+        return False
+    while s[start] == 32 or s[start] == 9:
+        start += 1
+    return not Py_UNICODE_ISSPACE(s[start])
+
+
+cdef int _block(const char_t *s, str terminal, const Py_ssize_t *starts, const Py_ssize_t *ends,
+                const uint8_t *indented, Py_ssize_t lines, char_t *buf, list out) except -1:
+    """The paragraphs of one block's lines (stripped): joined where hard-wrapped (an indented
+    line opening a paragraph), else one a line."""
+    cdef Py_ssize_t k, at = 0
+    if lines == 0:
+        return 0
+    if _hard_wrapped(s, terminal, starts, ends, indented, lines):
+        for k in range(lines):
+            if indented[k] and at:
+                out.append(_text(buf, at))
+                at = 0
+            elif at:
+                buf[at] = 32
+                at += 1
+            at = _words(s, starts[k], ends[k], buf, at)
+        out.append(_text(buf, at))
+    else:
+        for k in range(lines):
+            out.append(_text(buf, _words(s, starts[k], ends[k], buf, 0)))
+    return 0
+
+
+cdef inline object _text(char_t *buf, Py_ssize_t length):
+    """A str of the code points (of the smallest kind that holds them, as Python makes them)."""
+    if char_t is uint8_t:
+        return PyUnicode_FromKindAndData(1, buf, length)
+    elif char_t is uint16_t:
+        return PyUnicode_FromKindAndData(2, buf, length)
+    else:
+        return PyUnicode_FromKindAndData(4, buf, length)
+
+
+cdef inline Py_ssize_t _words(const char_t *s, Py_ssize_t start, Py_ssize_t end, char_t *buf, Py_ssize_t at) noexcept:
+    """Append ``" ".join(line.split())`` of a stripped line to ``buf`` at ``at``; return the new end."""
+    cdef Py_ssize_t j = start, run
+    while True:
+        run = j
+        while run < end and not _flags(s[run]) & SPACE:
+            run += 1
+        memcpy(buf + at, s + j, (run - j) * sizeof(char_t))
+        at += run - j
+        if run == end:
+            return at
+        buf[at] = 32
+        at += 1
+        j = run + 1
+        while _flags(s[j]) & SPACE:  # the line ends in a character that is not white space
+            j += 1
+
+
+cdef bint _hard_wrapped(const char_t *s, str terminal, const Py_ssize_t *starts, const Py_ssize_t *ends,
+                        const uint8_t *indented, Py_ssize_t lines) except -1:
+    """``dedup.clean._hard_wrapped`` of a block's stripped lines."""
+    cdef Py_ssize_t k, size, wraps = 0, breaks = 0
+    cdef Py_UCS4 last
+    if lines < 2:
+        return False
+    for k in range(lines - 1):
+        if ends[k] - starts[k] > 100:
+            return False
+    for k in range(lines - 1):
+        if indented[k + 1]:
+            continue  # an indented line opens a paragraph: says nothing about wrapping
+        breaks += 1
+        size = ends[k] - starts[k]
+        if size == ends[k + 1] - starts[k + 1] and memcmp(s + starts[k], s + starts[k + 1], size * sizeof(char_t)) == 0:
+            return False
+        if size >= 30:
+            last = s[ends[k] - 1]
+            if last not in terminal or Py_UNICODE_ISLOWER(s[starts[k + 1]]):
+                wraps += 1
+    return wraps > 0 and wraps * 2 >= breaks
+
+
+# --- words ----------------------------------------------------------------------------------
+
+
+def word_sizes(list paragraphs, const uint8_t[::1] cjk, cjk_astral):
+    """The sizes ``dedup.clean.clean`` gives paragraphs (a list of ints): an ASCII one's spaces
+    and one (``split_paragraphs`` leaves one space between words); any other's words between
+    white space and CJK characters (``_word_count``). ``cjk`` says which characters of the
+    Basic Multilingual Plane are CJK, ``cjk_astral(code)`` which beyond it."""
+    cdef Py_ssize_t n, j, count
+    cdef const uint8_t *a
+    cdef int kind
+    if cjk.shape[0] != 0x10000:
+        raise ValueError(f"the CJK table has {cjk.shape[0]} entries, one per code point of the BMP (65536) expected")
+    out = []
+    for p in paragraphs:
+        n = PyUnicode_GET_LENGTH(p)
+        if PyUnicode_IS_ASCII(p):
+            a = <const uint8_t *> PyUnicode_DATA(p)
+            count = 1
+            for j in range(n):
+                count += a[j] == 32
+        else:
+            kind = PyUnicode_KIND(p)
+            if kind == 1:
+                count = _word_count(<const uint8_t *> PyUnicode_DATA(p), n, cjk, cjk_astral)
+            elif kind == 2:
+                count = _word_count(<const uint16_t *> PyUnicode_DATA(p), n, cjk, cjk_astral)
+            else:
+                count = _word_count(<const uint32_t *> PyUnicode_DATA(p), n, cjk, cjk_astral)
+        out.append(count)
+    return out
+
+
+cdef Py_ssize_t _word_count(const char_t *s, Py_ssize_t n, const uint8_t[::1] cjk, cjk_astral) except -1:
+    """``len(text.split()) + len(CJK_CHAR.findall(text))``."""
+    cdef Py_ssize_t j, count = 0
+    cdef bint in_word = False
+    cdef uint32_t c
+    for j in range(n):
+        c = s[j]
+        if Py_UNICODE_ISSPACE(c):
+            in_word = False
+        else:
+            if not in_word:
+                count += 1
+                in_word = True
+            if char_t is not uint8_t:
+                if c <= 0xFFFF:
+                    count += cjk[c]
+                elif cjk_astral(c):
+                    count += 1
+    return count

@@ -1,0 +1,193 @@
+"""The compiled loops of cleaning (``dedup/_cleaning.pyx``) against their pure-Python reference
+in :mod:`dedup.clean`: the same strings, sets and counts, on generated text full of what is
+awkward (Unicode white space and line breaks, \\r\\n, tabs, CJK, Cyrillic, astral characters,
+lines of punctuation, hard-wrapped and indented prose); and ``clean()`` the same either way."""
+
+import contextlib
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from dedup import _native
+from strategies import any_text
+
+clean_module = importlib.import_module("dedup.clean")  # the module (dedup.clean is also the function)
+ROOT = Path(__file__).resolve().parents[1]
+FAST = _native.cleaning
+compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
+
+# Every character str.split, str.strip and str.splitlines treat apart, and those the
+# paragraph rules look at: blank-line characters, sentence ends, lower and upper case.
+WHITE = [" ", "  ", "\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u200a",
+         "\u3000", "\u202f", "\u205f", "\u200b"]
+BREAKS = ["\n", "\n\n", "\r", "\r\n", "\r\r\n", "\n\r", "\u2028", "\u2029", "\n \n", "\n\t\xa0\u3000\n", "\n\x0b\n",
+          "\n\u2000\n", "\n    ", "\n\t", "\n \t"]
+WORDS = ["The", "minister", "said", "on", "Monday", "that", "talks", "would", "go", "on.", "U.S.", "Reuters", "(Reuters)",
+         "-", "Путин", "заявил,", "«мы", "готовы».", "日本と中国。", "東京", "ｶﾀｶﾅ", "\U00020000", "\U0001d400ab", "\U0001f600",
+         "ß", "İstanbul", "Ǆ", "ǅ", "ǆ", "ΣΑΣ", "ﬁ", "ⅷ", "١٣٥٩", "²", "e.g.", "...", "—", "***", "##", "|", "»", "”", "’",
+         "!", "?", "！", "？", "。", ":", ";", "said:", "'", "\"", ")", "x" * 31, "y" * 101, "Advertisement", "Sign", "up",
+         "©", "2019", "Sep", "5,", "é", "ÉCOLE", "a_b", "$1,500", "50%", "ok", "\x00", "\ufeff", "\ud800"]
+prose = st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(WHITE), st.sampled_from(BREAKS)), max_size=80).map("".join)
+# lines of 30 to 100 characters, hard-wrapped or not, indented or not: the joining rule's cases
+wrapped = st.lists(
+    st.tuples(st.sampled_from(["", " ", "    ", "\t", " \xa0", "\u3000"]),
+              st.lists(st.sampled_from(WORDS[:14] + ["the", "and", "a"]), min_size=1, max_size=16).map(" ".join),
+              st.sampled_from(["", ".", ",", ":", " ", "\t"]),
+              # line breaks, blank lines (which end a block) and lines of white space that do not
+              st.sampled_from(["\n", "\n", "\n", "\r\n", "\r", "\u2028", "\n\n", "\r\n\r\n", "\r\r", "\u2029",
+                               "\n \n", "\n\t\n", "\n\xa0\n", "\n\u3000\n", "\n\x0b\n", "\n\u2000\n", "\n\x85\n"])),
+    max_size=12,
+).map(lambda lines: "".join("".join(line) for line in lines))
+texts = st.one_of(prose, wrapped, any_text, st.text(max_size=80),
+                  st.lists(st.sampled_from(WHITE + BREAKS + ["a", "B", ".", "日", "ж"]), max_size=40).map("".join))
+
+AWKWARD = [
+    "", " ", "\n", "\r\n\r\n", "\u2029", "\u2028\u2028", "...\n---\n***", " \t\n\xa0\n\u3000", "a\n\x0b\nb",
+    "Title\n\nThe Federal Reserve entered the U.S.\nGovernment securities market to\narrange repurchases.\n    Dealers said so.",
+    "By Reuters\r\n\r\nMOSCOW (Reuters) - Talks resumed on Monday, the minister said, and would\r\ngo on all week.",
+    "Путин заявил, что «мы готовы» к переговорам с Японией по мирному договору,\nсообщил Кремль в понедельник.",
+    "日本と中国の首脳は月曜日に会談した。\n\n両国は協力を確認した。",
+    "Line one of thirty characters or more here\nline two goes on in lower case\n\tIndented para starts.",
+    "\ufeffBOM first\u2028then\u2029next\x85NEL\x1cFS\x1dGS\x1eRS\x1fUS\x0bVT\x0cFF",
+    "Advertisement\n\nAdvertisement\n\nA repeated caption line\nA repeated caption line",
+    "x" * 101 + "\n" + "y" * 40 + "\n" + "z",
+]
+
+
+@contextlib.contextmanager
+def reference():
+    """Run the pure-Python reference path inside the block (as ``DEDUP_PURE=1`` does for a process)."""
+    saved, _native.cleaning = _native.cleaning, None
+    try:
+        yield
+    finally:
+        _native.cleaning = saved
+
+
+def _same(found, expected) -> None:
+    """Equal, of the same types, element by element (a str equal to another is the same code points)."""
+    assert type(found) is type(expected) and found == expected
+    if isinstance(found, list):
+        for a, b in zip(found, expected):
+            assert type(a) is type(b)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(texts)
+@example("a\n\n\nb")
+@example("a\n \n\u2029b\r\rc\r\n\r\nd")
+@example("The central bank raised its main rate.\nthe markets went up on the news\n  Indented.")
+@example("A line of thirty characters, no end\nA line of thirty characters, no end")
+@example("A line of thirty characters, no end\n\u3000\nand a second line")
+@example("A line of thirty characters, no end\u2029and a second line")
+@example("x" * 29 + "\nnext line")  # the bounds of the joining rule: 30 characters, 100
+@example("x" * 30 + "\nnext line")
+@example("x" * 100 + "\nnext line")
+@example("x" * 101 + "\nnext line")
+def test_split_paragraphs_is_the_reference(text):
+    found = clean_module.split_paragraphs(text)
+    with reference():
+        _same(found, clean_module.split_paragraphs(text))
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(texts, st.integers(0, 25))
+@example("one two three\nfour five six seven", 3)
+@example("Ärger über\nzwei drei", 2)
+@example("a\x1fb c\td\n...\n\u2028x", 2)
+def test_template_candidates_are_the_reference(text, template_max_words):
+    found = clean_module.template_candidates(text, template_max_words=template_max_words)
+    with reference():
+        _same(found, clean_module.template_candidates(text, template_max_words=template_max_words))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(texts)
+def test_paragraph_keys_and_sizes_are_the_reference(text):
+    # what clean() gives them: split paragraphs, and the sentences of one long paragraph
+    with reference():
+        paragraphs = clean_module.split_paragraphs(text)
+    paragraphs += [s for p in paragraphs for s in clean_module._sentences(p)]
+    keys, sizes = clean_module._paragraph_keys(paragraphs), clean_module._sizes(paragraphs)
+    with reference():
+        _same(keys, clean_module._paragraph_keys(paragraphs))
+        _same(sizes, clean_module._sizes(paragraphs))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(texts, st.sampled_from(WORDS)).map(lambda t: t.replace("\n", " ")), max_size=8))
+@example(["", " ", "a  b", " a", "日本", "\U00020000 x", "ж\u3000ж", "\t", "A.B-C"])
+def test_keys_and_sizes_of_any_strings_are_the_reference(paragraphs):
+    # beyond what split_paragraphs makes: leading, trailing and repeated white space, empty strings
+    keys, sizes = clean_module._paragraph_keys(paragraphs), clean_module._sizes(paragraphs)
+    with reference():
+        _same(keys, clean_module._paragraph_keys(paragraphs))
+        _same(sizes, clean_module._sizes(paragraphs))
+
+
+def _cleaned(texts_, template_lines=frozenset()):
+    return [clean_module.clean(t, template_lines=template_lines) for t in texts_]
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=6))
+def test_clean_is_the_reference(batch):
+    lines = clean_module.find_template_lines(batch * 2, template_min_docs=2)
+    found = _cleaned(batch, lines)
+    with reference():
+        assert clean_module.find_template_lines(batch * 2, template_min_docs=2) == lines
+        assert _cleaned(batch, lines) == found
+
+
+@compiled
+def test_seeds_and_awkward_texts_clean_as_the_reference(seeds):
+    texts_ = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))] + AWKWARD
+    assert len(texts_) > len(AWKWARD)  # the seeds were read
+    lines = clean_module.find_template_lines(texts_ * 5)
+    found = _cleaned(texts_, lines), [clean_module.template_candidates(t) for t in texts_]
+    with reference():
+        assert clean_module.find_template_lines(texts_ * 5) == lines
+        assert (_cleaned(texts_, lines), [clean_module.template_candidates(t) for t in texts_]) == found
+
+
+def test_the_cjk_table_is_the_regex():
+    table = clean_module._cjk_table()
+    # \u3040-\u30ff, \u3400-\u4dbf, \u4e00-\u9fff, \uf900-\ufaff (dedup.tokens._CJK)
+    assert len(table) == 0x10000 and sum(table) == 0x100 - 0x40 + 0x4DC0 - 0x3400 + 0xA000 - 0x4E00 + 0xFB00 - 0xF900
+    assert table[ord("日")] and not table[ord("a")] and not table[ord("。")]
+    assert clean_module._is_cjk(0x20000) and not clean_module._is_cjk(0x1F600)
+
+
+# --- the reference in charge ----------------------------------------------------------------
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1", **env})
+
+
+SCAN = "sys.argv = ['dedup', 'scan', 'seeds', '-f', 'json']\nfrom dedup.cli import main\nmain()"
+
+
+@pytest.mark.parametrize("missing", [["dedup._cleaning"], ["dedup._speedups", "dedup._cleaning"]])
+def test_a_missing_cleaning_extension_warns_once_and_gives_the_same_scan(missing):
+    block = "".join(f"sys.modules[{name!r}] = None\n" for name in missing)
+    done = _run("import sys\n" + block + "import dedup._native as n; assert n.cleaning is None\n" + SCAN, DEDUP_PURE="")
+    lines = done.stderr.splitlines()
+    assert done.returncode in (0, 1), done.stderr
+    assert len(lines) == 1 and lines[0].startswith("warning: dedup's compiled speedups are not available"), lines
+    assert all(name in lines[0] for name in missing)
+    default = _run("import sys\n" + SCAN, DEDUP_PURE="")
+    assert default.stdout == done.stdout and '"clusters"' in default.stdout
