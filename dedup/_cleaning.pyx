@@ -419,3 +419,86 @@ cdef Py_ssize_t _word_count(const char_t *s, Py_ssize_t n, const uint8_t[::1] cj
                 elif cjk_astral(c):
                     count += 1
     return count
+
+
+# --- notices --------------------------------------------------------------------------------
+
+
+cdef class Literals:
+    """Some strings to look for in texts: ``found_in(text)`` is ``any(map(text.__contains__,
+    literals))`` (``dedup.clean._mark_notices``'s test of a whole text), in one pass over a
+    text of one byte a character, the others by that expression.
+
+    A text's position is looked at further only where its two characters open a literal (a
+    table of the 65536 pairs), and a literal of one character is found by a table of its own.
+    """
+
+    cdef tuple literals
+    cdef bint empty
+    cdef bytes blob  # the literals of two characters or more that fit a byte a character, one after another
+    cdef Py_ssize_t count
+    cdef Py_ssize_t *offsets
+    cdef Py_ssize_t *lengths
+    cdef uint16_t *pairs  # each one's first two characters (c0 << 8 | c1), in order
+    cdef uint16_t first[65536]  # 1 + the index of the first literal opening with a pair, or 0
+    cdef bint single[256]
+
+    def __cinit__(self, literals):
+        self.literals = tuple(literals)
+        self.empty = any(len(x) == 0 for x in self.literals)
+        narrow = sorted({x.encode("latin-1") for x in self.literals if len(x) >= 2 and max(x) <= "\xff"})
+        if len(narrow) >= 0xFFFF:
+            raise ValueError(f"{len(narrow)} literals; at most 65534 are looked for at once")
+        self.count = len(narrow)
+        self.blob = b"".join(narrow)
+        self.offsets = <Py_ssize_t *> malloc((self.count + 1) * sizeof(Py_ssize_t))
+        self.lengths = <Py_ssize_t *> malloc((self.count + 1) * sizeof(Py_ssize_t))
+        self.pairs = <uint16_t *> malloc((self.count + 1) * sizeof(uint16_t))
+        if self.offsets == NULL or self.lengths == NULL or self.pairs == NULL:
+            raise MemoryError()
+        cdef Py_ssize_t k, at = 0
+        cdef uint16_t pair
+        for k in range(0x10000):
+            self.first[k] = 0
+        for k in range(256):
+            self.single[k] = False
+        for x in self.literals:
+            if len(x) == 1 and x <= "\xff":
+                self.single[ord(x)] = True
+        for k, b in enumerate(narrow):  # sorted: the literals opening with a pair are side by side
+            pair = (b[0] << 8) | b[1]
+            self.offsets[k], self.lengths[k], self.pairs[k] = at, len(b), pair
+            at += len(b)
+            if self.first[pair] == 0:
+                self.first[pair] = k + 1
+
+    def __dealloc__(self):
+        free(self.offsets)
+        free(self.lengths)
+        free(self.pairs)
+
+    def found_in(self, str text):
+        """Whether ``text`` holds one of the literals or more."""
+        if self.empty:
+            return True
+        if PyUnicode_KIND(text) != 1:
+            return any(map(text.__contains__, self.literals))
+        cdef const uint8_t *s = <const uint8_t *> PyUnicode_DATA(text)
+        cdef const char *blob = self.blob
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, k
+        cdef uint16_t pair
+        for i in range(n):
+            if self.single[s[i]]:
+                return True
+            if i + 1 == n:
+                break
+            pair = (s[i] << 8) | s[i + 1]
+            k = self.first[pair]
+            if k == 0:
+                continue
+            k -= 1
+            while k < self.count and self.pairs[k] == pair:
+                if i + self.lengths[k] <= n and memcmp(s + i, blob + self.offsets[k], self.lengths[k]) == 0:
+                    return True
+                k += 1
+        return False

@@ -58,6 +58,10 @@ AWKWARD = [
     "\ufeffBOM first\u2028then\u2029next\x85NEL\x1cFS\x1dGS\x1eRS\x1fUS\x0bVT\x0cFF",
     "Advertisement\n\nAdvertisement\n\nA repeated caption line\nA repeated caption line",
     "x" * 101 + "\n" + "y" * 40 + "\n" + "z",
+    "We use cookies. Read our privacy policy. Click accept all to go on.",
+    "Menu\n\nHome\n\nSubscribe to continue reading. Already a subscriber? Log in. Create an account with your first name.",
+    "Подпишитесь на рассылку. Политика конфиденциальности. Я не робот.",
+    "Çerez politikası ve gizlilik politikası. Robot değilim.",
 ]
 
 
@@ -134,6 +138,24 @@ def test_keys_and_sizes_of_any_strings_are_the_reference(paragraphs):
     with reference():
         _same(keys, clean_module._paragraph_keys(paragraphs))
         _same(sizes, clean_module._sizes(paragraphs))
+
+
+latin = st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=60)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.one_of(latin, texts, st.sampled_from(clean_module._NOTICE_STEMS)), st.data())
+@example("cookie", None)
+@example("", None)
+def test_literals_are_found_as_by_in(text, data):
+    # literals cut from the text (found), others (mostly not), of one character, empty, not latin-1
+    cut = st.tuples(st.integers(0, len(text)), st.integers(0, 8)).map(lambda ij: text[ij[0]:ij[0] + ij[1]])
+    others = st.one_of(st.sampled_from(clean_module._NOTICE_STEMS), latin.map(lambda t: t[:6]), st.text(max_size=3))
+    for literals in [clean_module._NOTICE_STEMS] + ([] if data is None else [tuple(data.draw(st.lists(st.one_of(cut, others), max_size=6)))]):
+        assert FAST.Literals(literals).found_in(text) == any(map(text.__contains__, literals)), literals
+        low = text.lower()
+        assert clean_module._notice_stems(FAST).found_in(low) == any(map(low.__contains__, clean_module._NOTICE_STEMS))
 
 
 def _cleaned(texts_, template_lines=frozenset()):
