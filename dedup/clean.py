@@ -571,6 +571,11 @@ def _classify(paragraph: str, n: int, previous: str | None, following: str | Non
         return "caption"  # scrapers repeat image alt text and caption back to back
     if n > _LONG_PROSE:
         return "body"
+    return _short_kind(paragraph, n) if n <= 12 else _kind(paragraph, n)
+
+
+def _kind(paragraph: str, n: int) -> str:
+    """The kind of a paragraph of ``n`` words (at most ``_LONG_PROSE``) by the rules, on its own."""
     low = paragraph.lower() if paragraph.isascii() else None
     # the comment, ad, byline and prompt rules describe short lines (long prose that
     # mentions "register" is body); related links are no longer than 30 words
@@ -588,6 +593,11 @@ def _classify(paragraph: str, n: int, previous: str | None, following: str | Non
     if n >= 12 or (n >= 6 and paragraph.rstrip("*_ ").endswith(_TERMINAL)):
         return "body"
     return "nav"
+
+
+# Short lines recur across a corpus (sign-offs, menus, template): half of those of the real benchmark
+# corpus are repeats. Their kind is a function of the line alone, so it is remembered.
+_short_kind = lru_cache(maxsize=1 << 15)(_kind)
 
 
 def _looks_like_headline(paragraph: str) -> bool:
