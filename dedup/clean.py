@@ -499,13 +499,11 @@ def _mark_notices(text: str, raw: list[str], sizes: list[int], kinds: list[str])
     scraped = any(k in _SCRAPED_KINDS for k in kinds)
     if not body or not (short or scraped):
         return
-    low = text.lower()
-    fast = _native.cleaning  # the same test in one pass in C
-    if not (_notice_stems(fast).found_in(low) if fast is not None else any(map(low.__contains__, _NOTICE_STEMS))):
+    if not _holds_stem(text.lower()):
         return
     # the same test, paragraph by paragraph: the regex (slow: a long alternation, any case)
     # runs over the paragraphs that hold a marker's literal only
-    hold = [i for i in body if any(map(raw[i].lower().__contains__, _NOTICE_STEMS))]
+    hold = [i for i in body if _holds_stem(raw[i].lower())]
     if short:
         marked = sum(1 for i in hold for s in _SENTENCE_END.split(raw[i]) if s.strip() and _NOTICE.search(s))
         if marked >= _NOTICE_MARKERS:
@@ -519,6 +517,12 @@ def _mark_notices(text: str, raw: list[str], sizes: list[int], kinds: list[str])
         found = len(_NOTICE.findall(raw[i])) if sizes[i] <= _NOTICE_WORDS else 0
         if found >= _NOTICE_MARKERS and found * _NOTICE_DENSITY >= sizes[i]:
             kinds[i] = "notice"
+
+
+def _holds_stem(low: str) -> bool:
+    """Whether a text (lower-cased) holds one of :data:`_NOTICE_STEMS` (in one pass in C, where compiled)."""
+    fast = _native.cleaning
+    return _notice_stems(fast).found_in(low) if fast is not None else any(map(low.__contains__, _NOTICE_STEMS))
 
 
 @lru_cache(maxsize=2)
