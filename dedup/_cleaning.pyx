@@ -421,53 +421,66 @@ cdef Py_ssize_t _word_count(const char_t *s, Py_ssize_t n, const uint8_t[::1] cj
     return count
 
 
-# --- notices --------------------------------------------------------------------------------
+# --- literals: notices, and the rules a paragraph may match ---------------------------------
 
 
 cdef class Literals:
-    """Some strings to look for in texts: ``found_in(text)`` is ``any(map(text.__contains__,
-    literals))`` (``dedup.clean._mark_notices``'s test of a whole text), in one pass over a
-    text of one byte a character, the others by that expression.
+    """Sets of strings to look for in texts: ``mask(text)`` has bit ``k`` set where the text
+    holds a string of set ``k`` (``any(map(text.__contains__, sets[k]))``), ``found_in(text)``
+    says whether it holds any, in one pass over a text of one byte a character (the others by
+    those expressions).
 
-    A text's position is looked at further only where its two characters open a literal (a
-    table of the 65536 pairs), and a literal of one character is found by a table of its own.
+    A text's position is looked at further only where its two characters open a string (a
+    table of the 65536 pairs); a string of one character is found by a table of its own.
     """
 
-    cdef tuple literals
-    cdef bint empty
-    cdef bytes blob  # the literals of two characters or more that fit a byte a character, one after another
+    cdef tuple sets
+    cdef uint32_t empty  # the sets holding "", found in every text
+    cdef uint32_t all_bits
+    cdef bytes blob  # the strings of two characters or more that fit a byte a character, one after another
     cdef Py_ssize_t count
     cdef Py_ssize_t *offsets
     cdef Py_ssize_t *lengths
+    cdef uint32_t *bits  # the sets each one is in
     cdef uint16_t *pairs  # each one's first two characters (c0 << 8 | c1), in order
-    cdef uint16_t first[65536]  # 1 + the index of the first literal opening with a pair, or 0
-    cdef bint single[256]
+    cdef uint16_t first[65536]  # 1 + the index of the first string opening with a pair, or 0
+    cdef uint32_t single[256]  # the sets a string of one character is in
 
-    def __cinit__(self, literals):
-        self.literals = tuple(literals)
-        self.empty = any(len(x) == 0 for x in self.literals)
-        narrow = sorted({x.encode("latin-1") for x in self.literals if len(x) >= 2 and max(x) <= "\xff"})
-        if len(narrow) >= 0xFFFF:
-            raise ValueError(f"{len(narrow)} literals; at most 65534 are looked for at once")
-        self.count = len(narrow)
-        self.blob = b"".join(narrow)
-        self.offsets = <Py_ssize_t *> malloc((self.count + 1) * sizeof(Py_ssize_t))
-        self.lengths = <Py_ssize_t *> malloc((self.count + 1) * sizeof(Py_ssize_t))
-        self.pairs = <uint16_t *> malloc((self.count + 1) * sizeof(uint16_t))
-        if self.offsets == NULL or self.lengths == NULL or self.pairs == NULL:
-            raise MemoryError()
+    def __cinit__(self, sets):
+        self.sets = tuple(tuple(s) for s in sets)
+        if len(self.sets) > 32:
+            raise ValueError(f"{len(self.sets)} sets of strings; at most 32 are looked for at once")
+        cdef dict narrow = {}
         cdef Py_ssize_t k, at = 0
         cdef uint16_t pair
+        self.empty = self.all_bits = 0
+        for k in range(256):
+            self.single[k] = 0
         for k in range(0x10000):
             self.first[k] = 0
-        for k in range(256):
-            self.single[k] = False
-        for x in self.literals:
-            if len(x) == 1 and x <= "\xff":
-                self.single[ord(x)] = True
-        for k, b in enumerate(narrow):  # sorted: the literals opening with a pair are side by side
+        for k, strings in enumerate(self.sets):
+            self.all_bits |= 1u << k
+            for x in strings:
+                if len(x) == 0:
+                    self.empty |= 1u << k
+                elif len(x) == 1 and x <= "\xff":
+                    self.single[ord(x)] |= 1u << k
+                elif max(x) <= "\xff":
+                    narrow[x.encode("latin-1")] = narrow.get(x.encode("latin-1"), 0) | (1u << k)
+        keys = sorted(narrow)  # sorted: the strings opening with a pair are side by side
+        if len(keys) >= 0xFFFF:
+            raise ValueError(f"{len(keys)} strings; at most 65534 are looked for at once")
+        self.count = len(keys)
+        self.blob = b"".join(keys)
+        self.offsets = <Py_ssize_t *> malloc((self.count + 1) * sizeof(Py_ssize_t))
+        self.lengths = <Py_ssize_t *> malloc((self.count + 1) * sizeof(Py_ssize_t))
+        self.bits = <uint32_t *> malloc((self.count + 1) * sizeof(uint32_t))
+        self.pairs = <uint16_t *> malloc((self.count + 1) * sizeof(uint16_t))
+        if self.offsets == NULL or self.lengths == NULL or self.bits == NULL or self.pairs == NULL:
+            raise MemoryError()
+        for k, b in enumerate(keys):
             pair = (b[0] << 8) | b[1]
-            self.offsets[k], self.lengths[k], self.pairs[k] = at, len(b), pair
+            self.offsets[k], self.lengths[k], self.bits[k], self.pairs[k] = at, len(b), narrow[b], pair
             at += len(b)
             if self.first[pair] == 0:
                 self.first[pair] = k + 1
@@ -475,21 +488,33 @@ cdef class Literals:
     def __dealloc__(self):
         free(self.offsets)
         free(self.lengths)
+        free(self.bits)
         free(self.pairs)
 
     def found_in(self, str text):
-        """Whether ``text`` holds one of the literals or more."""
-        if self.empty:
-            return True
+        """Whether ``text`` holds a string of any set."""
+        return self._scan(text, True) != 0
+
+    def mask(self, str text):
+        """The sets ``text`` holds a string of, one bit each (set ``k``: ``1 << k``)."""
+        return self._scan(text, False)
+
+    cdef uint32_t _scan(self, str text, bint any_one) except? 0xFFFFFFFF:
+        cdef uint32_t found = self.empty
+        cdef Py_ssize_t k
         if PyUnicode_KIND(text) != 1:
-            return any(map(text.__contains__, self.literals))
+            for k, strings in enumerate(self.sets):
+                if any(map(text.__contains__, strings)):
+                    found |= 1u << k
+            return found
         cdef const uint8_t *s = <const uint8_t *> PyUnicode_DATA(text)
         cdef const char *blob = self.blob
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i, k
+        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
         cdef uint16_t pair
         for i in range(n):
-            if self.single[s[i]]:
-                return True
+            if (found and any_one) or found == self.all_bits:
+                return found
+            found |= self.single[s[i]]
             if i + 1 == n:
                 break
             pair = (s[i] << 8) | s[i + 1]
@@ -498,7 +523,7 @@ cdef class Literals:
                 continue
             k -= 1
             while k < self.count and self.pairs[k] == pair:
-                if i + self.lengths[k] <= n and memcmp(s + i, blob + self.offsets[k], self.lengths[k]) == 0:
-                    return True
+                if (found | self.bits[k]) != found and i + self.lengths[k] <= n and memcmp(s + i, blob + self.offsets[k], self.lengths[k]) == 0:
+                    found |= self.bits[k]
                 k += 1
-        return False
+        return found

@@ -218,6 +218,22 @@ _MAY_MATCH = {
 }
 
 
+# Literals without one of which a rule cannot match an ASCII paragraph (lower-cased), read off
+# each regex (tests/test_cleaning_speedups.py holds them to it): the compiled path looks for all
+# of them in one pass and tries only the rules whose literals the paragraph holds.
+_RULE_LITERALS = {
+    "source": (":",),  # ...\s*: or https?://
+    "related": (":", "|", ">", "-"),  # [:|>»\-–—]
+    "copyright": _COPYRIGHT_WORDS,
+    "caption": (":", "(", "/"),  # ...\s*: or \(...\) or /\s*...
+    "comment": ("comment", "repl", "report", "join the", "("),  # (reply, replies) or ^\d+\s*\(...
+    "prompt": _PROMPT_WORDS,
+    "ad": ("ad", "sponsored", "promoted", "book now", "shop now", "learn more", "call"),  # (ads by, advert...)
+    "byline": ("by",),
+}
+_RULE_BIT = {kind: 1 << k for k, kind in enumerate(_RULE_LITERALS)}
+
+
 def _rulesets(may_match: dict) -> tuple[tuple, ...]:
     """The rules for short, medium and long paragraphs, each as (kind, the regex's
     search, its literal test or None), in the order they are tried."""
@@ -528,7 +544,7 @@ def _holds_stem(low: str) -> bool:
 @lru_cache(maxsize=2)
 def _notice_stems(fast: ModuleType) -> Literals:
     """:data:`_NOTICE_STEMS` looked for by the compiled module (a table made once)."""
-    return fast.Literals(_NOTICE_STEMS)
+    return fast.Literals((_NOTICE_STEMS,))
 
 
 def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
@@ -583,7 +599,11 @@ def _kind(paragraph: str, n: int) -> str:
     low = paragraph.lower() if paragraph.isascii() else None
     # the comment, ad, byline and prompt rules describe short lines (long prose that
     # mentions "register" is body); related links are no longer than 30 words
-    for kind, search, may_match in _SHORT_RULESET if n <= 12 else _MEDIUM_RULESET if n <= 30 else _LONG_RULESET:
+    rules = _SHORT_RULESET if n <= 12 else _MEDIUM_RULESET if n <= 30 else _LONG_RULESET
+    fast = _native.cleaning
+    if low is not None and fast is not None:  # the rules whose literals it holds, found in one pass in C
+        rules = _rules_holding(rules, _rule_literals(fast).mask(low))
+    for kind, search, may_match in rules:
         if (may_match is None or may_match(paragraph, low)) and search(paragraph):
             return kind
     if _CREDIT_PATTERNS[3].search(paragraph):
@@ -597,6 +617,23 @@ def _kind(paragraph: str, n: int) -> str:
     if n >= 12 or (n >= 6 and paragraph.rstrip("*_ ").endswith(_TERMINAL)):
         return "body"
     return "nav"
+
+
+@lru_cache(maxsize=2)
+def _rule_literals(fast: ModuleType) -> Literals:
+    """:data:`_RULE_LITERALS` looked for by the compiled module (a table made once)."""
+    return fast.Literals(tuple(_RULE_LITERALS.values()))
+
+
+_HOLDING: dict[tuple[int, int], tuple[tuple, tuple]] = {}
+
+
+def _rules_holding(rules: tuple, mask: int) -> tuple:
+    """The rules of a ruleset whose literals a paragraph holds (``mask``: :data:`_RULE_BIT`)."""
+    found = _HOLDING.get((id(rules), mask))
+    if found is None or found[0] is not rules:  # (a ruleset made anew, as a test does, at an old one's id)
+        found = _HOLDING[id(rules), mask] = (rules, tuple(r for r in rules if mask & _RULE_BIT[r[0]]))
+    return found[1]
 
 
 # Short lines recur across a corpus (sign-offs, menus, template): half of those of the real benchmark

@@ -69,10 +69,12 @@ AWKWARD = [
 def reference():
     """Run the pure-Python reference path inside the block (as ``DEDUP_PURE=1`` does for a process)."""
     saved, _native.cleaning = _native.cleaning, None
+    clean_module._short_kind.cache_clear()  # kinds found by the compiled path are not the reference's
     try:
         yield
     finally:
         _native.cleaning = saved
+        clean_module._short_kind.cache_clear()
 
 
 def _same(found, expected) -> None:
@@ -153,9 +155,59 @@ def test_literals_are_found_as_by_in(text, data):
     cut = st.tuples(st.integers(0, len(text)), st.integers(0, 8)).map(lambda ij: text[ij[0]:ij[0] + ij[1]])
     others = st.one_of(st.sampled_from(clean_module._NOTICE_STEMS), latin.map(lambda t: t[:6]), st.text(max_size=3))
     for literals in [clean_module._NOTICE_STEMS] + ([] if data is None else [tuple(data.draw(st.lists(st.one_of(cut, others), max_size=6)))]):
-        assert FAST.Literals(literals).found_in(text) == any(map(text.__contains__, literals)), literals
+        assert FAST.Literals((literals,)).found_in(text) == any(map(text.__contains__, literals)), literals
         low = text.lower()
         assert clean_module._notice_stems(FAST).found_in(low) == any(map(low.__contains__, clean_module._NOTICE_STEMS))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(latin, texts), st.lists(st.lists(st.one_of(st.text(max_size=3), latin.map(lambda t: t[:4])), max_size=5),
+                                         min_size=1, max_size=32), st.data())
+def test_literal_masks_are_any_of_each_set(text, sets, data):
+    sets += [[text[i:i + 3]] for i in data.draw(st.lists(st.integers(0, len(text)), max_size=32 - len(sets)))]
+    expected = sum(1 << k for k, strings in enumerate(sets) if any(map(text.__contains__, strings)))
+    assert FAST.Literals(sets).mask(text) == expected
+
+
+# Paragraphs that each furniture rule matches, to be dressed in case, punctuation and neighbours.
+RULE_EXAMPLES = [
+    "Source: Reuters", "Original URL: x", "http://example.com/a", "<https://x.org>", "Originally published at: x", "Link :",
+    "Related articles: x", "Read more >", "See also - x", "Most read | x", "Recommended:", "Also read -",
+    "(c) 2019 X", "Copyright 2020", "All rights reserved.", "Derechos reservados", "Alle Rechte vorbehalten", "Tutti i diritti riservati",
+    "Photo: AP", "(File Photo)", "x / REUTERS", "Video: clip", "Credits : X", "(Getty Images)", "pictured:",
+    "12 comments", "Comments", "Reply", "Report abuse", "Show more replies", "Join the discussion", "5 (+3 / -1)",
+    "Login to comment", "Comments are closed", "Post a comment",
+    "Sign up for our newsletter", "Subscribe", "Log in", "Follow us", "Share this", "Privacy policy", "Skip to main content",
+    "Advertisement", "ADS BY Google", "Sponsored content", "Book now", "Call: 555 1234", "AD", "Learn more", "Promoted",
+    "By John Smith", "by [Reuters](#)", "BY ANNA", "By\tJane Doe",
+]
+dressed = st.tuples(st.sampled_from(["", "* ", "## ", "> ", "-- ", "[", "\t", "1. "]), st.sampled_from(RULE_EXAMPLES),
+                    st.sampled_from([str, str.upper, str.lower, str.title, str.swapcase]),
+                    st.sampled_from(["", ".", " ", " ...", ":", " | more", "]", " and then some words go on here"])
+                    ).map(lambda t: t[0] + t[2](t[1]) + t[3])
+
+# pages of such furniture among prose
+pages = st.lists(st.one_of(dressed, prose, dressed.map(lambda p: p + "\n" + p)), min_size=1, max_size=8).map("\n\n".join)
+
+
+@hsettings(max_examples=1000, deadline=None)
+@given(st.one_of(dressed, st.lists(st.sampled_from(RULE_EXAMPLES), min_size=1, max_size=3).map(" ".join),
+                 st.text(alphabet=st.characters(max_codepoint=127), max_size=40)))
+def test_a_rule_matches_only_a_paragraph_holding_one_of_its_literals(paragraph):
+    # the compiled path tries a rule only where its literals are (dedup.clean._RULE_LITERALS)
+    assert set(clean_module._RULE_LITERALS) == {kind for kind, _ in clean_module._RULES}
+    if not paragraph.isascii():
+        return
+    low = paragraph.lower()
+    for kind, pattern in clean_module._RULES:
+        if pattern.search(paragraph):
+            assert any(map(low.__contains__, clean_module._RULE_LITERALS[kind])), (kind, paragraph)
+
+
+def test_the_rule_examples_match_their_rules():
+    matched = {kind for p in RULE_EXAMPLES for kind, pattern in clean_module._RULES if pattern.search(p)}
+    assert matched == set(clean_module._RULE_LITERALS)  # every rule is exercised
 
 
 def _cleaned(texts_, template_lines=frozenset()):
@@ -164,7 +216,7 @@ def _cleaned(texts_, template_lines=frozenset()):
 
 @compiled
 @hsettings(max_examples=200, deadline=None)
-@given(st.lists(texts, min_size=1, max_size=6))
+@given(st.lists(st.one_of(texts, pages), min_size=1, max_size=6))
 def test_clean_is_the_reference(batch):
     lines = clean_module.find_template_lines(batch * 2, template_min_docs=2)
     found = _cleaned(batch, lines)
