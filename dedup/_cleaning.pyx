@@ -96,7 +96,7 @@ cdef inline Py_ssize_t _ascii_key(const char_t *s, Py_ssize_t start, Py_ssize_t 
 # --- template lines -------------------------------------------------------------------------
 
 
-def template_candidates(str text, Py_ssize_t template_max_words, slow):
+def template_candidates(str text not None, Py_ssize_t template_max_words, slow):
     """``dedup.clean.template_candidates``: the keys of the text's lines of at most
     ``template_max_words`` words (a set).
 
@@ -173,7 +173,7 @@ cdef int _candidates(const char_t *s, Py_ssize_t n, Py_ssize_t most, str text, s
     return 0
 
 
-def line_keys(list texts, slow):
+def line_keys(list texts not None, slow):
     """``dedup.clean._paragraph_keys``: the key of each text (no line breaks in them), the
     ASCII ones here, the others by ``slow`` (``line_key``)."""
     cdef Py_ssize_t size = 0, n, k
@@ -182,6 +182,8 @@ def line_keys(list texts, slow):
     out = []
     try:
         for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"a line to key must be a str, not {type(text).__name__}")
             if not PyUnicode_IS_ASCII(text):
                 out.append(slow(text))
                 continue
@@ -202,7 +204,7 @@ def line_keys(list texts, slow):
 # --- paragraphs -----------------------------------------------------------------------------
 
 
-def split_paragraphs(str text, str terminal):
+def split_paragraphs(str text not None, str terminal not None):
     """``dedup.clean.split_paragraphs``: the text's paragraphs, each with single spaces
     between its words. ``terminal`` holds the characters that end a sentence
     (``dedup.clean._TERMINAL``)."""
@@ -211,20 +213,26 @@ def split_paragraphs(str text, str terminal):
     if n == 0:
         return out
     cdef int kind = PyUnicode_KIND(text)
-    # a kept line holds a character that is not white space: at most n of them
-    cdef Py_ssize_t *starts = <Py_ssize_t *> malloc(n * sizeof(Py_ssize_t))
-    cdef Py_ssize_t *ends = <Py_ssize_t *> malloc(n * sizeof(Py_ssize_t))
-    cdef uint8_t *indented = <uint8_t *> malloc(n)
+    cdef Py_ssize_t lines
+    if kind == 1:
+        lines = _line_count(<const uint8_t *> PyUnicode_DATA(text), n)
+    elif kind == 2:
+        lines = _line_count(<const uint16_t *> PyUnicode_DATA(text), n)
+    else:
+        lines = _line_count(<const uint32_t *> PyUnicode_DATA(text), n)
+    cdef Py_ssize_t *starts = <Py_ssize_t *> malloc(lines * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *ends = <Py_ssize_t *> malloc(lines * sizeof(Py_ssize_t))
+    cdef uint8_t *indented = <uint8_t *> malloc(lines)
     cdef void *buf = malloc(n * kind)
     try:
         if starts == NULL or ends == NULL or indented == NULL or buf == NULL:
             raise MemoryError()
         if kind == 1:
-            _paragraphs(<const uint8_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, <uint8_t *> buf, out)
+            _paragraphs(<const uint8_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, lines, <uint8_t *> buf, out)
         elif kind == 2:
-            _paragraphs(<const uint16_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, <uint16_t *> buf, out)
+            _paragraphs(<const uint16_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, lines, <uint16_t *> buf, out)
         else:
-            _paragraphs(<const uint32_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, <uint32_t *> buf, out)
+            _paragraphs(<const uint32_t *> PyUnicode_DATA(text), n, terminal, starts, ends, indented, lines, <uint32_t *> buf, out)
     finally:
         free(starts)
         free(ends)
@@ -233,8 +241,18 @@ def split_paragraphs(str text, str terminal):
     return out
 
 
+cdef Py_ssize_t _line_count(const char_t *s, Py_ssize_t n) noexcept:
+    """At most how many lines :func:`_paragraphs` cuts the text into: one more than its line breaks."""
+    cdef Py_ssize_t i, count = 1
+    cdef uint32_t c
+    for i in range(n):
+        c = s[i]
+        count += c == 10 or c == 13 or c == 0x2028 or c == 0x2029
+    return count
+
+
 cdef int _paragraphs(const char_t *s, Py_ssize_t n, str terminal, Py_ssize_t *starts, Py_ssize_t *ends,
-                     uint8_t *indented, char_t *buf, list out) except -1:
+                     uint8_t *indented, Py_ssize_t capacity, char_t *buf, list out) except -1:
     """Cut the text into lines, as the reference does after its replacements (\\r\\n, \\r,
     \\u2028: one line break; \\u2029: two), and into blocks at the blank lines of
     ``_BLANK_LINE`` (every line of its blank characters only ends a block: one that
@@ -265,6 +283,8 @@ cdef int _paragraphs(const char_t *s, Py_ssize_t n, str terminal, Py_ssize_t *st
                 j = start
                 while Py_UNICODE_ISSPACE(s[j]):  # lstrip
                     j += 1
+                if lines == capacity:  # cannot be (_line_count): not past the arrays' end whatever happens
+                    raise SystemError("more lines than _line_count counted")
                 starts[lines] = j
                 ends[lines] = e
                 indented[lines] = _indented(s, start)
@@ -370,7 +390,7 @@ cdef bint _hard_wrapped(const char_t *s, str terminal, const Py_ssize_t *starts,
 # --- words ----------------------------------------------------------------------------------
 
 
-def word_sizes(list paragraphs, const uint8_t[::1] cjk, cjk_astral):
+def word_sizes(list paragraphs not None, const uint8_t[::1] cjk, cjk_astral):
     """The sizes ``dedup.clean.clean`` gives paragraphs (a list of ints): an ASCII one's spaces
     and one (``split_paragraphs`` leaves one space between words); any other's words between
     white space and CJK characters (``_word_count``). ``cjk`` says which characters of the
@@ -382,6 +402,8 @@ def word_sizes(list paragraphs, const uint8_t[::1] cjk, cjk_astral):
         raise ValueError(f"the CJK table has {cjk.shape[0]} entries, one per code point of the BMP (65536) expected")
     out = []
     for p in paragraphs:
+        if not isinstance(p, str):
+            raise TypeError(f"a paragraph must be a str, not {type(p).__name__}")
         n = PyUnicode_GET_LENGTH(p)
         if PyUnicode_IS_ASCII(p):
             a = <const uint8_t *> PyUnicode_DATA(p)
@@ -491,11 +513,11 @@ cdef class Literals:
         free(self.bits)
         free(self.pairs)
 
-    def found_in(self, str text):
+    def found_in(self, str text not None):
         """Whether ``text`` holds a string of any set."""
         return self._scan(text, True) != 0
 
-    def mask(self, str text):
+    def mask(self, str text not None):
         """The sets ``text`` holds a string of, one bit each (set ``k``: ``1 << k``)."""
         return self._scan(text, False)
 
