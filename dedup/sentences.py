@@ -79,14 +79,16 @@ class Sentences:
         matches_a: a's matched sentences as :class:`SentenceMatch` records.
     """
 
-    def __init__(self, a: Analysed, b: Analysed, runs: list[tuple[int, int, int]]) -> None:
+    def __init__(self, a: Analysed, b: Analysed, runs: list[tuple[int, int, int]], side_a: Side | None = None,
+                 side_b: Side | None = None) -> None:
         self.runs = runs
         self.text_a, self.text_b = a.words.words, b.words.words
         self.hashes_a, self.hashes_b = a.hashes, b.hashes
         self.sent_a, self.sent_b = a.words.sentence, b.words.sentence
-        self.len_a, self.len_b = _sizes(self.sent_a), _sizes(self.sent_b)
-        self.quote_a = _shares(self.sent_a, a.words.quoted, self.len_a) >= 0.5
-        self.quote_b = _shares(self.sent_b, b.words.quoted, self.len_b) >= 0.5
+        self.side_a = side_a if side_a is not None else Side.of(a)
+        self.side_b = side_b if side_b is not None else Side.of(b)
+        self.len_a, self.len_b = self.side_a.sizes, self.side_b.sizes
+        self.quote_a, self.quote_b = self.side_a.quoted, self.side_b.quoted
         self.found_a: dict[int, tuple[int, str, float]] = {}
         self.found_b: dict[int, tuple[int, str, float]] = {}
         self.todo_a: list[int] = []
@@ -94,23 +96,58 @@ class Sentences:
 
     def finish(self) -> Sentences:
         found_a, found_b = self.found_a, self.found_b
-        len_a, len_b = self.len_a.tolist(), self.len_b.tolist()
-        quote_a, quote_b = self.quote_a.tolist(), self.quote_b.tolist()
+        side_a, side_b = self.side_a, self.side_b
+        quote_a, quote_b = side_a.quoted_list, side_b.quoted_list
         self.matches_a = tuple(SentenceMatch(k, t, how, sim, quote_a[k] or quote_b[t])
                                for k, (t, how, sim) in sorted(found_a.items()))
-        counted_a = [k for k, n in enumerate(len_a) if n >= MIN_SENTENCE_WORDS and not quote_a[k]]
-        counted_b = [k for k, n in enumerate(len_b) if n >= MIN_SENTENCE_WORDS and not quote_b[k]]
-        copied_a = [k for k in counted_a if k in found_a and not quote_b[found_a[k][0]]]
-        copied_b = [k for k in counted_b if k in found_b and not quote_a[found_b[k][0]]]
-        self.counted_a, self.counted_b = len(counted_a), len(counted_b)
+        copied_a = [k for k in side_a.counted if k in found_a and not quote_b[found_a[k][0]]]
+        copied_b = [k for k in side_b.counted if k in found_b and not quote_a[found_b[k][0]]]
+        self.counted_a, self.counted_b = len(side_a.counted), len(side_b.counted)
         self.copied_a, self.copied_b = len(copied_a), len(copied_b)
         # shares of the counted text, sentence by sentence but by their words: two long sentences
         # kept among four short ones added are about half of a text, not a third
-        self.share_a = _part(len_a, copied_a, counted_a)
-        self.share_b = _part(len_b, copied_b, counted_b)
-        self.complete = all(k in found_a for k, n in enumerate(len_a) if n >= MIN_SENTENCE_WORDS) and all(
-            k in found_b for k, n in enumerate(len_b) if n >= MIN_SENTENCE_WORDS)
+        self.share_a = side_a.part(copied_a)
+        self.share_b = side_b.part(copied_b)
+        self.complete = all(k in found_a for k in side_a.long) and all(k in found_b for k in side_b.long)
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What :class:`Sentences` reads of one text's sentences, the same in every pair it is in
+    (:func:`dedup.verify.compare_many` makes it once per document of a batch).
+
+    Attributes:
+        sizes: the words of each sentence (int64 array); ``sizes_list`` the same as a list.
+        quoted: whether each sentence is a quotation (at least half its words quoted), as a
+            bool array; ``quoted_list`` the same as a list.
+        long: the sentences of :data:`MIN_SENTENCE_WORDS` words or more.
+        counted: those of them that are not quotations.
+        counted_words: the words of the counted sentences.
+    """
+
+    sizes: np.ndarray
+    quoted: np.ndarray
+    sizes_list: list[int]
+    quoted_list: list[bool]
+    long: list[int]
+    counted: list[int]
+    counted_words: int
+
+    @classmethod
+    def of(cls, analysed: Analysed) -> Side:
+        words = analysed.words
+        sizes = _sizes(words.sentence)
+        quoted = _shares(words.sentence, words.quoted, sizes) >= 0.5
+        sizes_list, quoted_list = sizes.tolist(), quoted.tolist()
+        long = [k for k, n in enumerate(sizes_list) if n >= MIN_SENTENCE_WORDS]
+        counted = [k for k in long if not quoted_list[k]]
+        return cls(sizes, quoted, sizes_list, quoted_list, long, counted, sum(sizes_list[k] for k in counted))
+
+    def part(self, chosen: list[int]) -> float:
+        """The share of the counted sentences' words that the ``chosen`` sentences hold."""
+        total = self.counted_words
+        return sum(self.sizes_list[k] for k in chosen) / total if total else 0.0
 
 
 def _batch_texts(states: Sequence[Sentences]) -> tuple:
@@ -238,17 +275,20 @@ def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
                 found[g - int(offset[text])] = (best[0] - other_first, "edited", best[1])
 
 
-def _part(sizes: list[int], chosen: list[int], counted: list[int]) -> float:
-    """The share of the counted sentences' words that the ``chosen`` sentences hold."""
-    total = sum(sizes[k] for k in counted)
-    return sum(sizes[k] for k in chosen) / total if total else 0.0
-
-
 def _sizes(sentence: np.ndarray) -> np.ndarray:
     """The words of each sentence, from each word's sentence (numbered from 0, in order, without gaps)."""
+    if not len(sentence):
+        return np.zeros(0, dtype=np.int64)
+    if len(sentence) <= _COUNTED_WORDS:  # counted: a few microseconds, where finding the changes takes tens
+        return np.bincount(sentence, minlength=int(sentence[-1]) + 1).astype(np.int64, copy=False)
     # where the number changes: bincount would copy the numbers to 64 bits first
     ends = np.append(np.flatnonzero(sentence[1:] != sentence[:-1]) + 1, len(sentence))
-    return np.diff(ends, prepend=0) if len(sentence) else np.zeros(0, dtype=np.int64)
+    return np.diff(ends, prepend=0)
+
+
+#: Texts of at most this many words have their sentence sizes counted (:func:`_sizes`); a
+#: longer one's numbers are not copied to 64 bits (8 bytes a word) for it.
+_COUNTED_WORDS = 1 << 16
 
 
 def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
