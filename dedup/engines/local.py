@@ -22,7 +22,7 @@ from functools import partial
 
 import numpy as np
 
-from ..align import Alignment, align, paragraph_tokens
+from ..align import Alignment, align_many, paragraph_tokens
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
 from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, frequent_lines, template_candidates
 from ..cluster import Cluster, build_clusters, components
@@ -365,6 +365,7 @@ def _align(pool: Pool, prepared: list[Prepared], to_align: list[tuple[int, int]]
 def _align_block(pair_list: list, bodies: list[tuple[str, ...]]) -> list[Alignment]:
     """One task: align (origin, member) pairs of a block that carries its bodies
     (a :func:`_task` without its ids), their words analysed once for the block
-    (:func:`~dedup.align.paragraph_tokens`)."""
+    (:func:`~dedup.align.paragraph_tokens`), and what each body gives aligning worked out once
+    for all its pairs (:func:`~dedup.align.align_many`)."""
     tokens = [paragraph_tokens(w, len(b)) for w, b in zip(analyse_many(bodies), bodies)]
-    return [align(bodies[i], bodies[j], tokens=(tokens[i], tokens[j])) for i, j in pair_list]
+    return align_many(bodies, pair_list, tokens)
