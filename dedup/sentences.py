@@ -16,7 +16,8 @@ and says which sentences are quotations (at least half quoted) in either text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -218,12 +219,7 @@ def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
     ]
     if not work:
         return
-    first, ids = _numbered(np.concatenate([h for s in work for h in (s.hashes_a, s.hashes_b)]))
-    every = np.concatenate([t for s in work for t in (s.text_a, s.text_b)])
-
-    def numeric(w: int) -> bool:  # asked of the few words a near match changes only
-        return every[first[w]].isdigit()
-
+    first, ids, numeric = _batch_words(work)
     width = np.int64(len(first))
     sentences, offset, _, sentence, sizes = _batch_texts(work)
     total = int(sentences.sum())
@@ -299,6 +295,37 @@ def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.nd
     return np.bincount(sentence[flags], minlength=len(sizes)) / np.maximum(sizes, 1)
 
 
+def _batch_words(work: Sequence[Sentences]) -> tuple[np.ndarray, np.ndarray, Callable[[int], bool]]:
+    """The words of a batch of pairs' texts (a, b, a, b, ...) numbered by value (:func:`_numbered`,
+    over the batch's distinct texts: a text of several pairs once): (the index of one occurrence
+    of each, among the distinct texts' words; each word's number, text after text of the batch;
+    whether the word of a number is a number)."""
+    seen: dict[int, int] = {}
+    texts: list[np.ndarray] = []
+    hashes: list[np.ndarray] = []
+    which: list[int] = []
+    for s in work:
+        for h, t in ((s.hashes_a, s.text_a), (s.hashes_b, s.text_b)):
+            if id(h) not in seen:
+                seen[id(h)] = len(texts)
+                texts.append(t)
+                hashes.append(h)
+            which.append(seen[id(h)])
+    bounds = np.cumsum([0] + [len(h) for h in hashes]).tolist()
+    first, numbers = _numbered(np.concatenate(hashes))
+    ids = np.concatenate([numbers[bounds[k] : bounds[k + 1]] for k in which])
+    digits: dict[int, bool] = {}
+
+    def numeric(w: int) -> bool:  # asked of the few words a near match changes only
+        if w not in digits:
+            at = int(first[w])
+            k = bisect.bisect_right(bounds, at) - 1
+            digits[w] = texts[k][at - bounds[k]].isdigit()
+        return digits[w]
+
+    return first, ids, numeric
+
+
 def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(the index of one occurrence of each distinct value, each value's number among the
     distinct ones in sorted order): ``np.unique``'s index and inverse by one sort (numpy 2's
@@ -335,14 +362,20 @@ def _best_edit(words: list[int], candidates: list[int], words_of, first: int, co
     ``first`` to ``first + count - 1``, their words given by ``words_of``.
     """
     n = len(words)
+    least = max(threshold * n, min(_MIN_EDITED_WORDS, n))
     best = None
     for t in candidates:
-        for seq in (words_of(t), words_of(t - 1) + words_of(t) if t > first else None,
-                    words_of(t) + words_of(t + 1) if t + 1 < first + count else None):
-            if seq is None:
+        # t alone, run into the one before, into the one after: those the other text has
+        for lo, hi in ((t, t + 1), (t - 1, t + 1), (t, t + 2)):
+            if lo < first or hi > first + count:
                 continue
+            m = len(words_of(lo)) if hi == lo + 1 else len(words_of(lo)) + len(words_of(lo + 1))
+            most = min(n, m)  # the words kept in order are at most either's: too few, or no gain, skips the LCS
+            if most < least or 2 * most < threshold * (n + m) or (best is not None and most <= best[0]):
+                continue
+            seq = words_of(lo) if hi == lo + 1 else words_of(lo) + words_of(lo + 1)
             kept = LCSseq.similarity(words, seq)
-            if kept < max(threshold * n, min(_MIN_EDITED_WORDS, n)) or 2 * kept < threshold * (n + len(seq)):
+            if kept < least or 2 * kept < threshold * (n + len(seq)):
                 continue
             if best is None or kept > best[0]:
                 best = (kept, t, seq)
@@ -353,8 +386,12 @@ def _best_edit(words: list[int], candidates: list[int], words_of, first: int, co
 
 def _filled_in(words: list[int], seq: list[int], numeric) -> bool:
     """Whether two versions of a sentence differ only by numbers put for numbers."""
-    only_here, only_there = set(words) - set(seq), set(seq) - set(words)
-    return bool(only_here and only_there) and all(map(numeric, only_here | only_there))
+    here, there = set(words), set(seq)
+    only_here = here - there
+    if not only_here:
+        return False
+    only_there = there - here
+    return bool(only_there) and all(map(numeric, only_here | only_there))
 
 
 def match_sentences(states: Sequence[Sentences], *, sentence_match: float) -> None:
