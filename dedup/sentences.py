@@ -17,6 +17,7 @@ and says which sentences are quotations (at least half quoted) in either text.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -191,15 +192,23 @@ def _exact_many(states: Sequence[Sentences], threshold: float) -> None:
     mine, theirs = linked // total, linked % total
     order = np.lexsort((theirs, -count, mine))
     first = order[np.concatenate(([True], mine[order][1:] != mine[order][:-1]))] if len(order) else order
-    for g, t in zip(mine[first].tolist(), theirs[first].tolist()):
-        text = int(text_of[g])
-        s = states[text // 2]
-        (s.found_a if text % 2 == 0 else s.found_b)[g - int(first_sentence[text])] = (
-            t - int(first_sentence[text ^ 1]), "exact", float(shares[g]))
-    for g in np.flatnonzero(long & ~kept).tolist():
-        text = int(text_of[g])
-        s = states[text // 2]
-        (s.todo_a if text % 2 == 0 else s.todo_b).append(g - int(first_sentence[text]))
+    # handed to each pair a text at a time (the sentences are in text order, ascending within each)
+    g, t = mine[first], theirs[first]
+    text = text_of[g]
+    mine_local, theirs_local = (g - first_sentence[text]).tolist(), (t - first_sentence[text ^ 1]).tolist()
+    share, at = shares[g].tolist(), _text_bounds(text, len(sentences))
+    todo = np.flatnonzero(long & ~kept)
+    todo_local, todo_at = (todo - first_sentence[text_of[todo]]).tolist(), _text_bounds(text_of[todo], len(sentences))
+    for q, s in enumerate(states):
+        for k, found, still in ((2 * q, s.found_a, s.todo_a), (2 * q + 1, s.found_b, s.todo_b)):
+            lo, hi = at[k], at[k + 1]
+            found.update(zip(mine_local[lo:hi], zip(theirs_local[lo:hi], itertools.repeat("exact"), share[lo:hi])))
+            still.extend(todo_local[todo_at[k] : todo_at[k + 1]])
+
+
+def _text_bounds(text: np.ndarray, texts: int) -> list[int]:
+    """Where each text's entries start and end in an array of entries' texts, ascending."""
+    return np.searchsorted(text, np.arange(texts + 1)).tolist()
 
 
 def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
