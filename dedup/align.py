@@ -313,15 +313,14 @@ def align(
 
 def align_many(
     bodies: Sequence[Sequence[str]], pairs: Sequence[tuple[int, int]],
-    tokens: Sequence[list[list[str]] | ParagraphTokens], *, edited_threshold: float = 0.5,
+    tokens: Sequence[list[list[str]] | ParagraphTokens] | None = None, *, edited_threshold: float = 0.5,
 ) -> list[Alignment]:
-    """:func:`align` of ``bodies[i]`` (A) with ``bodies[j]`` (B) for each ``(i, j)`` of ``pairs``, each
-    body's tokens given (:func:`paragraph_tokens`): the same alignments, what a body's words give
-    aligning (their word ids) worked out once for all its pairs.
+    """:func:`align` of ``bodies[i]`` (A) with ``bodies[j]`` (B) for each ``(i, j)`` of ``pairs``: the
+    same alignments, what a body gives aligning (its tokens, their word ids) worked out once for
+    all its pairs. ``tokens``: each body's, if at hand (:func:`paragraph_tokens`).
 
     >>> bodies = [["Talks resumed on Monday."], ["Talks resumed on Monday.", "More soon."]]
-    >>> align_many(bodies, [(0, 1)], [[["talks", "resumed", "on", "monday"]], [["talks", "resumed", "on", "monday"], ["more", "soon"]]]) \\
-    ...     == [align(*bodies)]
+    >>> align_many(bodies, [(0, 1)]) == [align(*bodies)]
     True
     """
     vocabulary: dict[str, int] = {}
@@ -329,7 +328,8 @@ def align_many(
 
     def text(k: int) -> _Text:
         if k not in texts:
-            texts[k] = _Text(list(bodies[k]), tokens[k], vocabulary)
+            paragraphs = list(bodies[k])
+            texts[k] = _Text(paragraphs, _tokens(paragraphs) if tokens is None else tokens[k], vocabulary)
         return texts[k]
 
     return [_aligned(text(i), text(j), float(edited_threshold)) for i, j in pairs]
