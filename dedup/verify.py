@@ -454,24 +454,24 @@ def _distinct_count(ordered: np.ndarray) -> int:
 
 def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[int, int, int]]:
     """Keep runs longest first, trimming each to the words not yet used on either side."""
-    used_a = np.zeros(n_a + 1, dtype=bool)
-    used_b = np.zeros(n_b + 1, dtype=bool)
+    used_a = bytearray(n_a + 1)  # 1: used; a run whose words are all free is found so by a byte search
+    used_b = bytearray(n_b + 1)
     kept = []
     for a0, b0, n in sorted(runs, key=lambda r: (-r[2], r[0], r[1])):
         n = min(n, n_a - a0, n_b - b0)
-        free = ~(used_a[a0 : a0 + n] | used_b[b0 : b0 + n])
-        if free.all():
-            pieces = [(0, n)]
-        elif not free.any():
-            continue
-        else:  # keep the longest stretch still free on both sides
+        if 1 not in used_a[a0 : a0 + n] and 1 not in used_b[b0 : b0 + n]:
+            s, e = 0, n
+        else:
+            free = ~(np.frombuffer(used_a, dtype=bool)[a0 : a0 + n] | np.frombuffer(used_b, dtype=bool)[b0 : b0 + n])
+            if not free.any():
+                continue
+            # keep the longest stretch still free on both sides
             edges = np.flatnonzero(np.diff(np.concatenate(([0], free.astype(np.int8), [0]))))
-            pieces = [max(zip(edges[::2], edges[1::2]), key=lambda e: e[1] - e[0])]
-        for s, e in pieces:
-            if e - s > 0:
-                used_a[a0 + s : a0 + e] = True
-                used_b[b0 + s : b0 + e] = True
-                kept.append((a0 + int(s), b0 + int(s), int(e - s)))
+            s, e = (int(x) for x in max(zip(edges[::2], edges[1::2]), key=lambda e: e[1] - e[0]))
+        if e - s > 0:
+            used_a[a0 + s : a0 + e] = b"\x01" * (e - s)
+            used_b[b0 + s : b0 + e] = b"\x01" * (e - s)
+            kept.append((a0 + s, b0 + s, e - s))
     return kept
 
 
