@@ -50,17 +50,17 @@ edited (0,) (1,) False 0.73 (Change(op='replace', a='defense', b='defence'), Cha
 from __future__ import annotations
 
 import bisect
-import functools
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel
 
 from .errors import ConfigError, InputError
 from .tokens import Words, analyse_many, tokenize
+from .worddiff import word_diff
 
 #: Block kinds, in the order :meth:`Alignment.summary` reports them.
 BLOCK_OPS = ("same", "edited", "added", "cut")
@@ -306,13 +306,67 @@ def align(
                 f"tokens must hold one list per paragraph: got {len(tokens_a)} and {len(tokens_b)} "
                 f"for {len(paragraphs_a)} and {len(paragraphs_b)} paragraphs."
             )
-    lengths_a, lengths_b = _lengths(tokens_a), _lengths(tokens_b)
+    vocabulary: dict[str, int] = {}
+    return _aligned(_Text(paragraphs_a, tokens_a, vocabulary), _Text(paragraphs_b, tokens_b, vocabulary),
+                    float(edited_threshold))
+
+
+def align_many(
+    bodies: Sequence[Sequence[str]], pairs: Sequence[tuple[int, int]],
+    tokens: Sequence[list[list[str]] | ParagraphTokens] | None = None, *, edited_threshold: float = 0.5,
+) -> list[Alignment]:
+    """:func:`align` of ``bodies[i]`` (A) with ``bodies[j]`` (B) for each ``(i, j)`` of ``pairs``: the
+    same alignments, what a body gives aligning (its tokens, their word ids) worked out once for
+    all its pairs. ``tokens``: each body's, if at hand (:func:`paragraph_tokens`).
+
+    >>> bodies = [["Talks resumed on Monday."], ["Talks resumed on Monday.", "More soon."]]
+    >>> align_many(bodies, [(0, 1)]) == [align(*bodies)]
+    True
+    """
+    vocabulary: dict[str, int] = {}
+    texts: dict[int, _Text] = {}
+
+    def text(k: int) -> _Text:
+        if k not in texts:
+            paragraphs = list(bodies[k])
+            texts[k] = _Text(paragraphs, _tokens(paragraphs) if tokens is None else tokens[k], vocabulary)
+        return texts[k]
+
+    return [_aligned(text(i), text(j), float(edited_threshold)) for i, j in pairs]
+
+
+class _Text:
+    """One side of an alignment: its paragraphs and their tokens, and their word ids, made when
+    first asked for and kept for the next pair (:func:`align_many`); of a long text
+    (:class:`ParagraphTokens`), made for the paragraphs asked for, each time."""
+
+    def __init__(self, paragraphs: list[str], tokens, vocabulary: dict[str, int]) -> None:
+        self.paragraphs, self.tokens, self.vocabulary = paragraphs, tokens, vocabulary
+        self.lengths = _lengths(tokens)
+        self.long = isinstance(tokens, ParagraphTokens)
+        self._ids: list[list[int]] | None = None
+
+    def ids(self, lo: int, hi: int) -> list[list[int]]:
+        """The words of paragraphs ``lo`` to ``hi - 1`` as integer ids (equal words, equal ids)."""
+        vocabulary = self.vocabulary
+        if self.long:
+            return [[vocabulary.setdefault(t, len(vocabulary)) for t in self.tokens[i]] for i in range(lo, hi)]
+        if self._ids is None:
+            self._ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in p] for p in self.tokens]
+        return self._ids[lo:hi]
+
+
+def _aligned(text_a: _Text, text_b: _Text, threshold: float) -> Alignment:
+    """:func:`align` of two sides, checked."""
+    paragraphs_a, paragraphs_b, tokens_a, tokens_b = text_a.paragraphs, text_b.paragraphs, text_a.tokens, text_b.tokens
+    lengths_a, lengths_b = text_a.lengths, text_b.lengths
     if len(tokens_a) * len(tokens_b) <= MAX_ALIGN_CELLS:
-        matches = _match(tokens_a, tokens_b, lengths_a, lengths_b, float(edited_threshold))
+        matches = _match(text_a, text_b, threshold)
     else:
         matches = _match_equal(tokens_a, tokens_b, lengths_a, lengths_b)
 
     blocks: list[Block] = []
+    sides = []  # each block's tokens of A, of B, space-joined (what _moved weighs)
     taken_a = [False] * len(tokens_a)
     taken_b = [False] * len(tokens_b)
     for a0, a1, b0, b1, similarity in matches:
@@ -322,10 +376,13 @@ def align(
         joined_b = [t for j in range(b0, b1) for t in tokens_b[j]]
         if joined_a == joined_b:
             blocks.append(Block("same", tuple(range(a0, a1)), tuple(range(b0, b1)), False, 1.0, ()))
+            side = " ".join(joined_a)
+            sides.append((side, side))
         else:
             changes = _changes(paragraphs_a[a0:a1], paragraphs_b[b0:b1])
             blocks.append(Block("edited", tuple(range(a0, a1)), tuple(range(b0, b1)), False, similarity, changes))
-    moved = _moved(blocks, tokens_a, tokens_b)
+            sides.append((" ".join(joined_a), " ".join(joined_b)))
+    moved = _moved(blocks, tokens_a, tokens_b, sides)
     blocks = [Block(b.op, b.a, b.b, True, b.similarity, b.changes) if i in moved else b
               for i, b in enumerate(blocks)]
     blocks += [Block("cut", run, ()) for run in _runs(taken_a)]
@@ -416,24 +473,18 @@ def _lcs(x: list[int], y: list[int]) -> int:
     return (len(x) + len(y) - Indel.distance(x, y)) // 2
 
 
-def _match(
-    tokens_a: Sequence[list[str]], tokens_b: Sequence[list[str]], lengths_a: list[int], lengths_b: list[int],
-    threshold: float,
-) -> list[tuple[int, int, int, int, float]]:
+def _match(text_a: _Text, text_b: _Text, threshold: float) -> list[tuple[int, int, int, int, float]]:
     """Pick the matched blocks as (a_start, a_end, b_start, b_end, similarity), best first.
 
     The paragraphs are compared a tile of the A x B matrix at a time (:data:`_TILE_CELLS`
-    pairs): the candidates are those of the whole matrix, in the same order.
+    pairs): the candidates are those of the whole matrix, in the same order. Words are
+    compared as integer ids (:meth:`_Text.ids`): rapidfuzz compares them by equality
+    without rehashing strings.
     """
+    tokens_a, tokens_b, lengths_a, lengths_b = text_a.tokens, text_b.tokens, text_a.lengths, text_b.lengths
     na, nb = len(lengths_a), len(lengths_b)
     if not na or not nb:
         return []
-    # Integer ids make rapidfuzz compare words by equality without rehashing strings.
-    vocabulary: dict[str, int] = {}
-
-    def ids(tokens, lo: int, hi: int) -> list[list[int]]:
-        return [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens[i]] for i in range(lo, hi)]
-
     # (a_start, a_end, b_start, b_end, similarity), with what orders each kind in the whole matrix
     ones, joins_a, joins_b = [], [], []
     # a tile: _TILE_CELLS pairs, at most _TILE_SIDE paragraphs a side (the whole matrix of two articles)
@@ -441,11 +492,11 @@ def _match(
     rows = max(MAX_JOIN, min(na, _TILE_SIDE, _TILE_CELLS // columns))
     for r0 in range(0, na, rows):
         r1, r2 = min(r0 + rows, na), min(r0 + rows + MAX_JOIN - 1, na)  # own rows, and the next runs reach
-        ids_a = ids(tokens_a, r0, r2)
+        ids_a = text_a.ids(r0, r2)
         len_a = np.array(lengths_a[r0:r2], dtype=np.int64)
         for c0 in range(0, nb, columns):
             c1, c2 = min(c0 + columns, nb), min(c0 + columns + MAX_JOIN - 1, nb)
-            ids_b = ids(tokens_b, c0, c2)
+            ids_b = text_b.ids(c0, c2)
             len_b = np.array(lengths_b[c0:c2], dtype=np.int64)
             total = len_a[:, None] + len_b[None, :]
             distance = process.cdist(ids_a, ids_b, scorer=Indel.distance, dtype=np.int64)
@@ -536,7 +587,7 @@ def _match_equal(tokens_a, tokens_b, lengths_a: list[int], lengths_b: list[int])
     return chosen
 
 
-def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
+def _moved(blocks: list[Block], tokens_a, tokens_b, sides: list[tuple[str, str]] | None = None) -> set[int]:
     """Indices (into ``blocks``) of matched blocks outside the heaviest in-order chain.
 
     A chain is a set of blocks increasing in both A and B position (a longest increasing
@@ -544,16 +595,22 @@ def _moved(blocks: list[Block], tokens_a, tokens_b) -> set[int]:
     paragraphs it holds and their words (so the fewest are reported as moved), then
     blocks that stayed nearer their old index, then a checksum of the blocks' words. Each
     reads the same with A and B swapped, so ``align(b, a)`` marks the same blocks.
+    ``sides``: each block's tokens of A and of B space-joined, if at hand (one string for
+    both sides of a ``same`` block).
     """
     order = sorted(range(len(blocks)), key=lambda k: blocks[k].a[0])
     weight = []
     for k in order:
         block = blocks[k]
-        side_a = " ".join(t for i in block.a for t in tokens_a[i])
-        side_b = " ".join(t for j in block.b for t in tokens_b[j])
+        if sides is not None:
+            side_a, side_b = sides[k]
+        else:
+            side_a = " ".join(t for i in block.a for t in tokens_a[i])
+            side_b = " ".join(t for j in block.b for t in tokens_b[j])
+        words_a = len(side_a.split())
         weight.append((
             len(block.a) + len(block.b),
-            len(side_a.split()) + len(side_b.split()),
+            words_a + (words_a if side_b is side_a else len(side_b.split())),
             -abs(block.a[0] - block.b[0]),
             zlib.crc32(f"{min(side_a, side_b)}\n{max(side_a, side_b)}".encode()),
         ))
@@ -629,70 +686,6 @@ def _in_b_order(blocks: Sequence[Block]) -> tuple[Block, ...]:
 
 
 # --- word-level changes --------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _word_tokens(word: str) -> tuple[str, ...]:
-    # Tokenising word by word is most of the cost of an edited block, and news reuses
-    # its words; 65,536 entries bound the cache at a few MB.
-    return tuple(tokenize(word))
-
-
-def _words(paragraphs: Sequence[str]) -> tuple[list[str], list[str], list[int]]:
-    """Split paragraphs into written words and their tokens, each token owned by a word."""
-    words: list[str] = []
-    tokens: list[str] = []
-    owner: list[int] = []
-    for paragraph in paragraphs:
-        for word in paragraph.split():
-            found = _word_tokens(word)
-            if found:  # a lone dash or ellipsis carries no token and is never a change
-                tokens.extend(found)
-                owner.extend([len(words)] * len(found))
-                words.append(word)
-    return words, tokens, owner
-
-
-def word_diff(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
-    """Return the word-level diff of A's paragraphs to B's, in the words as written.
-
-    A sequence of ``(op, a, b)`` with ``op`` one of ``equal``, ``insert``, ``delete``,
-    ``replace``; concatenating the ``a`` parts gives A's words, the ``b`` parts B's.
-    Words compare by their normalised tokens, so ``U.S.`` equals ``US``. Adjacent
-    edits are merged into one, so a replaced word followed by an inserted one reads as
-    one edit ("Two" -> "II, said").
-
-    >>> word_diff(["The U.S. defense budget rose."], ["The US defence budget rose sharply."])
-    (('equal', 'The U.S.', 'The US'), ('replace', 'defense', 'defence'), ('equal', 'budget rose.', 'budget rose'), ('insert', '', 'sharply.'))
-    """
-    words_a, tokens_a, owner_a = _words(paragraphs_a)
-    words_b, tokens_b, owner_b = _words(paragraphs_b)
-    # Several edit scripts can have the same cost; computing one in a fixed direction
-    # (smaller token list first) and inverting it keeps align(b, a) the mirror of align(a, b).
-    if tokens_a <= tokens_b:
-        opcodes = Levenshtein.opcodes(tokens_a, tokens_b)
-    else:
-        opcodes = Levenshtein.opcodes(tokens_b, tokens_a).inverse()
-    spans: list[list] = []
-    for op in opcodes:
-        tag = "equal" if op.tag == "equal" else "edit"
-        if spans and spans[-1][0] == tag:
-            spans[-1][2], spans[-1][4] = op.src_end, op.dest_end
-        else:
-            spans.append([tag, op.src_start, op.src_end, op.dest_start, op.dest_end])
-    out = []
-    used_a = used_b = 0  # words already shown: a word owning several tokens is shown once
-    for tag, i1, i2, j1, j2 in spans:
-        end_a = owner_a[i2 - 1] + 1 if i2 > i1 else used_a
-        end_b = owner_b[j2 - 1] + 1 if j2 > j1 else used_b
-        a = " ".join(words_a[used_a:max(used_a, end_a)])
-        b = " ".join(words_b[used_b:max(used_b, end_b)])
-        used_a, used_b = max(used_a, end_a), max(used_b, end_b)
-        if tag == "equal":
-            out.append(("equal", a, b))
-        elif a or b:
-            out.append(("replace" if a and b else "delete" if a else "insert", a, b))
-    return tuple(out)
 
 
 def _changes(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[Change, ...]:

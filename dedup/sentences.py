@@ -16,7 +16,9 @@ and says which sentences are quotations (at least half quoted) in either text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,14 +81,16 @@ class Sentences:
         matches_a: a's matched sentences as :class:`SentenceMatch` records.
     """
 
-    def __init__(self, a: Analysed, b: Analysed, runs: list[tuple[int, int, int]]) -> None:
+    def __init__(self, a: Analysed, b: Analysed, runs: list[tuple[int, int, int]], side_a: Side | None = None,
+                 side_b: Side | None = None) -> None:
         self.runs = runs
         self.text_a, self.text_b = a.words.words, b.words.words
         self.hashes_a, self.hashes_b = a.hashes, b.hashes
         self.sent_a, self.sent_b = a.words.sentence, b.words.sentence
-        self.len_a, self.len_b = _sizes(self.sent_a), _sizes(self.sent_b)
-        self.quote_a = _shares(self.sent_a, a.words.quoted, self.len_a) >= 0.5
-        self.quote_b = _shares(self.sent_b, b.words.quoted, self.len_b) >= 0.5
+        self.side_a = side_a if side_a is not None else Side.of(a)
+        self.side_b = side_b if side_b is not None else Side.of(b)
+        self.len_a, self.len_b = self.side_a.sizes, self.side_b.sizes
+        self.quote_a, self.quote_b = self.side_a.quoted, self.side_b.quoted
         self.found_a: dict[int, tuple[int, str, float]] = {}
         self.found_b: dict[int, tuple[int, str, float]] = {}
         self.todo_a: list[int] = []
@@ -94,23 +98,58 @@ class Sentences:
 
     def finish(self) -> Sentences:
         found_a, found_b = self.found_a, self.found_b
-        len_a, len_b = self.len_a.tolist(), self.len_b.tolist()
-        quote_a, quote_b = self.quote_a.tolist(), self.quote_b.tolist()
+        side_a, side_b = self.side_a, self.side_b
+        quote_a, quote_b = side_a.quoted_list, side_b.quoted_list
         self.matches_a = tuple(SentenceMatch(k, t, how, sim, quote_a[k] or quote_b[t])
                                for k, (t, how, sim) in sorted(found_a.items()))
-        counted_a = [k for k, n in enumerate(len_a) if n >= MIN_SENTENCE_WORDS and not quote_a[k]]
-        counted_b = [k for k, n in enumerate(len_b) if n >= MIN_SENTENCE_WORDS and not quote_b[k]]
-        copied_a = [k for k in counted_a if k in found_a and not quote_b[found_a[k][0]]]
-        copied_b = [k for k in counted_b if k in found_b and not quote_a[found_b[k][0]]]
-        self.counted_a, self.counted_b = len(counted_a), len(counted_b)
+        copied_a = [k for k in side_a.counted if k in found_a and not quote_b[found_a[k][0]]]
+        copied_b = [k for k in side_b.counted if k in found_b and not quote_a[found_b[k][0]]]
+        self.counted_a, self.counted_b = len(side_a.counted), len(side_b.counted)
         self.copied_a, self.copied_b = len(copied_a), len(copied_b)
         # shares of the counted text, sentence by sentence but by their words: two long sentences
         # kept among four short ones added are about half of a text, not a third
-        self.share_a = _part(len_a, copied_a, counted_a)
-        self.share_b = _part(len_b, copied_b, counted_b)
-        self.complete = all(k in found_a for k, n in enumerate(len_a) if n >= MIN_SENTENCE_WORDS) and all(
-            k in found_b for k, n in enumerate(len_b) if n >= MIN_SENTENCE_WORDS)
+        self.share_a = side_a.part(copied_a)
+        self.share_b = side_b.part(copied_b)
+        self.complete = all(k in found_a for k in side_a.long) and all(k in found_b for k in side_b.long)
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """What :class:`Sentences` reads of one text's sentences, the same in every pair it is in
+    (:func:`dedup.verify.compare_many` makes it once per document of a batch).
+
+    Attributes:
+        sizes: the words of each sentence (int64 array); ``sizes_list`` the same as a list.
+        quoted: whether each sentence is a quotation (at least half its words quoted), as a
+            bool array; ``quoted_list`` the same as a list.
+        long: the sentences of :data:`MIN_SENTENCE_WORDS` words or more.
+        counted: those of them that are not quotations.
+        counted_words: the words of the counted sentences.
+    """
+
+    sizes: np.ndarray
+    quoted: np.ndarray
+    sizes_list: list[int]
+    quoted_list: list[bool]
+    long: list[int]
+    counted: list[int]
+    counted_words: int
+
+    @classmethod
+    def of(cls, analysed: Analysed) -> Side:
+        words = analysed.words
+        sizes = _sizes(words.sentence)
+        quoted = _shares(words.sentence, words.quoted, sizes) >= 0.5
+        sizes_list, quoted_list = sizes.tolist(), quoted.tolist()
+        long = [k for k, n in enumerate(sizes_list) if n >= MIN_SENTENCE_WORDS]
+        counted = [k for k in long if not quoted_list[k]]
+        return cls(sizes, quoted, sizes_list, quoted_list, long, counted, sum(sizes_list[k] for k in counted))
+
+    def part(self, chosen: list[int]) -> float:
+        """The share of the counted sentences' words that the ``chosen`` sentences hold."""
+        total = self.counted_words
+        return sum(self.sizes_list[k] for k in chosen) / total if total else 0.0
 
 
 def _batch_texts(states: Sequence[Sentences]) -> tuple:
@@ -153,15 +192,23 @@ def _exact_many(states: Sequence[Sentences], threshold: float) -> None:
     mine, theirs = linked // total, linked % total
     order = np.lexsort((theirs, -count, mine))
     first = order[np.concatenate(([True], mine[order][1:] != mine[order][:-1]))] if len(order) else order
-    for g, t in zip(mine[first].tolist(), theirs[first].tolist()):
-        text = int(text_of[g])
-        s = states[text // 2]
-        (s.found_a if text % 2 == 0 else s.found_b)[g - int(first_sentence[text])] = (
-            t - int(first_sentence[text ^ 1]), "exact", float(shares[g]))
-    for g in np.flatnonzero(long & ~kept).tolist():
-        text = int(text_of[g])
-        s = states[text // 2]
-        (s.todo_a if text % 2 == 0 else s.todo_b).append(g - int(first_sentence[text]))
+    # handed to each pair a text at a time (the sentences are in text order, ascending within each)
+    g, t = mine[first], theirs[first]
+    text = text_of[g]
+    mine_local, theirs_local = (g - first_sentence[text]).tolist(), (t - first_sentence[text ^ 1]).tolist()
+    share, at = shares[g].tolist(), _text_bounds(text, len(sentences))
+    todo = np.flatnonzero(long & ~kept)
+    todo_local, todo_at = (todo - first_sentence[text_of[todo]]).tolist(), _text_bounds(text_of[todo], len(sentences))
+    for q, s in enumerate(states):
+        for k, found, still in ((2 * q, s.found_a, s.todo_a), (2 * q + 1, s.found_b, s.todo_b)):
+            lo, hi = at[k], at[k + 1]
+            found.update(zip(mine_local[lo:hi], zip(theirs_local[lo:hi], itertools.repeat("exact"), share[lo:hi])))
+            still.extend(todo_local[todo_at[k] : todo_at[k + 1]])
+
+
+def _text_bounds(text: np.ndarray, texts: int) -> list[int]:
+    """Where each text's entries start and end in an array of entries' texts, ascending."""
+    return np.searchsorted(text, np.arange(texts + 1)).tolist()
 
 
 def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
@@ -181,12 +228,7 @@ def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
     ]
     if not work:
         return
-    first, ids = _numbered(np.concatenate([h for s in work for h in (s.hashes_a, s.hashes_b)]))
-    every = np.concatenate([t for s in work for t in (s.text_a, s.text_b)])
-
-    def numeric(w: int) -> bool:  # asked of the few words a near match changes only
-        return every[first[w]].isdigit()
-
+    first, ids, numeric = _batch_words(work)
     width = np.int64(len(first))
     sentences, offset, _, sentence, sizes = _batch_texts(work)
     total = int(sentences.sum())
@@ -238,17 +280,20 @@ def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
                 found[g - int(offset[text])] = (best[0] - other_first, "edited", best[1])
 
 
-def _part(sizes: list[int], chosen: list[int], counted: list[int]) -> float:
-    """The share of the counted sentences' words that the ``chosen`` sentences hold."""
-    total = sum(sizes[k] for k in counted)
-    return sum(sizes[k] for k in chosen) / total if total else 0.0
-
-
 def _sizes(sentence: np.ndarray) -> np.ndarray:
     """The words of each sentence, from each word's sentence (numbered from 0, in order, without gaps)."""
+    if not len(sentence):
+        return np.zeros(0, dtype=np.int64)
+    if len(sentence) <= _COUNTED_WORDS:  # counted: a few microseconds, where finding the changes takes tens
+        return np.bincount(sentence, minlength=int(sentence[-1]) + 1).astype(np.int64, copy=False)
     # where the number changes: bincount would copy the numbers to 64 bits first
     ends = np.append(np.flatnonzero(sentence[1:] != sentence[:-1]) + 1, len(sentence))
-    return np.diff(ends, prepend=0) if len(sentence) else np.zeros(0, dtype=np.int64)
+    return np.diff(ends, prepend=0)
+
+
+#: Texts of at most this many words have their sentence sizes counted (:func:`_sizes`); a
+#: longer one's numbers are not copied to 64 bits (8 bytes a word) for it.
+_COUNTED_WORDS = 1 << 16
 
 
 def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.ndarray:
@@ -257,6 +302,37 @@ def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.nd
         return np.zeros(0)
     # counted among the flagged words only: no array of floats over every word
     return np.bincount(sentence[flags], minlength=len(sizes)) / np.maximum(sizes, 1)
+
+
+def _batch_words(work: Sequence[Sentences]) -> tuple[np.ndarray, np.ndarray, Callable[[int], bool]]:
+    """The words of a batch of pairs' texts (a, b, a, b, ...) numbered by value (:func:`_numbered`,
+    over the batch's distinct texts: a text of several pairs once): (the index of one occurrence
+    of each, among the distinct texts' words; each word's number, text after text of the batch;
+    whether the word of a number is a number)."""
+    seen: dict[int, int] = {}
+    texts: list[np.ndarray] = []
+    hashes: list[np.ndarray] = []
+    which: list[int] = []
+    for s in work:
+        for h, t in ((s.hashes_a, s.text_a), (s.hashes_b, s.text_b)):
+            if id(h) not in seen:
+                seen[id(h)] = len(texts)
+                texts.append(t)
+                hashes.append(h)
+            which.append(seen[id(h)])
+    bounds = np.cumsum([0] + [len(h) for h in hashes]).tolist()
+    first, numbers = _numbered(np.concatenate(hashes))
+    ids = np.concatenate([numbers[bounds[k] : bounds[k + 1]] for k in which])
+    digits: dict[int, bool] = {}
+
+    def numeric(w: int) -> bool:  # asked of the few words a near match changes only
+        if w not in digits:
+            at = int(first[w])
+            k = bisect.bisect_right(bounds, at) - 1
+            digits[w] = texts[k][at - bounds[k]].isdigit()
+        return digits[w]
+
+    return first, ids, numeric
 
 
 def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -295,14 +371,20 @@ def _best_edit(words: list[int], candidates: list[int], words_of, first: int, co
     ``first`` to ``first + count - 1``, their words given by ``words_of``.
     """
     n = len(words)
+    least = max(threshold * n, min(_MIN_EDITED_WORDS, n))
     best = None
     for t in candidates:
-        for seq in (words_of(t), words_of(t - 1) + words_of(t) if t > first else None,
-                    words_of(t) + words_of(t + 1) if t + 1 < first + count else None):
-            if seq is None:
+        # t alone, run into the one before, into the one after: those the other text has
+        for lo, hi in ((t, t + 1), (t - 1, t + 1), (t, t + 2)):
+            if lo < first or hi > first + count:
                 continue
+            m = len(words_of(lo)) if hi == lo + 1 else len(words_of(lo)) + len(words_of(lo + 1))
+            most = min(n, m)  # the words kept in order are at most either's: too few, or no gain, skips the LCS
+            if most < least or 2 * most < threshold * (n + m) or (best is not None and most <= best[0]):
+                continue
+            seq = words_of(lo) if hi == lo + 1 else words_of(lo) + words_of(lo + 1)
             kept = LCSseq.similarity(words, seq)
-            if kept < max(threshold * n, min(_MIN_EDITED_WORDS, n)) or 2 * kept < threshold * (n + len(seq)):
+            if kept < least or 2 * kept < threshold * (n + len(seq)):
                 continue
             if best is None or kept > best[0]:
                 best = (kept, t, seq)
@@ -313,8 +395,12 @@ def _best_edit(words: list[int], candidates: list[int], words_of, first: int, co
 
 def _filled_in(words: list[int], seq: list[int], numeric) -> bool:
     """Whether two versions of a sentence differ only by numbers put for numbers."""
-    only_here, only_there = set(words) - set(seq), set(seq) - set(words)
-    return bool(only_here and only_there) and all(map(numeric, only_here | only_there))
+    here, there = set(words), set(seq)
+    only_here = here - there
+    if not only_here:
+        return False
+    only_there = there - here
+    return bool(only_there) and all(map(numeric, only_here | only_there))
 
 
 def match_sentences(states: Sequence[Sentences], *, sentence_match: float) -> None:

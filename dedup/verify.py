@@ -51,7 +51,7 @@ import numpy as np
 
 from . import _native
 from .clean import split_paragraphs
-from .sentences import SentenceMatch, Sentences, match_sentences
+from .sentences import SentenceMatch, Sentences, Side, match_sentences
 from .sign import distinct, shingle_hashes, span_hashes
 from .tokens import Words, analyse_with_spans
 
@@ -206,23 +206,37 @@ def compare_many(
     less than numpy's per-call overhead)."""
     found = _shared_runs_many([(a.shingles, b.shingles) for a, b in pairs], shingle_size=shingle_size)
     chosen, sentences = [], []
+    # by id(): a document of several pairs has its sentences measured and its words listed once
+    sides: dict[int, Side] = {}
+    texts: dict[int, list[str]] = {}
+
+    def side(x: Analysed) -> Side:
+        if id(x) not in sides:
+            sides[id(x)] = Side.of(x)
+        return sides[id(x)]
+
+    def text(x: Analysed) -> list[str]:
+        if id(x) not in texts:
+            texts[id(x)] = x.words.words.tolist()
+        return texts[id(x)]
+
     for (a, b), (runs, _) in zip(pairs, found):
         n_a, n_b = len(a.words), len(b.words)
         runs = _select([r for r in runs if r[2] >= min(min_run_words, n_a, n_b)], n_a, n_b)
         chosen.append(runs)
-        sentences.append(Sentences(a, b, runs))
+        sentences.append(Sentences(a, b, runs, side(a), side(b)))
     match_sentences(sentences, sentence_match=sentence_match)
     return [
-        _match(a, b, runs, sizes, s, partial_min_sentences=partial_min_sentences,
+        _match(a, b, runs, sizes, s, (text(a), text(b)), partial_min_sentences=partial_min_sentences,
                reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
         for (a, b), runs, (_, sizes), s in zip(pairs, chosen, found, sentences)
     ]
 
 
-def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, *, partial_min_sentences, reprint_threshold,
-           duplicate_threshold) -> Match:
+def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, texts: tuple[list[str], list[str]], *,
+           partial_min_sentences, reprint_threshold, duplicate_threshold) -> Match:
     """The match of one pair from its chosen shared runs, (distinct shingles of a, of b,
-    shared) and its sentences."""
+    shared), its sentences and its words as lists (``texts``: ``a.words.words.tolist()``, of b)."""
     size_a, size_b, inter = sizes
     union = size_a + size_b - inter
     n_a, n_b = len(a.words), len(b.words)
@@ -230,13 +244,13 @@ def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, *, partial_min_s
     passages = []
     for a0, b0, n in sorted(runs):
         quoted = int(np.count_nonzero(qa[a0 : a0 + n] | qb[b0 : b0 + n]))
-        passages.append(SharedPassage(a0, b0, n, quoted, " ".join(a.words.words[a0 : a0 + n].tolist())))
+        passages.append(SharedPassage(a0, b0, n, quoted, " ".join(texts[0][a0 : a0 + n])))
     shared = sum(p.words for p in passages)
     conflicts: tuple[str, ...] = ()
     # conflicts decide only whether shared copy is a template filled in again
     could_share = s.complete or max(s.copied_a, s.copied_b) >= min(partial_min_sentences, max(min(s.counted_a, s.counted_b), 1))
     if could_share and shared and n_a * n_b <= _MAX_CONFLICT_CELLS:
-        conflicts = _number_conflicts(a.words.words.tolist(), b.words.words.tolist())
+        conflicts = _number_conflicts(*texts)
     verdict = _verdict(
         s, shared=shared, n_a=n_a, n_b=n_b, conflicts=len(conflicts), partial_min_sentences=partial_min_sentences,
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
@@ -440,24 +454,24 @@ def _distinct_count(ordered: np.ndarray) -> int:
 
 def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[int, int, int]]:
     """Keep runs longest first, trimming each to the words not yet used on either side."""
-    used_a = np.zeros(n_a + 1, dtype=bool)
-    used_b = np.zeros(n_b + 1, dtype=bool)
+    used_a = bytearray(n_a + 1)  # 1: used; a run whose words are all free is found so by a byte search
+    used_b = bytearray(n_b + 1)
     kept = []
     for a0, b0, n in sorted(runs, key=lambda r: (-r[2], r[0], r[1])):
         n = min(n, n_a - a0, n_b - b0)
-        free = ~(used_a[a0 : a0 + n] | used_b[b0 : b0 + n])
-        if free.all():
-            pieces = [(0, n)]
-        elif not free.any():
-            continue
-        else:  # keep the longest stretch still free on both sides
+        if 1 not in used_a[a0 : a0 + n] and 1 not in used_b[b0 : b0 + n]:
+            s, e = 0, n
+        else:
+            free = ~(np.frombuffer(used_a, dtype=bool)[a0 : a0 + n] | np.frombuffer(used_b, dtype=bool)[b0 : b0 + n])
+            if not free.any():
+                continue
+            # keep the longest stretch still free on both sides
             edges = np.flatnonzero(np.diff(np.concatenate(([0], free.astype(np.int8), [0]))))
-            pieces = [max(zip(edges[::2], edges[1::2]), key=lambda e: e[1] - e[0])]
-        for s, e in pieces:
-            if e - s > 0:
-                used_a[a0 + s : a0 + e] = True
-                used_b[b0 + s : b0 + e] = True
-                kept.append((a0 + int(s), b0 + int(s), int(e - s)))
+            s, e = (int(x) for x in max(zip(edges[::2], edges[1::2]), key=lambda e: e[1] - e[0]))
+        if e - s > 0:
+            used_a[a0 + s : a0 + e] = b"\x01" * (e - s)
+            used_b[b0 + s : b0 + e] = b"\x01" * (e - s)
+            kept.append((a0 + s, b0 + s, e - s))
     return kept
 
 
@@ -480,12 +494,10 @@ def number_conflict_spans(a: list[str], b: list[str]) -> list[tuple[int, int, in
     blocks = list(Levenshtein.opcodes(a, b))
     found = []
     for k, op in enumerate(blocks):
-        if op.tag != "replace":
+        if op.tag != "replace" or op.src_end - op.src_start > 3 or op.dest_end - op.dest_start > 3:
             continue
-        left, right = a[op.src_start : op.src_end], b[op.dest_start : op.dest_end]
-        if len(left) > 3 or len(right) > 3:
-            continue
-        if not (any(ch.isdigit() for w in left for ch in w) and any(ch.isdigit() for w in right for ch in w)):
+        if not (any(map(str.isdigit, "".join(a[op.src_start : op.src_end])))
+                and any(map(str.isdigit, "".join(b[op.dest_start : op.dest_end])))):
             continue  # a fact conflict replaces a number by another number
         before = blocks[k - 1] if k else None
         after = blocks[k + 1] if k + 1 < len(blocks) else None

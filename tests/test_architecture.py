@@ -31,6 +31,7 @@ LAYERS = [
     ("dedup.sentences",),
     ("dedup.verify",),
     ("dedup.cluster",),
+    ("dedup.worddiff",),  # align's word-level changes (and the reports')
     ("dedup.align",),
     ("dedup.report",),  # formats the records of the stages; the results' to_dict() call it
     ("dedup.steps",),

@@ -147,6 +147,27 @@ def test_the_shared_run_search_is_the_references(pairs, shingle_size):
         _same(found, [_verify._shared_runs_pair(a, b, shingle_size=shingle_size) for a, b in pairs])
 
 
+# long arrays, sorted, reversed or of many values: the compiled sort's partitions and its
+# insertion sort of short ranges, against numpy's
+longer = st.one_of(
+    st.lists(st.integers(0, 300), min_size=17, max_size=1500),
+    st.lists(st.integers(0, 2**64 - 1), max_size=600),
+    st.integers(0, 900).map(lambda n: list(range(n))),
+    st.integers(0, 900).map(lambda n: list(range(n, 0, -1))),
+    st.integers(0, 900).map(lambda n: [k % 7 for k in range(n)]),
+).map(lambda v: np.array(v, dtype=np.uint64))
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(longer, longer), min_size=1, max_size=3), st.integers(1, 6))
+def test_the_shared_run_search_of_long_texts_is_the_references(pairs, shingle_size):
+    found = _verify._shared_runs_many(pairs, shingle_size=shingle_size)
+    with reference():
+        _same(found, _verify._shared_runs_many(pairs, shingle_size=shingle_size))
+        _same(found, [_verify._shared_runs_pair(a, b, shingle_size=shingle_size) for a, b in pairs])
+
+
 @compiled
 @hsettings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(texts, texts), min_size=1, max_size=4), st.data())
