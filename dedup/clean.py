@@ -23,8 +23,10 @@ from operator import ge
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from . import _native
-from .tokens import CJK_CHAR, WORD_TOKEN
+from .tokens import _CJK_WORD, CJK_CHAR, WORD_TOKEN, _code_classes
 
 if TYPE_CHECKING:
     from ._cleaning import Literals
@@ -574,12 +576,9 @@ def _sizes(paragraphs: list[str]) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _cjk_table() -> bytes:
-    """Which code points of the Basic Multilingual Plane are CJK (1) or not (0), read off
-    :data:`CJK_CHAR` itself (once per process)."""
-    table = bytearray(0x10000)
-    for ch in CJK_CHAR.findall("".join(map(chr, range(0x10000)))):
-        table[ord(ch)] = 1
-    return bytes(table)
+    """Which code points of the Basic Multilingual Plane are CJK (1) or not (0): the tokeniser's
+    classes (read off :data:`CJK_CHAR` there), once per process."""
+    return (_code_classes() == _CJK_WORD).view(np.uint8).tobytes()
 
 
 def _is_cjk(code: int) -> bool:
