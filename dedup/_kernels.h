@@ -18,12 +18,17 @@
 #define DEDUP_CLONES
 #endif
 
-/* row[p] = a[p] * hv + b[p] (mod 2^32), and low[p] = min(low[p], row[p]), for p < n. */
-DEDUP_CLONES static void dedup_permute(const uint32_t *restrict a, const uint32_t *restrict b, uint32_t hv,
-                                       uint32_t *restrict row, uint32_t *restrict low, size_t n) {
-    for (size_t p = 0; p < n; p++) {
+/* v = a[p] * hv + b[p] (mod 2^32): low[p] = min(low[p], v) for p < n, and also
+ * seg[p] = min(seg[p], v) for p < used (used <= n). */
+DEDUP_CLONES static void dedup_permute_min(const uint32_t *restrict a, const uint32_t *restrict b, uint32_t hv,
+                                           uint32_t *restrict seg, uint32_t *restrict low, size_t used, size_t n) {
+    for (size_t p = 0; p < used; p++) {
         uint32_t v = a[p] * hv + b[p];
-        row[p] = v;
+        seg[p] = v < seg[p] ? v : seg[p];
+        low[p] = v < low[p] ? v : low[p];
+    }
+    for (size_t p = used; p < n; p++) {
+        uint32_t v = a[p] * hv + b[p];
         low[p] = v < low[p] ? v : low[p];
     }
 }
