@@ -30,7 +30,7 @@ becomes one 64-bit key (MMDS ch. 3.4): two documents sharing any key are candida
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,7 +38,7 @@ import numpy as np
 
 from . import _native
 from .settings import lsh_params
-from .tokens import Spans, Words, spans_parts
+from .tokens import Spans, Words, hashed_parts, spans_parts
 
 _U64 = np.uint64
 _MAX32 = np.uint32(0xFFFFFFFF)
@@ -389,11 +389,22 @@ def body_hashes(bodies: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray
     (4, [True, False, True, True], [3, 1])
     """
     hashes, starts, counts = [np.zeros(0, dtype=_U64)], [np.zeros(0, dtype=bool)], np.zeros(len(bodies), dtype=np.int64)
-    for part in spans_parts(bodies):
-        hashes.append(span_hashes(part.spans.codes, part.spans.starts, part.spans.ends))
-        starts.append(part.spans.sentence_start)
-        np.add.at(counts, part.owners, part.spans.counts)
+    for owners, (found, sentence_start, piece_counts) in _hashed_parts(bodies):
+        hashes.append(found)
+        starts.append(sentence_start)
+        np.add.at(counts, owners, piece_counts)
     return np.concatenate(hashes), np.concatenate(starts), counts
+
+
+def _hashed_parts(bodies: Sequence[Sequence[str]]) -> Iterator[tuple[list[int], tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """The bodies a part at a time (:func:`dedup.tokens.spans_parts`): (owners, (each word's
+    :func:`span_hashes`, whether it starts a sentence, each piece's number of words))."""
+    if _native.speedups is not None:  # the words hashed as they are found, in one pass in C
+        yield from hashed_parts(bodies, int(_WORD_BASE))
+        return
+    for part in spans_parts(bodies):
+        spans = part.spans
+        yield part.owners, (span_hashes(spans.codes, spans.starts, spans.ends), spans.sentence_start, spans.counts)
 
 
 def long_body_hashes(paragraphs: Sequence[str], count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -407,10 +418,10 @@ def long_body_hashes(paragraphs: Sequence[str], count: int) -> tuple[np.ndarray,
     True
     """
     hashes, starts, at = np.empty(count, dtype=_U64), np.empty(count, dtype=bool), 0
-    for part in spans_parts([paragraphs]):
-        n = len(part.spans.starts)
-        hashes[at : at + n] = span_hashes(part.spans.codes, part.spans.starts, part.spans.ends)
-        starts[at : at + n] = part.spans.sentence_start
+    for _, (found, sentence_start, _) in _hashed_parts([paragraphs]):
+        n = len(found)
+        hashes[at : at + n] = found
+        starts[at : at + n] = sentence_start
         at += n
     return hashes, starts
 

@@ -447,6 +447,13 @@ def _parts(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int
     """The bodies normalised (:func:`_pieces`), in parts of about ``limit`` code points:
     whole bodies, or the pieces of a body longer than ``limit`` (:func:`_long_pieces`, a
     part of its own each), tokenised."""
+    for owners, group, first_paragraph, cut in _groups(bodies, directed_quotes=directed_quotes, limit=limit):
+        yield _part(owners, group, first_paragraph, directed_quotes, cut=cut)
+
+
+def _groups(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int) -> Iterator[tuple[list[int], list[str], list[int], bool]]:
+    """The parts of :func:`_parts` before they are tokenised: (owners, pieces, first paragraphs,
+    whether the piece is cut from a body longer than ``limit``)."""
     owners: list[int] = []
     group: list[str] = []
     size = 0  # the group's code points (summed as it grows: summing them again for every body was quadratic)
@@ -455,16 +462,29 @@ def _parts(bodies: Sequence[Iterable[str]], *, directed_quotes: bool, limit: int
         long = paragraphs is not None and _long(paragraphs, limit)
         piece = None if paragraphs is None or long else _pieces([paragraphs], directed_quotes=directed_quotes)[0]
         if group and (piece is None or size + len(piece) > limit):
-            yield _part(owners, group, [0] * len(group), directed_quotes, cut=False)
+            yield owners, group, [0] * len(group), False
             owners, group, size = [], [], 0
         if long:
             assert paragraphs is not None
             for sub, paragraph in _long_pieces(paragraphs, directed_quotes=directed_quotes, limit=limit):
-                yield _part([k], [sub], [paragraph], directed_quotes, cut=True)
+                yield [k], [sub], [paragraph], True
         elif piece is not None:
             owners.append(k)
             group.append(piece)
             size += len(piece)
+
+
+def hashed_parts(bodies: Sequence[Iterable[str]], base: int, *, limit: int | None = None) -> Iterator[tuple[list[int], tuple]]:
+    """:func:`spans_parts` of the bodies, the words hashed as the compiled tokeniser finds them
+    (``dedup._speedups.scan_hashes``, with the polynomial ``base`` of ``dedup.sign.span_hashes``):
+    (owners, (each word's hash, whether it starts a sentence, each piece's number of words))
+    a part at a time. The compiled path only: the reference is spans_parts and span_hashes."""
+    fast = _native.speedups
+    assert fast is not None
+    for owners, pieces, _, _ in _groups(bodies, directed_quotes=False, limit=limit or PART_CODE_POINTS):
+        codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        bounds = np.cumsum([0] + [len(p) for p in pieces])
+        yield owners, fast.scan_hashes(codes, bounds, _code_classes(), _astral_class, _MAX_WORD, base)
 
 
 def _long_pieces(paragraphs: Sequence[str], *, directed_quotes: bool, limit: int) -> Iterator[tuple[str, int]]:
