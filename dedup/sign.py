@@ -301,6 +301,46 @@ class Signature:
         return MinHash(seed=seed, hashvalues=self.minhash, scheme="affine32")
 
 
+@dataclass(frozen=True, slots=True)
+class SignedBatch:
+    """The signatures of a batch of documents as four arrays, as they are made and as a worker
+    hands them over (a numpy array pickles in microseconds whatever its size; a document's
+    :class:`Signature` is views of them, :meth:`signatures`).
+
+    Attributes:
+        minhashes: (documents, num_perm) uint32, a document's MinHash a row.
+        windows: (n, 2) passage windows, all documents' one after another.
+        window_counts: (documents,) int64, each document's number of windows.
+        band_keys: (n, bands) uint64, each window's band keys.
+
+    >>> from dedup.tokens import analyse
+    >>> batch = SignedBatch.of([sign(analyse(["One two three four five six."]), num_perm=8)] * 2)
+    >>> batch.minhashes.shape, batch.window_counts.tolist(), len(batch.signatures())
+    ((2, 8), [1, 1], 2)
+    """
+
+    minhashes: np.ndarray
+    windows: np.ndarray
+    window_counts: np.ndarray
+    band_keys: np.ndarray
+
+    @classmethod
+    def of(cls, signatures: Sequence[Signature]) -> SignedBatch:
+        """The arrays of some signatures (at least one)."""
+        return cls(np.stack([g.minhash for g in signatures]), np.concatenate([g.windows for g in signatures]),
+                   np.array([len(g.windows) for g in signatures], dtype=np.int64),
+                   np.concatenate([g.band_keys for g in signatures]))
+
+    def signatures(self) -> list[Signature]:
+        """Each document's :class:`Signature` (views of the arrays)."""
+        out, start = [], 0
+        windows, keys = self.windows, self.band_keys
+        for minhash, end in zip(self.minhashes, np.cumsum(self.window_counts).tolist()):
+            out.append(Signature(minhash, windows[start:end], keys[start:end]))
+            start = end
+        return out
+
+
 def sign(
     words: Words,
     *,
@@ -445,9 +485,20 @@ def sign_hashes(
     """
     if not len(counts):
         return []
-    signed = _sign_hashed(hashes, sentence_start, counts, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
-                          passage_words=passage_words, passage_threshold=passage_threshold)
-    return [sig for _, sig in signed]
+    return sign_batch(hashes, sentence_start, counts, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+                      passage_words=passage_words, passage_threshold=passage_threshold).signatures()
+
+
+def sign_batch(hashes: np.ndarray, sentence_start: np.ndarray, counts: np.ndarray, **knobs) -> SignedBatch:
+    """:func:`sign_hashes` of a batch (at least one document) as one :class:`SignedBatch`
+    (the knobs: those of :func:`sign_hashes`)."""
+    knobs = {**_SIGN_DEFAULTS, **knobs}
+    if _native.speedups is not None:
+        return _signed_compiled(hashes, sentence_start, counts, **knobs)[2]
+    return SignedBatch.of([sig for _, sig in _sign_hashed(hashes, sentence_start, counts, **knobs)])
+
+
+_SIGN_DEFAULTS = {"shingle_size": 5, "num_perm": 128, "seed": 1, "passage_words": 30, "passage_threshold": 0.5}
 
 
 def shingles_many(hashes: np.ndarray, lengths: Sequence[int], *, shingle_size: int = 5) -> list[np.ndarray]:
@@ -493,8 +544,16 @@ def _sign_hashed(hashes, sentence_start, lengths, *, shingle_size, num_perm, see
     return list(zip(shingles_list, signatures))
 
 
-def _sign_compiled(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
-    """:func:`_sign_hashed` by the compiled hot path (``dedup/_speedups.pyx``): shingles, passage
+def _sign_compiled(hashes, sentence_start, lengths, **knobs):
+    """:func:`_sign_hashed` by the compiled hot path (:func:`_signed_compiled`)."""
+    shingles, sizes, batch = _signed_compiled(hashes, sentence_start, lengths, **knobs)
+    shingle_cuts = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    return [(shingles[i:j], sig) for i, j, sig in zip(shingle_cuts, shingle_cuts[1:], batch.signatures())]
+
+
+def _signed_compiled(hashes, sentence_start, lengths, *, shingle_size, num_perm, seed, passage_words, passage_threshold):
+    """The shingles (all documents' one after another), each document's number of them, and the
+    :class:`SignedBatch`, by the compiled hot path (``dedup/_speedups.pyx``): shingles, passage
     windows, MinHashes and band keys each one pass in C, the same bits as the numpy reference."""
     fast = _native.speedups
     counts = np.asarray(lengths, dtype=np.int64)
@@ -505,13 +564,7 @@ def _sign_compiled(hashes, sentence_start, lengths, *, shingle_size, num_perm, s
     bands, rows = lsh_params(passage_threshold, num_perm)
     a, b = permutations(num_perm, seed)
     minhashes, keys = fast.signatures(shingles, sizes, windows, window_counts, a, b, bands, rows, _POSITION, _BAND_SALT)
-    shingle_cuts = np.concatenate(([0], np.cumsum(sizes))).tolist()
-    window_cuts = np.concatenate(([0], np.cumsum(window_counts))).tolist()
-    return [
-        (shingles[shingle_cuts[d] : shingle_cuts[d + 1]],
-         Signature(minhashes[d], windows[window_cuts[d] : window_cuts[d + 1]], keys[window_cuts[d] : window_cuts[d + 1]]))
-        for d in range(len(counts))
-    ]
+    return shingles, sizes, SignedBatch(minhashes, windows, window_counts, keys)
 
 
 # Shingles per permuted matrix (num_perm x this many uint32: 4 MB at 128 permutations): a

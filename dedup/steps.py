@@ -29,7 +29,7 @@ from .clean import Cleaned, agency, clean
 from .cluster import Cluster
 from .ingest import Document, Skipped
 from .settings import Settings
-from .sign import Signature, body_hashes, long_body_hashes, shingle_hashes, shingles_many, sign_hashes, span_hashes
+from .sign import Signature, SignedBatch, body_hashes, long_body_hashes, shingle_hashes, shingles_many, sign_batch, sign_hashes, span_hashes
 from .tokens import Part, analyse_parts, joined_parts, long_word_counts
 from .verify import Analysed, Match, compare_many
 
@@ -129,26 +129,41 @@ def prepare_texts(
     passage_threshold: float = 0.5,
 ) -> tuple[list[Cleaned], list[int], list[Signature]]:
     """The parts of :func:`prepare_many` that depend on the texts alone: each text cleaned,
-    its body's word count and its signature (what an engine ships between processes)."""
+    its body's word count and its signature."""
+    cleaned, counts, batch = prepare_batch(
+        texts, template_lines=template_lines, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+        passage_words=passage_words, passage_threshold=passage_threshold,
+    )
+    return cleaned, counts, batch.signatures() if batch is not None else []
+
+
+def prepare_batch(
+    texts: Sequence[str], *, template_lines: frozenset[str] = frozenset(), **knobs: Any
+) -> tuple[list[Cleaned], list[int], SignedBatch | None]:
+    """:func:`prepare_texts` with the signatures as one :class:`~dedup.sign.SignedBatch` (what an
+    engine ships between processes; None for no texts); the knobs: those of :func:`prepare_texts`."""
     cleaned = [clean(t, template_lines=template_lines) for t in texts]
-    settings: dict[str, Any] = {"shingle_size": shingle_size, "num_perm": num_perm, "seed": seed, "passage_words": passage_words,
-                "passage_threshold": passage_threshold}
+    if not cleaned:
+        return [], [], None
     # Word hashes, not words: signing needs no Python string per word (words are computed
     # again, by analyse_documents, only for the documents a comparison needs). A body
     # longer than a tokenising part is signed on its own, its hashes laid out in place.
     bodies = [c.body for c in cleaned]
     long = long_word_counts(bodies)
+    if all(n is None for n in long):  # (as good as always) one batch
+        hashes, sentence_start, counts = body_hashes(bodies)
+        return cleaned, counts.tolist(), sign_batch(hashes, sentence_start, counts, **knobs)
     short = [k for k, n in enumerate(long) if n is None]
     hashes, sentence_start, counts = body_hashes([bodies[k] for k in short])
     signatures: list = [None] * len(bodies)
-    for k, signature in zip(short, sign_hashes(hashes, sentence_start, counts, **settings)):
+    for k, signature in zip(short, sign_hashes(hashes, sentence_start, counts, **knobs)):
         signatures[k] = signature
     del hashes, sentence_start
     for k, n in enumerate(long):
         if n is not None:
-            signatures[k] = sign_hashes(*long_body_hashes(bodies[k], n), np.array([n]), **settings)[0]
-    counts = iter(counts.tolist())
-    return cleaned, [next(counts) if n is None else n for n in long], signatures
+            signatures[k] = sign_hashes(*long_body_hashes(bodies[k], n), np.array([n]), **knobs)[0]
+    words = iter(counts.tolist())
+    return cleaned, [next(words) if n is None else n for n in long], SignedBatch.of(signatures)
 
 
 def analyse_documents(

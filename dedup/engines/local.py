@@ -1,7 +1,7 @@
 """The local engine: a scan on one machine, its stages in this process and a :class:`~dedup.engines.pool.Pool`'s workers.
 
 ``ingest → clean → sign → candidates → verify → cluster → align``. Per-document work is
-:func:`dedup.steps.prepare_texts` and per-pair work :func:`dedup.steps.verify_many`,
+:func:`dedup.steps.prepare_batch` and per-pair work :func:`dedup.steps.verify_many`,
 the functions every engine calls; what is this engine's own is how the work is cut into
 tasks and handed to processes, and the corpus-level steps (template lines, candidate
 grouping, components) done in this process.
@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
 from ..settings import Settings, lsh_params
 from ..sign import Signature
-from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_texts, verify_many
+from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_batch, verify_many
 from ..tokens import spans_many
 from ..verify import Match
 from .pool import Pool, processes, tapered
@@ -227,16 +227,16 @@ def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[st
     dataclasses (the first item says which).
     """
     cleaned: list  # Cleaned, or plain tuples when packed
-    cleaned, counts, signatures = prepare_texts(texts, template_lines=templates, **settings.for_step("prepare"))
+    cleaned, counts, batch = prepare_batch(texts, template_lines=templates, **settings.for_step("prepare"))
+    assert batch is not None  # (a task has texts)
     if packed:
         cleaned = [
             (tuple(q.text for q in c.paragraphs), tuple(q.kind for q in c.paragraphs), c.credits, c.published, c.headline)
             for c in cleaned
         ]
     return (
-        packed, cleaned, counts, [len(g.windows) for g in signatures],
-        np.stack([g.minhash for g in signatures]), np.concatenate([g.windows for g in signatures]),
-        np.concatenate([g.band_keys.T for g in signatures], axis=1),  # band by band: see banded_candidate_pairs
+        packed, cleaned, counts, batch.window_counts.tolist(), batch.minhashes, batch.windows,
+        np.ascontiguousarray(batch.band_keys.T),  # band by band: see banded_candidate_pairs
     )
 
 
