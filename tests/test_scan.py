@@ -109,6 +109,30 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     assert dumps(scan_to_dict(scan(docs, workers=2))) == one
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_template_lines_counted_by_hash_are_those_counted_by_string(monkeypatch, workers):
+    import dedup.engines.local as local
+    from dedup.clean import find_template_lines
+    from dedup.engines.pool import Pool
+
+    menu = ["Home | World | Business", "Sign up for our newsletter", "Share this article", "Most read"]
+    settings = Settings()
+    least = settings.template_min_docs
+    texts = [
+        "\n\n".join([menu[k % 4], menu[(k + 1) % 4], stories.WIRE if k % 3 else stories.TEMPLATE_1, menu[k % 2]]
+                    + ["Just often enough"] * (k < least) + ["Once too few"] * (k < least - 1))
+        for k in range(40)
+    ] + [d.text for d in corpus()]
+    expected = find_template_lines(texts, **settings.for_step("templates"))
+    assert {"just often enough", "home world business"} <= expected and "once too few" not in expected
+    monkeypatch.setattr(local, "_CHUNK", 3)  # many tasks
+    with Pool(workers) as pool:
+        assert local._templates(pool, texts, settings, workers) == expected
+        # a process that hashed keys otherwise than this one: counted by string instead
+        monkeypatch.setattr(local, "_PROBE", "another salt")
+        assert local._templates(pool, texts, settings, workers) == expected
+
+
 def test_the_ways_of_long_texts_give_the_same_scan(monkeypatch):
     # Every way a long text takes, for these short ones: bodies tokenised in parts (cut at
     # paragraph breaks: every paragraph fits in a part), documents signed in parts of a few
