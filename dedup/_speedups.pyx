@@ -14,8 +14,9 @@ unsigned 64- or 32-bit integers and wraps, as numpy's does.
 path in charge.
 """
 
-from libc.stdint cimport int64_t, uint8_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort
+from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
 from libc.string cimport memcpy, memset
 
 
@@ -23,6 +24,7 @@ cdef extern from "Python.h":
     const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
     object PyUnicode_FromKindAndData(int kind, const void *data, Py_ssize_t size)
     int PyUnicode_1BYTE_KIND
+    int PyUnicode_2BYTE_KIND
 
 import numpy as np
 
@@ -127,42 +129,65 @@ def scan(const uint32_t[::1] codes, const uint8_t[::1] table, astral, int max_wo
     return tokens_arr, kinds_arr, starts_arr, ends_arr, sentence_arr
 
 
-def scan_hashes(const uint32_t[::1] codes, const int64_t[::1] bounds, const uint8_t[::1] table, astral, int max_word,
-                uint64_t base):
-    """``span_hashes`` of the words :func:`scan` finds, hashed as they are found: (each word's
-    hash, whether it starts a sentence, the number of words of each piece ``bounds[k]:bounds[k + 1]``
-    of the code points), with no array of starts, ends or tokens in between (what signing needs)."""
-    cdef Py_ssize_t n = codes.shape[0], i, w = 0, n_words = 0, piece = 0, pieces = bounds.shape[0] - 1
-    cdef uint32_t c
-    cdef uint8_t k
-    cdef bint prev_word = False, pending = False
-    cdef uint64_t h = 0
-    cdef int length = 0
-    for i in range(n):  # the words, counted
-        c = codes[i]
-        k = table[c] if c <= 0xFFFF else <uint8_t>astral(c)
-        if k == WORD_CHAR:
-            n_words += not prev_word
-            prev_word = True
-        else:
-            prev_word = False
-            n_words += k == CJK_WORD
-    hashes_arr = np.empty(n_words, dtype=np.uint64)
-    sentence_arr = np.empty(n_words, dtype=np.bool_)
-    counts_arr = np.zeros(max(pieces, 0), dtype=np.int64)
+def scan_hashes(list pieces, const uint8_t[::1] table, astral, int max_word, uint64_t base):
+    """``span_hashes`` of the words :func:`scan` finds in the code points of some texts (each
+    opening with a paragraph break), hashed as they are found: (each word's hash, whether it
+    starts a sentence, the number of words of each text), read from the strings themselves: no
+    array of code points, starts, ends or tokens in between (what signing needs)."""
+    cdef Py_ssize_t k, w = 0, bound = 0
+    for k in range(len(pieces)):  # at most a word a code point
+        bound += PyUnicode_GET_LENGTH(pieces[k])
+    hashes_arr = np.empty(bound, dtype=np.uint64)
+    sentence_arr = np.empty(bound, dtype=np.bool_)
+    counts_arr = np.zeros(len(pieces), dtype=np.int64)
     cdef uint64_t[::1] hashes = hashes_arr
     cdef uint8_t[::1] sentence_start = sentence_arr.view(np.uint8)
     cdef int64_t[::1] counts = counts_arr
-    prev_word = False
+    cdef int kind
+    cdef void *data
+    cdef str piece
+    for k in range(len(pieces)):
+        piece = pieces[k]
+        if PyUnicode_GET_LENGTH(piece) == 0:
+            continue
+        kind, data = PyUnicode_KIND(piece), PyUnicode_DATA(piece)
+        if kind == PyUnicode_1BYTE_KIND:
+            counts[k] = _words(<const uint8_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
+                               &hashes[w], &sentence_start[w], w == 0)
+        elif kind == PyUnicode_2BYTE_KIND:
+            counts[k] = _words(<const uint16_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
+                               &hashes[w], &sentence_start[w], w == 0)
+        else:
+            counts[k] = _words(<const uint32_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
+                               &hashes[w], &sentence_start[w], w == 0)
+        w += counts[k]
+    return hashes_arr[:w].copy(), sentence_arr[:w].copy(), counts_arr
+
+
+ctypedef fused code_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
+cdef Py_ssize_t _words(const code_t *data, Py_ssize_t n, const uint8_t[::1] table, astral, int max_word, uint64_t base,
+                       uint64_t *hashes, uint8_t *sentence_start, bint first) except -1:
+    """The words of one text of :func:`scan_hashes` (its ``n`` code points, of one width): their
+    hashes and sentence starts written from ``hashes`` and ``sentence_start`` on, their number
+    returned; ``first``: the batch's first text (its first word starts a sentence, as every word
+    after a break does)."""
+    cdef Py_ssize_t i, w = 0
+    cdef uint32_t c
+    cdef uint8_t k
+    cdef bint prev_word = False, pending = first
+    cdef uint64_t h = 0
+    cdef int length = 0
     for i in range(n):
-        c = codes[i]
+        c = data[i]
         k = table[c] if c <= 0xFFFF else <uint8_t>astral(c)
         if k == WORD_CHAR:
-            if not prev_word:  # a word starts: in the piece that holds i
-                while piece + 1 < pieces and bounds[piece + 1] <= i:
-                    piece += 1
-                counts[piece] += 1
-                sentence_start[w] = w == 0 or pending
+            if not prev_word:
+                sentence_start[w] = pending
                 pending = False
                 h = 0
                 length = 0
@@ -176,18 +201,16 @@ def scan_hashes(const uint32_t[::1] codes, const int64_t[::1] bounds, const uint
             w += 1
             prev_word = False
         if k == CJK_WORD:  # a word of one code point
-            while piece + 1 < pieces and bounds[piece + 1] <= i:
-                piece += 1
-            counts[piece] += 1
             hashes[w] = fmix64(<uint64_t>c)
-            sentence_start[w] = w == 0 or pending
+            sentence_start[w] = pending
             pending = False
             w += 1
         elif k == BREAK:
             pending = True
     if prev_word:
         hashes[w] = fmix64(h)
-    return hashes_arr, sentence_arr, counts_arr
+        w += 1
+    return w
 
 
 # --- normalising ASCII text ------------------------------------------------------------------

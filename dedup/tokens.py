@@ -482,9 +482,7 @@ def hashed_parts(bodies: Sequence[Iterable[str]], base: int, *, limit: int | Non
     fast = _native.speedups
     assert fast is not None
     for owners, pieces, _, _ in _groups(bodies, directed_quotes=False, limit=limit or PART_CODE_POINTS):
-        codes = np.frombuffer("".join(pieces).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        bounds = np.cumsum([0] + [len(p) for p in pieces])
-        yield owners, fast.scan_hashes(codes, bounds, _code_classes(), _astral_class, _MAX_WORD, base)
+        yield owners, fast.scan_hashes(pieces, _code_classes(), _astral_class, _MAX_WORD, base)
 
 
 def _long_pieces(paragraphs: Sequence[str], *, directed_quotes: bool, limit: int) -> Iterator[tuple[str, int]]:
