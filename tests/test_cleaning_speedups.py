@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from dedup import _native
 from strategies import any_text
 
-clean_module = importlib.import_module("dedup.clean")  # the module (dedup.clean is also the function)
+clean_module = importlib.import_module("dedup.clean")
+notices = importlib.import_module("dedup.notices")  # the module (dedup.clean is also the function)
 ROOT = Path(__file__).resolve().parents[1]
 FAST = _native.cleaning
 compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
@@ -147,17 +148,17 @@ latin = st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=60)
 
 @compiled
 @hsettings(max_examples=500, deadline=None)
-@given(st.one_of(latin, texts, st.sampled_from(clean_module._NOTICE_STEMS)), st.data())
+@given(st.one_of(latin, texts, st.sampled_from(notices._NOTICE_STEMS)), st.data())
 @example("cookie", None)
 @example("", None)
 def test_literals_are_found_as_by_in(text, data):
     # literals cut from the text (found), others (mostly not), of one character, empty, not latin-1
     cut = st.tuples(st.integers(0, len(text)), st.integers(0, 8)).map(lambda ij: text[ij[0]:ij[0] + ij[1]])
-    others = st.one_of(st.sampled_from(clean_module._NOTICE_STEMS), latin.map(lambda t: t[:6]), st.text(max_size=3))
-    for literals in [clean_module._NOTICE_STEMS] + ([] if data is None else [tuple(data.draw(st.lists(st.one_of(cut, others), max_size=6)))]):
+    others = st.one_of(st.sampled_from(notices._NOTICE_STEMS), latin.map(lambda t: t[:6]), st.text(max_size=3))
+    for literals in [notices._NOTICE_STEMS] + ([] if data is None else [tuple(data.draw(st.lists(st.one_of(cut, others), max_size=6)))]):
         assert FAST.Literals((literals,)).found_in(text) == any(map(text.__contains__, literals)), literals
         low = text.lower()
-        assert clean_module._notice_stems(FAST).found_in(low) == any(map(low.__contains__, clean_module._NOTICE_STEMS))
+        assert notices._notice_stems(FAST).found_in(low) == any(map(low.__contains__, notices._NOTICE_STEMS))
 
 
 @compiled
