@@ -30,7 +30,7 @@ from .notices import mark_notices
 from .tokens import _CJK_WORD, CJK_CHAR, WORD_TOKEN, _code_classes
 
 if TYPE_CHECKING:
-    from ._cleaning import Literals
+    from ._cleaning import Furniture, Literals
 
 #: Why a document whose every paragraph is furniture is skipped (every engine, the index, the gate).
 NO_ARTICLE_TEXT = (
@@ -136,6 +136,12 @@ _AGENCY_NAME = re.compile(r"\b" + _AGENCY + r"\b")
 # found three times as fast (the regex engine skips to the names' first letters only
 # when the pattern does not open with a word boundary).
 _AGENCY_ANYWHERE = re.compile(_AGENCY)
+# The strings _AGENCY matches (tests/test_cleaning_speedups.py holds them to it): the compiled path
+# finds them in one pass where _AGENCY_ANYWHERE would, and tells a lone credit by them.
+_AGENCY_NAMES = (
+    "Thomson Reuters", "Reuters", "Reuter", "Associated Press", "AP", "AFP", "Agence France-Presse", "Agence France Presse",
+    "Bloomberg", "Xinhua", "Kyodo", "dpa", "TASS", "Interfax", "EFE", "ANSA", "UPI", "Yonhap", "PA",
+)
 
 _RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("source", re.compile(r"^\W*(original\s+url|source|original\s+article|originally\s+published(\s+(at|on|by))?|url|link)\s*:|^\W*<?https?://\S+>?\W*$", re.I)),
@@ -189,13 +195,24 @@ _RULE_LITERALS = {
     "source": (":",),  # ...\s*: or https?://
     "related": (":", "|", ">", "-"),  # [:|>»\-–—]
     "copyright": _COPYRIGHT_WORDS,
-    "caption": (":", "(", "/"),  # ...\s*: or \(...\) or /\s*...
+    "caption": (*_CAPTION_WORDS, "(getty images", "(epa", "/"),  # photo...\s*: or \(photo...\) or /\s*reuters...
     "comment": ("comment", "repl", "report", "join the", "("),  # (reply, replies) or ^\d+\s*\(...
     "prompt": _PROMPT_WORDS,
     "ad": ("ad", "sponsored", "promoted", "book now", "shop now", "learn more", "call"),  # (ads by, advert...)
     "byline": ("by",),
 }
 _RULE_BIT = {kind: 1 << k for k, kind in enumerate(_RULE_LITERALS)}
+# ... and the anchored rules (^\W*...) match only an ASCII paragraph whose first word character
+# (lower-cased) opens one of these: "ayr" for "ayrıca", whose "ı" matches "i" and "I"; "à lire"
+# and "читайте" open no ASCII paragraph.
+_RULE_OPENINGS = {
+    "source": ("original", "source", "url", "link", "http"),
+    "related": ("related", "read", "see", "more", "recommended", "also", "you", "further", "most", "te", "lea", "lesen",
+                "mehr", "lire", "czytaj", "ayr"),
+    "comment": ("comment", "login", "leave", "add", "post", "repl", "report", "show", "join", *"0123456789"),
+    "ad": ("ad", "sponsored", "promoted", "book", "shop", "learn", "call"),
+    "byline": ("by",),
+}
 
 
 def _rulesets(may_match: dict) -> tuple[tuple, ...]:
@@ -229,6 +246,9 @@ class Paragraph:
 
     text: str
     kind: str
+
+
+_PARAGRAPH_FIELDS = ("text", "kind")  # what Paragraph's __init__ stores, in order (tests hold it to the dataclass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,15 +399,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     if len(raw) == 1 and raw[0].count(" ") >= _LOST_BREAKS_WORDS:
         raw = _sentences(raw[0])  # one long paragraph: its breaks were lost in extraction
     sizes = _sizes(raw)
-    kinds = [
-        _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
-        for i, p in enumerate(raw)
-    ]
-    if template_lines:
-        short = [i for i, (k, n) in enumerate(zip(kinds, sizes)) if k == "body" and n <= TEMPLATE_MAX_WORDS]
-        for i, key in zip(short, _paragraph_keys([raw[i] for i in short])):
-            if key in template_lines:
-                kinds[i] = "template"
+    kinds = _label(raw, sizes, template_lines)
     headline_at = None
     plain = [i for i, k in enumerate(kinds) if k in _PLAIN_SHORT]
     prose = sum(sizes[i] for i, k in enumerate(kinds) if k == "body")
@@ -400,6 +412,37 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         headline_at = _headline_index(raw, kinds)
         if headline_at is not None:
             kinds[headline_at] = "headline"
+    credits, published = _close(raw, sizes, kinds)
+    if not credits:  # a text credited to a wire agency is an article, not a site's notice
+        mark_notices(text, raw, sizes, kinds)
+    headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
+    return Cleaned(_paragraphs(raw, kinds), tuple(sorted(credits)), published, headline)
+
+
+def _label(raw: list[str], sizes: list[int], template_lines: frozenset[str]) -> list[str]:
+    """Each paragraph's kind by the furniture rules (on its own and beside its neighbours), and
+    ``template`` for a body paragraph that is one of ``template_lines``."""
+    fast = _native.cleaning
+    if fast is not None:  # the paragraphs no rule can match (most) told in C, the others by the rules
+        return fast.label(raw, sizes, template_lines, _furniture(fast), _rule_kind, line_key, _LONG_PROSE, TEMPLATE_MAX_WORDS)
+    kinds = [
+        _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
+        for i, p in enumerate(raw)
+    ]
+    if template_lines:
+        short = [i for i, (k, n) in enumerate(zip(kinds, sizes)) if k == "body" and n <= TEMPLATE_MAX_WORDS]
+        for i, key in zip(short, _paragraph_keys([raw[i] for i in short])):
+            if key in template_lines:
+                kinds[i] = "template"
+    return kinds
+
+
+def _close(raw: list[str], sizes: list[int], kinds: list[str]) -> tuple[set[str], str | None]:
+    """Mark the trailer (body after the article's end) and a standfirst in ``kinds``; return the
+    credits and the publication date (the first date in the furniture, or None)."""
+    fast = _native.cleaning
+    if fast is not None:  # the same loop in C, the regexes called where a name or a year is
+        return fast.close(raw, sizes, kinds, _agency_names(fast), _credits, _find_date, _BULLET.match, _END_KINDS)
     credits: set[str] = set()
     published: str | None = None
     body_words = 0
@@ -424,11 +467,16 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         if published is None and kind != "body":
             published = _find_date(paragraph)
         kinds[index] = kind
-    if not credits:  # a text credited to a wire agency is an article, not a site's notice
-        mark_notices(text, raw, sizes, kinds)
-    paragraphs = tuple(map(Paragraph, raw, kinds))
-    headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
-    return Cleaned(paragraphs, tuple(sorted(credits)), published, headline)
+    return credits, published
+
+
+def _paragraphs(raw: list[str], kinds: list[str]) -> tuple[Paragraph, ...]:
+    """``tuple(map(Paragraph, raw, kinds))`` (made in C, where compiled: a frozen dataclass's
+    ``__init__`` is slow)."""
+    fast = _native.cleaning
+    if fast is not None:
+        return fast.records(Paragraph, _PARAGRAPH_FIELDS, raw, kinds)
+    return tuple(map(Paragraph, raw, kinds))
 
 
 #: A text that is one paragraph of at least this many words lost its paragraph breaks (a news
@@ -501,6 +549,11 @@ def _classify(paragraph: str, n: int, previous: str | None, following: str | Non
         return "caption"  # scrapers repeat image alt text and caption back to back
     if n > _LONG_PROSE:
         return "body"
+    return _rule_kind(paragraph, n)
+
+
+def _rule_kind(paragraph: str, n: int) -> str:
+    """The kind of a paragraph of ``n`` words (at most ``_LONG_PROSE``) by the rules (remembered for short lines)."""
     return _short_kind(paragraph, n) if n <= 12 else _kind(paragraph, n)
 
 
@@ -527,6 +580,20 @@ def _kind(paragraph: str, n: int) -> str:
     if n >= 12 or (n >= 6 and paragraph.rstrip("*_ ").endswith(_TERMINAL)):
         return "body"
     return "nav"
+
+
+@lru_cache(maxsize=2)
+def _furniture(fast: ModuleType) -> Furniture:
+    """The rules as the compiled module's :func:`_label` tells paragraphs no rule can match by (a table made once)."""
+    openings = tuple(_RULE_OPENINGS.get(kind, ()) for kind in _RULE_LITERALS)
+    rulesets = tuple(sum(_RULE_BIT[kind] for kind, _ in rules) for rules in (_RULES, _MEDIUM_RULES, _LONG_RULES))
+    return fast.Furniture(tuple(_RULE_LITERALS.values()), openings, rulesets, _AGENCY_NAMES, _TERMINAL_CHARS)
+
+
+@lru_cache(maxsize=2)
+def _agency_names(fast: ModuleType) -> Literals:
+    """:data:`_AGENCY_NAMES` looked for by the compiled module (a table made once)."""
+    return fast.Literals((_AGENCY_NAMES,))
 
 
 @lru_cache(maxsize=2)
