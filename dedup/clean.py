@@ -401,13 +401,14 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     sizes = _sizes(raw)
     kinds = _label(raw, sizes, template_lines)
     headline_at = None
-    plain = [i for i, k in enumerate(kinds) if k in _PLAIN_SHORT]
-    prose = sum(sizes[i] for i, k in enumerate(kinds) if k == "body")
-    if prose < _MIN_PROSE_WORDS and sum(sizes[i] for i in plain) >= _MIN_PLAIN_WORDS:
+    # the words of the body and of the plain short lines, summed in C (compress), not by a generator
+    prose = sum(compress(sizes, map("body".__eq__, kinds)))
+    if prose < _MIN_PROSE_WORDS and sum(compress(sizes, map(_PLAIN_SHORT.__contains__, kinds))) >= _MIN_PLAIN_WORDS:
         # Next to no prose (tables of figures, one-line wire flashes): the short lines
         # are the article. Only lines that a furniture rule named stay furniture.
-        for i in plain:
-            kinds[i] = "body"
+        for i, kind in enumerate(kinds):
+            if kind in _PLAIN_SHORT:
+                kinds[i] = "body"
     else:
         headline_at = _headline_index(raw, kinds)
         if headline_at is not None:
@@ -510,9 +511,8 @@ def _sentences(paragraph: str) -> list[str]:
 
 def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
     """Find the headline: an unpunctuated line before the body, the longest such."""
-    bodies = [i for i, k in enumerate(kinds) if k == "body"]
-    first_body = bodies[0] if bodies else len(raw)
-    if len(bodies) > 1 and _looks_like_headline(raw[first_body]):
+    first_body = kinds.index("body") if "body" in kinds else len(raw)
+    if kinds.count("body") > 1 and _looks_like_headline(raw[first_body]):
         return first_body  # never the only body paragraph: that is the article
     before = [i for i in range(first_body) if kinds[i] == "nav" and _looks_like_headline(raw[i])]
     return max(before, key=lambda i: len(raw[i].split()), default=None)
