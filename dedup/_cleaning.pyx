@@ -633,8 +633,9 @@ cdef class Furniture:
 
     cdef int plain(self, const uint8_t *s, Py_ssize_t n, Py_ssize_t words, uint8_t *low) noexcept:
         """The kind ``_kind`` gives the ASCII paragraph ``s[:n]`` of ``words`` words (at most 60):
-        1 (``body``) or 2 (``nav``), or 0 where a rule, the lone credit, a date or a dateline may
-        match it (the regexes tell). ``low`` (``n`` bytes) is written with it lower-cased."""
+        1 (``body``), 2 (``nav``) or 3 (``credit``: no rule can match, the lone credit does), or 0
+        where a rule, a date or a dateline may match it (the regexes tell). ``low`` (``n`` bytes)
+        is written with it lower-cased."""
         cdef Py_ssize_t i, a = 0, b = n
         cdef uint32_t rules = self.rulesets[0 if words <= 12 else 1 if words <= 30 else 2]
         for i in range(n):
@@ -650,7 +651,7 @@ cdef class Furniture:
         if 2 <= b - a <= 20:  # the lone credit: an agency's name between characters that are not \w
             for name in self.agencies:
                 if len(<bytes> name) == b - a and memcmp(s + a, <const char *> name, b - a) == 0:
-                    return 0
+                    return 3
         if words <= 12 and _four_digits(s, n):  # every date has a year
             return 0
         if words <= 8 and n >= 3 and 65 <= s[0] <= 90 and _dateline_char(s[1]) and _dateline_char(s[2]):
@@ -708,7 +709,7 @@ def label(list raw not None, list sizes not None, template_lines, Furniture furn
                     free(buf)
                     buf, size = grown, length
                 plain = furniture.plain(<const uint8_t *> PyUnicode_DATA(p), length, words, buf)
-                kind = "body" if plain == 1 else "nav" if plain == 2 else None
+                kind = "body" if plain == 1 else "nav" if plain == 2 else "credit" if plain == 3 else None
             if kind is None:
                 kind = rule_kind(p, words)
             if template_lines and words <= template_max_words and kind == "body":

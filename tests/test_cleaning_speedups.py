@@ -258,7 +258,7 @@ def test_a_kind_told_in_c_is_the_rules(paragraph, n):
         expected = clean_module._kind(paragraph, n)
     assert found in (UNDECIDED, expected), (found, expected)
     if (paragraph, n) == ("Reuters", 1):
-        assert found == UNDECIDED  # the regexes must tell a lone credit
+        assert found == "credit"  # a lone credit is told without them
     if (paragraph, n) == (PROSE, 10):
         assert found == "body"  # and prose is told without them
 
