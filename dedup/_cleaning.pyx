@@ -16,12 +16,14 @@ path in charge.
 """
 
 from cpython.unicode cimport (
+    Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISLOWER,
     Py_UNICODE_ISSPACE,
     PyUnicode_DATA,
     PyUnicode_FromKindAndData,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
+    PyUnicode_READ,
 )
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 from libc.stdlib cimport free, malloc
@@ -529,23 +531,279 @@ cdef class Literals:
                 if any(map(text.__contains__, strings)):
                     found |= 1u << k
             return found
-        cdef const uint8_t *s = <const uint8_t *> PyUnicode_DATA(text)
-        cdef const char *blob = self.blob
-        cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
-        cdef uint16_t pair
+        return self._bytes(<const uint8_t *> PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text),
+                           self.all_bits if any_one else 0)
+
+    cdef uint32_t _bytes(self, const uint8_t *s, Py_ssize_t n, uint32_t enough) noexcept:
+        """The sets ``s[:n]`` holds a string of (all of them, or as soon as one of the sets ``enough``)."""
+        cdef uint32_t found = self.empty
+        cdef Py_ssize_t i
         for i in range(n):
-            if (found and any_one) or found == self.all_bits:
+            if (found & enough) or found == self.all_bits:
                 return found
-            found |= self.single[s[i]]
-            if i + 1 == n:
-                break
-            pair = (s[i] << 8) | s[i + 1]
-            k = self.first[pair]
-            if k == 0:
-                continue
-            k -= 1
-            while k < self.count and self.pairs[k] == pair:
-                if (found | self.bits[k]) != found and i + self.lengths[k] <= n and memcmp(s + i, blob + self.offsets[k], self.lengths[k]) == 0:
-                    found |= self.bits[k]
-                k += 1
+            found = self._at(s, n, i, found)
         return found
+
+    cdef inline uint32_t _at(self, const uint8_t *s, Py_ssize_t n, Py_ssize_t i, uint32_t found) noexcept:
+        """``found`` and the sets with a string at ``s[i:n]`` (``i < n``)."""
+        cdef const char *blob = self.blob
+        cdef Py_ssize_t k
+        cdef uint16_t pair
+        found |= self.single[s[i]]
+        if i + 1 == n:
+            return found
+        pair = (s[i] << 8) | s[i + 1]
+        k = self.first[pair]
+        if k == 0:
+            return found
+        k -= 1
+        while k < self.count and self.pairs[k] == pair:
+            if (found | self.bits[k]) != found and i + self.lengths[k] <= n and memcmp(s + i, blob + self.offsets[k], self.lengths[k]) == 0:
+                found |= self.bits[k]
+            k += 1
+        return found
+
+
+# --- kinds: what a paragraph is, where no regex need tell ------------------------------------
+
+
+cdef inline bint _word_char(uint8_t c) noexcept:
+    """A character of ``\\w`` among the ASCII ones: a letter, a digit or ``_``."""
+    return _alnum(c) or c == 95
+
+
+cdef inline bint _dateline_char(uint8_t c) noexcept:
+    """A character of ``[A-Z .'\\-]`` (``dedup.clean._DATELINE``)."""
+    return (65 <= c <= 90) or c == 32 or c == 46 or c == 39 or c == 45
+
+
+cdef inline bint _four_digits(const uint8_t *s, Py_ssize_t n) noexcept:
+    """Whether an ASCII text holds four digits in a row (``dedup.clean._YEAR``)."""
+    cdef Py_ssize_t i, run = 0
+    for i in range(n):
+        if 48 <= s[i] <= 57:
+            run += 1
+            if run == 4:
+                return True
+        else:
+            run = 0
+    return False
+
+
+cdef class Furniture:
+    """The rules of ``dedup.clean._kind`` as far as an ASCII paragraph is concerned, to tell in C
+    the paragraphs none of whose regexes can match (most) and their kind, ``body`` or ``nav``.
+
+    A rule may match only where the paragraph, lower-cased, holds one of its literals (set ``k``
+    of ``literals``: rule ``k``); an anchored rule (``^\\W*...``) only where, besides, its first
+    word character opens one of its openings (set ``k`` of ``openings``, where not empty).
+    ``rulesets`` are the rules tried in a paragraph of at most 12, 30 and 60 words (their bits);
+    ``agencies`` the names the lone credit (``^\\W*AGENCY\\W*$``) is made of; ``terminal`` the
+    characters that end a sentence.
+    """
+
+    cdef Literals anywhere
+    cdef Literals openings
+    cdef uint32_t anchored  # the rules with openings
+    cdef uint32_t rulesets[3]
+    cdef tuple agencies  # of bytes
+    cdef uint8_t terminal[128]
+
+    def __cinit__(self, literals, openings, rulesets, agencies, str terminal not None):
+        self.anywhere = Literals(literals)
+        self.openings = Literals(openings)
+        if len(self.openings.sets) != len(self.anywhere.sets):
+            raise ValueError(f"{len(self.openings.sets)} sets of openings for {len(self.anywhere.sets)} rules; one a rule expected")
+        rulesets = tuple(rulesets)
+        if len(rulesets) != 3:
+            raise ValueError(f"{len(rulesets)} rulesets; three expected (of at most 12, 30 and 60 words)")
+        cdef Py_ssize_t k
+        self.anchored = 0
+        for k, strings in enumerate(self.openings.sets):
+            if strings:
+                self.anchored |= 1u << k
+        for k in range(3):
+            self.rulesets[k] = rulesets[k]
+        self.agencies = tuple(name.encode("ascii") for name in agencies)
+        for k in range(128):
+            self.terminal[k] = 0
+        for c in terminal:
+            if ord(c) < 128:
+                self.terminal[ord(c)] = 1
+
+    cdef int plain(self, const uint8_t *s, Py_ssize_t n, Py_ssize_t words, uint8_t *low) noexcept:
+        """The kind ``_kind`` gives the ASCII paragraph ``s[:n]`` of ``words`` words (at most 60):
+        1 (``body``), 2 (``nav``) or 3 (``credit``: no rule can match, the lone credit does), or 0
+        where a rule, a date or a dateline may match it (the regexes tell). ``low`` (``n`` bytes)
+        is written with it lower-cased."""
+        cdef Py_ssize_t i, a = 0, b = n
+        cdef uint32_t rules = self.rulesets[0 if words <= 12 else 1 if words <= 30 else 2]
+        for i in range(n):
+            low[i] = s[i] | 32 if 65 <= s[i] <= 90 else s[i]
+        while a < n and not _word_char(low[a]):
+            a += 1
+        while b > a and not _word_char(low[b - 1]):
+            b -= 1
+        # an anchored rule opens at the first word character (none: no anchored rule matches)
+        rules &= ~self.anchored | (self.openings._at(low, n, a, 0) if a < n else 0)
+        if rules and self.anywhere._bytes(low, n, rules) & rules:
+            return 0
+        if 2 <= b - a <= 20:  # the lone credit: an agency's name between characters that are not \w
+            for name in self.agencies:
+                if len(<bytes> name) == b - a and memcmp(s + a, <const char *> name, b - a) == 0:
+                    return 3
+        if words <= 12 and _four_digits(s, n):  # every date has a year
+            return 0
+        if words <= 8 and n >= 3 and 65 <= s[0] <= 90 and _dateline_char(s[1]) and _dateline_char(s[2]):
+            for i in range(3, n):
+                if s[i] == 44 or s[i] == 40:  # a dateline's place is followed by "," or "("
+                    return 0
+        if n and s[0] == 35:  # "#": a Markdown heading
+            return 2
+        if words >= 12:
+            return 1
+        if words >= 6:
+            b = n
+            while b and (s[b - 1] == 42 or s[b - 1] == 95 or s[b - 1] == 32):  # rstrip("*_ ")
+                b -= 1
+            if b and self.terminal[s[b - 1]]:
+                return 1
+        return 2
+
+
+def label(list raw not None, list sizes not None, template_lines, Furniture furniture not None, rule_kind, key_of,
+          Py_ssize_t long_prose, Py_ssize_t template_max_words):
+    """``dedup.clean._label``: each paragraph's kind. A paragraph equal to a neighbour is a
+    caption, one of more than ``long_prose`` words body; an ASCII one that ``furniture`` tells
+    no regex can match is body or nav as it says; any other's kind is ``rule_kind(paragraph,
+    words)``. A body paragraph of at most ``template_max_words`` words whose key (``key_of``,
+    here where ASCII) is in ``template_lines`` is template."""
+    cdef Py_ssize_t n = len(raw), i, words, length, size = 0, k
+    cdef int plain
+    cdef bint ascii
+    cdef uint8_t *buf = NULL
+    cdef uint8_t *grown
+    cdef list kinds = []
+    if len(sizes) != n:
+        raise ValueError(f"{len(sizes)} sizes for {n} paragraphs; one a paragraph expected")
+    try:
+        for i in range(n):
+            p = raw[i]
+            if not isinstance(p, str):
+                raise TypeError(f"a paragraph must be a str, not {type(p).__name__}")
+            words = sizes[i]
+            if (i and p == raw[i - 1]) or (i + 1 < n and p == raw[i + 1]):
+                kinds.append("caption")  # scrapers repeat image alt text and caption back to back
+                continue
+            if words > long_prose:
+                kinds.append("body")
+                continue
+            kind = None
+            ascii = PyUnicode_IS_ASCII(p)
+            if ascii:
+                length = PyUnicode_GET_LENGTH(p)
+                if length > size:
+                    grown = <uint8_t *> malloc(length)
+                    if grown == NULL:
+                        raise MemoryError()
+                    free(buf)
+                    buf, size = grown, length
+                plain = furniture.plain(<const uint8_t *> PyUnicode_DATA(p), length, words, buf)
+                kind = "body" if plain == 1 else "nav" if plain == 2 else "credit" if plain == 3 else None
+            if kind is None:
+                kind = rule_kind(p, words)
+            if template_lines and words <= template_max_words and kind == "body":
+                if ascii:
+                    k = _ascii_key(<const uint8_t *> PyUnicode_DATA(p), 0, length, <char *> buf)
+                    key = (<char *> buf)[:k].decode("ascii")
+                else:
+                    key = key_of(p)
+                if key in template_lines:
+                    kind = "template"
+            kinds.append(kind)
+    finally:
+        free(buf)
+    return kinds
+
+
+# --- the article's end, credits and date ----------------------------------------------------
+
+
+cdef inline bint _year(str text) noexcept:
+    """Whether a text holds four decimal digits in a row (``\\d{4}``: ``dedup.clean._YEAR``)."""
+    cdef Py_ssize_t i, run = 0, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    for i in range(n):
+        if Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i)):
+            run += 1
+            if run == 4:
+                return True
+        else:
+            run = 0
+    return False
+
+
+def close(list raw not None, list sizes not None, list kinds not None, Literals agencies not None, credits_of,
+          date_of, bullet, end_kinds):
+    """``dedup.clean._close``: mark the trailer (body after an end marker) and a standfirst (a
+    bullet before the body) in ``kinds``; return the credits (a set) found by ``credits_of`` in
+    the paragraphs that may hold them, where ``agencies`` finds a name, and the first date that
+    ``date_of`` finds in the furniture, where it holds a year, or None."""
+    cdef Py_ssize_t n = len(raw), i, words, body_words = 0
+    cdef bint ended = False, first_body
+    cdef set credits = set()
+    published = None
+    if len(sizes) != n or len(kinds) != n:
+        raise ValueError(f"{len(sizes)} sizes and {len(kinds)} kinds for {n} paragraphs; one a paragraph expected")
+    for i in range(n):
+        p = raw[i]
+        if not isinstance(p, str):
+            raise TypeError(f"a paragraph must be a str, not {type(p).__name__}")
+        kind = kinds[i]
+        words = sizes[i]
+        if kind == "body" and ended:
+            kind = "trailer"
+        elif kind == "body" and body_words == 0 and bullet(p):
+            kind = "standfirst"
+        elif kind in end_kinds and body_words >= 40:
+            ended = True  # copyright lines, comment threads and source links close the article
+        if kind == "body":
+            body_words += words
+        first_body = kind == "body" and body_words == words
+        if (kind != "body" and kind != "caption") or first_body:
+            head = p if PyUnicode_GET_LENGTH(p) < 400 else p[:200]
+            if agencies.found_in(head):
+                credits.update(credits_of(head))
+        if published is None and kind != "body" and _year(p):
+            published = date_of(p)
+        kinds[i] = kind
+    return credits, published
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+cdef extern from "Python.h":
+    int PyObject_GenericSetAttr(object o, object name, object value) except -1
+
+
+def records(type cls not None, tuple fields not None, *columns):
+    """``tuple(map(cls, *columns))`` (columns of one length) for a dataclass ``cls`` whose
+    ``__init__`` only stores ``fields``, one a column: each record made without calling it, its
+    fields stored as ``object.__setattr__`` stores them (as a frozen dataclass's ``__init__`` does)."""
+    cdef Py_ssize_t n, i, f, m = len(fields)
+    if len(columns) != m or m == 0:
+        raise ValueError(f"{len(columns)} columns for {m} fields; one a field expected")
+    n = len(columns[0])
+    for column in columns:
+        if len(column) != n:
+            raise ValueError(f"columns of {n} and {len(column)} values; columns of one length expected")
+    out = []
+    new = object.__new__
+    for i in range(n):
+        record = new(cls)
+        for f in range(m):
+            PyObject_GenericSetAttr(record, fields[f], columns[f][i])
+        out.append(record)
+    return tuple(out)

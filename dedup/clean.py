@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _native
+from .notices import mark_notices
 from .tokens import _CJK_WORD, CJK_CHAR, WORD_TOKEN, _code_classes
 
 if TYPE_CHECKING:
-    from ._cleaning import Literals
+    from ._cleaning import Furniture, Literals
 
 #: Why a document whose every paragraph is furniture is skipped (every engine, the index, the gate).
 NO_ARTICLE_TEXT = (
@@ -42,45 +43,6 @@ KINDS = (
     "body", "headline", "standfirst", "byline", "dateline", "date", "caption", "credit",
     "related", "source", "copyright", "comment", "prompt", "ad", "nav", "template", "trailer", "notice",
 )
-
-# --- site notices: what a scraper gets instead of an article ---------------------------------
-
-# Cookie and consent banners, paywalls, sign-up and log-in forms, bot checks and IP blocks,
-# in the languages news is scraped in (English, German, French, Spanish, Italian, Polish,
-# Russian, Turkish). A marker is a phrase such a notice cannot do without; an article that
-# mentions one (a story about cookies) holds few of them among much prose.
-_NOTICE = re.compile(
-    r"cookies?\b|privacy policy|politique de confidentialit|datenschutzerkl|polityk\w* prywatno|"
-    r"pol[ií]tica de privacidad|informativa (?:sulla )?privacy|политик\w* конфиденциальн|gizlilik politikas|"
-    r"çerez|akzeptieren und schlie|accept (?:all|and close)|zaakceptuj|j'accepte|"
-    r"captcha|not a robot|kein roboter|pas un robot|no soy un robot|nie jestem robotem|не робот|robot değilim|"
-    r"(?:your|ihre|votre|tu|twój|ваш) (?:ip|adres ip|ip-adresse|adresse ip|dirección ip|ip-адрес)|unusual traffic|"
-    r"access (?:is )?denied|zugriff verweigert|enable javascript|javascript (?:aktivieren|is disabled)|"
-    r"free trial|registered users|subscribe to (?:continue|read)|to continue reading|already a subscriber|"
-    r"create an account|forgot (?:your )?password|password for your account|passwor[dt] (?:must|muss)|"
-    r"first name|last name|read up to \d+ (?:free )?(?:articles|reports|stories)|trial request|"
-    r"jetzt abonnieren|abonnez-vous|suscr[ií]bete|abbonati|подпишитесь",
-    re.I,
-)
-# Literals without which no marker matches (each alternative of _NOTICE holds one): a text
-# holding none of them, lower-cased, holds no notice, which spares most texts the regex.
-_NOTICE_STEMS = (
-    "cookie", "privacy", "confidentialit", "datenschutzerkl", "prywatno", "privacidad", "конфиденциальн", "gizlilik",
-    "çerez", "akzeptieren", "accept all", "accept and close", "zaakceptuj", "j'accepte", "captcha", "robot", "робот",
-    " ip", "unusual traffic", "access denied", "access is denied", "verweigert", "javascript", "free trial",
-    "trial request", "registered user", "subscribe", "continue reading", "create an account", "passwor",
-    "first name", "last name", "read up to", "abonnieren", "abonnez", "suscr", "abbonati", "подпишитесь",
-)
-#: Furniture that marks a scraped page (where a notice paragraph may stand among the article's).
-_SCRAPED_KINDS = frozenset({"prompt", "nav", "ad", "comment", "related", "source", "caption", "template", "notice"})
-#: A paragraph with this many notice markers and no more words than ``_NOTICE_WORDS`` is a notice.
-_NOTICE_MARKERS = 2
-_NOTICE_WORDS = 120
-_NOTICE_DENSITY = 25  # ... and a marker per 25 words at least
-#: A whole text under this many words, a third of whose sentences hold a marker (or a marker
-#: per ``_NOTICE_DENSITY`` words), is a notice page.
-_NOTICE_PAGE_WORDS = 250
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s*")
 
 # --- paragraphs --------------------------------------------------------------------------
 
@@ -174,6 +136,12 @@ _AGENCY_NAME = re.compile(r"\b" + _AGENCY + r"\b")
 # found three times as fast (the regex engine skips to the names' first letters only
 # when the pattern does not open with a word boundary).
 _AGENCY_ANYWHERE = re.compile(_AGENCY)
+# The strings _AGENCY matches (tests/test_cleaning_speedups.py holds them to it): the compiled path
+# finds them in one pass where _AGENCY_ANYWHERE would, and tells a lone credit by them.
+_AGENCY_NAMES = (
+    "Thomson Reuters", "Reuters", "Reuter", "Associated Press", "AP", "AFP", "Agence France-Presse", "Agence France Presse",
+    "Bloomberg", "Xinhua", "Kyodo", "dpa", "TASS", "Interfax", "EFE", "ANSA", "UPI", "Yonhap", "PA",
+)
 
 _RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("source", re.compile(r"^\W*(original\s+url|source|original\s+article|originally\s+published(\s+(at|on|by))?|url|link)\s*:|^\W*<?https?://\S+>?\W*$", re.I)),
@@ -227,13 +195,24 @@ _RULE_LITERALS = {
     "source": (":",),  # ...\s*: or https?://
     "related": (":", "|", ">", "-"),  # [:|>»\-–—]
     "copyright": _COPYRIGHT_WORDS,
-    "caption": (":", "(", "/"),  # ...\s*: or \(...\) or /\s*...
+    "caption": (*_CAPTION_WORDS, "(getty images", "(epa", "/"),  # photo...\s*: or \(photo...\) or /\s*reuters...
     "comment": ("comment", "repl", "report", "join the", "("),  # (reply, replies) or ^\d+\s*\(...
     "prompt": _PROMPT_WORDS,
     "ad": ("ad", "sponsored", "promoted", "book now", "shop now", "learn more", "call"),  # (ads by, advert...)
     "byline": ("by",),
 }
 _RULE_BIT = {kind: 1 << k for k, kind in enumerate(_RULE_LITERALS)}
+# ... and the anchored rules (^\W*...) match only an ASCII paragraph whose first word character
+# (lower-cased) opens one of these: "ayr" for "ayrıca", whose "ı" matches "i" and "I"; "à lire"
+# and "читайте" open no ASCII paragraph.
+_RULE_OPENINGS = {
+    "source": ("original", "source", "url", "link", "http"),
+    "related": ("related", "read", "see", "more", "recommended", "also", "you", "further", "most", "te", "lea", "lesen",
+                "mehr", "lire", "czytaj", "ayr"),
+    "comment": ("comment", "login", "leave", "add", "post", "repl", "report", "show", "join", *"0123456789"),
+    "ad": ("ad", "sponsored", "promoted", "book", "shop", "learn", "call"),
+    "byline": ("by",),
+}
 
 
 def _rulesets(may_match: dict) -> tuple[tuple, ...]:
@@ -267,6 +246,9 @@ class Paragraph:
 
     text: str
     kind: str
+
+
+_PARAGRAPH_FIELDS = ("text", "kind")  # what Paragraph's __init__ stores, in order (tests hold it to the dataclass)
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +399,33 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     if len(raw) == 1 and raw[0].count(" ") >= _LOST_BREAKS_WORDS:
         raw = _sentences(raw[0])  # one long paragraph: its breaks were lost in extraction
     sizes = _sizes(raw)
+    kinds = _label(raw, sizes, template_lines)
+    headline_at = None
+    # the words of the body and of the plain short lines, summed in C (compress), not by a generator
+    prose = sum(compress(sizes, map("body".__eq__, kinds)))
+    if prose < _MIN_PROSE_WORDS and sum(compress(sizes, map(_PLAIN_SHORT.__contains__, kinds))) >= _MIN_PLAIN_WORDS:
+        # Next to no prose (tables of figures, one-line wire flashes): the short lines
+        # are the article. Only lines that a furniture rule named stay furniture.
+        for i, kind in enumerate(kinds):
+            if kind in _PLAIN_SHORT:
+                kinds[i] = "body"
+    else:
+        headline_at = _headline_index(raw, kinds)
+        if headline_at is not None:
+            kinds[headline_at] = "headline"
+    credits, published = _close(raw, sizes, kinds)
+    if not credits:  # a text credited to a wire agency is an article, not a site's notice
+        mark_notices(text, raw, sizes, kinds)
+    headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
+    return Cleaned(_paragraphs(raw, kinds), tuple(sorted(credits)), published, headline)
+
+
+def _label(raw: list[str], sizes: list[int], template_lines: frozenset[str]) -> list[str]:
+    """Each paragraph's kind by the furniture rules (on its own and beside its neighbours), and
+    ``template`` for a body paragraph that is one of ``template_lines``."""
+    fast = _native.cleaning
+    if fast is not None:  # the paragraphs no rule can match (most) told in C, the others by the rules
+        return fast.label(raw, sizes, template_lines, _furniture(fast), _rule_kind, line_key, _LONG_PROSE, TEMPLATE_MAX_WORDS)
     kinds = [
         _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
         for i, p in enumerate(raw)
@@ -426,18 +435,15 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         for i, key in zip(short, _paragraph_keys([raw[i] for i in short])):
             if key in template_lines:
                 kinds[i] = "template"
-    headline_at = None
-    plain = [i for i, k in enumerate(kinds) if k in _PLAIN_SHORT]
-    prose = sum(sizes[i] for i, k in enumerate(kinds) if k == "body")
-    if prose < _MIN_PROSE_WORDS and sum(sizes[i] for i in plain) >= _MIN_PLAIN_WORDS:
-        # Next to no prose (tables of figures, one-line wire flashes): the short lines
-        # are the article. Only lines that a furniture rule named stay furniture.
-        for i in plain:
-            kinds[i] = "body"
-    else:
-        headline_at = _headline_index(raw, kinds)
-        if headline_at is not None:
-            kinds[headline_at] = "headline"
+    return kinds
+
+
+def _close(raw: list[str], sizes: list[int], kinds: list[str]) -> tuple[set[str], str | None]:
+    """Mark the trailer (body after the article's end) and a standfirst in ``kinds``; return the
+    credits and the publication date (the first date in the furniture, or None)."""
+    fast = _native.cleaning
+    if fast is not None:  # the same loop in C, the regexes called where a name or a year is
+        return fast.close(raw, sizes, kinds, _agency_names(fast), _credits, _find_date, _BULLET.match, _END_KINDS)
     credits: set[str] = set()
     published: str | None = None
     body_words = 0
@@ -462,11 +468,16 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
         if published is None and kind != "body":
             published = _find_date(paragraph)
         kinds[index] = kind
-    if not credits:  # a text credited to a wire agency is an article, not a site's notice
-        _mark_notices(text, raw, sizes, kinds)
-    paragraphs = tuple(map(Paragraph, raw, kinds))
-    headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
-    return Cleaned(paragraphs, tuple(sorted(credits)), published, headline)
+    return credits, published
+
+
+def _paragraphs(raw: list[str], kinds: list[str]) -> tuple[Paragraph, ...]:
+    """``tuple(map(Paragraph, raw, kinds))`` (made in C, where compiled: a frozen dataclass's
+    ``__init__`` is slow)."""
+    fast = _native.cleaning
+    if fast is not None:
+        return fast.records(Paragraph, _PARAGRAPH_FIELDS, raw, kinds)
+    return tuple(map(Paragraph, raw, kinds))
 
 
 #: A text that is one paragraph of at least this many words lost its paragraph breaks (a news
@@ -498,62 +509,10 @@ def _sentences(paragraph: str) -> list[str]:
     return [p for s in _SENTENCE_BREAK.split(paragraph) for p in _FURNITURE_START.split(s) if p]
 
 
-def _mark_notices(text: str, raw: list[str], sizes: list[int], kinds: list[str]) -> None:
-    """Label as ``notice`` the body paragraphs that are cookie, paywall, sign-up or bot-check
-    notices, and the whole body when the text is such a page with no article around it.
-
-    Notice pages are short; notice paragraphs come in scraped pages, among other furniture:
-    a long text with no furniture of a scraped page is not searched (nor is one that holds
-    none of :data:`_NOTICE_STEMS`).
-
-    >>> kinds = ["body"]
-    >>> text = "We use cookies. Read our privacy policy. Click accept all to go on."
-    >>> _mark_notices(text, [text], [13], kinds)
-    >>> kinds
-    ['notice']
-    """
-    body = [i for i, k in enumerate(kinds) if k == "body"]
-    short = sum(sizes[i] for i in body) < _NOTICE_PAGE_WORDS
-    scraped = any(k in _SCRAPED_KINDS for k in kinds)
-    if not body or not (short or scraped):
-        return
-    if not _holds_stem(text.lower()):
-        return
-    # the same test, paragraph by paragraph: the regex (slow: a long alternation, any case)
-    # runs over the paragraphs that hold a marker's literal only
-    hold = [i for i in body if _holds_stem(raw[i].lower())]
-    if short:
-        marked = sum(1 for i in hold for s in _SENTENCE_END.split(raw[i]) if s.strip() and _NOTICE.search(s))
-        if marked >= _NOTICE_MARKERS:
-            sentences = sum(1 for i in body for s in _SENTENCE_END.split(raw[i]) if s.strip())
-            found = sum(len(_NOTICE.findall(raw[i])) for i in hold)
-            if 3 * marked >= sentences or found * _NOTICE_DENSITY >= sum(sizes[i] for i in body):
-                for i in body:
-                    kinds[i] = "notice"
-                return
-    for i in hold if scraped else ():
-        found = len(_NOTICE.findall(raw[i])) if sizes[i] <= _NOTICE_WORDS else 0
-        if found >= _NOTICE_MARKERS and found * _NOTICE_DENSITY >= sizes[i]:
-            kinds[i] = "notice"
-
-
-def _holds_stem(low: str) -> bool:
-    """Whether a text (lower-cased) holds one of :data:`_NOTICE_STEMS` (in one pass in C, where compiled)."""
-    fast = _native.cleaning
-    return _notice_stems(fast).found_in(low) if fast is not None else any(map(low.__contains__, _NOTICE_STEMS))
-
-
-@lru_cache(maxsize=2)
-def _notice_stems(fast: ModuleType) -> Literals:
-    """:data:`_NOTICE_STEMS` looked for by the compiled module (a table made once)."""
-    return fast.Literals((_NOTICE_STEMS,))
-
-
 def _headline_index(raw: list[str], kinds: list[str]) -> int | None:
     """Find the headline: an unpunctuated line before the body, the longest such."""
-    bodies = [i for i, k in enumerate(kinds) if k == "body"]
-    first_body = bodies[0] if bodies else len(raw)
-    if len(bodies) > 1 and _looks_like_headline(raw[first_body]):
+    first_body = kinds.index("body") if "body" in kinds else len(raw)
+    if kinds.count("body") > 1 and _looks_like_headline(raw[first_body]):
         return first_body  # never the only body paragraph: that is the article
     before = [i for i in range(first_body) if kinds[i] == "nav" and _looks_like_headline(raw[i])]
     return max(before, key=lambda i: len(raw[i].split()), default=None)
@@ -590,6 +549,11 @@ def _classify(paragraph: str, n: int, previous: str | None, following: str | Non
         return "caption"  # scrapers repeat image alt text and caption back to back
     if n > _LONG_PROSE:
         return "body"
+    return _rule_kind(paragraph, n)
+
+
+def _rule_kind(paragraph: str, n: int) -> str:
+    """The kind of a paragraph of ``n`` words (at most ``_LONG_PROSE``) by the rules (remembered for short lines)."""
     return _short_kind(paragraph, n) if n <= 12 else _kind(paragraph, n)
 
 
@@ -616,6 +580,20 @@ def _kind(paragraph: str, n: int) -> str:
     if n >= 12 or (n >= 6 and paragraph.rstrip("*_ ").endswith(_TERMINAL)):
         return "body"
     return "nav"
+
+
+@lru_cache(maxsize=2)
+def _furniture(fast: ModuleType) -> Furniture:
+    """The rules as the compiled module's :func:`_label` tells paragraphs no rule can match by (a table made once)."""
+    openings = tuple(_RULE_OPENINGS.get(kind, ()) for kind in _RULE_LITERALS)
+    rulesets = tuple(sum(_RULE_BIT[kind] for kind, _ in rules) for rules in (_RULES, _MEDIUM_RULES, _LONG_RULES))
+    return fast.Furniture(tuple(_RULE_LITERALS.values()), openings, rulesets, _AGENCY_NAMES, _TERMINAL_CHARS)
+
+
+@lru_cache(maxsize=2)
+def _agency_names(fast: ModuleType) -> Literals:
+    """:data:`_AGENCY_NAMES` looked for by the compiled module (a table made once)."""
+    return fast.Literals((_AGENCY_NAMES,))
 
 
 @lru_cache(maxsize=2)

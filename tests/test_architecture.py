@@ -25,6 +25,7 @@ LAYERS = [
     ("dedup.ingest",),
     ("dedup.quotes",),
     ("dedup.tokens",),
+    ("dedup.notices",),  # clean's notices (cookie, paywall, sign-up pages)
     ("dedup.clean",),
     ("dedup.sign",),
     ("dedup.candidates",),

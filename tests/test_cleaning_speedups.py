@@ -4,6 +4,7 @@ awkward (Unicode white space and line breaks, \\r\\n, tabs, CJK, Cyrillic, astra
 lines of punctuation, hard-wrapped and indented prose); and ``clean()`` the same either way."""
 
 import contextlib
+import dataclasses
 import importlib
 import os
 import subprocess
@@ -18,7 +19,8 @@ from hypothesis import strategies as st
 from dedup import _native
 from strategies import any_text
 
-clean_module = importlib.import_module("dedup.clean")  # the module (dedup.clean is also the function)
+clean_module = importlib.import_module("dedup.clean")
+notices = importlib.import_module("dedup.notices")  # the module (dedup.clean is also the function)
 ROOT = Path(__file__).resolve().parents[1]
 FAST = _native.cleaning
 compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
@@ -147,17 +149,17 @@ latin = st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=60)
 
 @compiled
 @hsettings(max_examples=500, deadline=None)
-@given(st.one_of(latin, texts, st.sampled_from(clean_module._NOTICE_STEMS)), st.data())
+@given(st.one_of(latin, texts, st.sampled_from(notices._NOTICE_STEMS)), st.data())
 @example("cookie", None)
 @example("", None)
 def test_literals_are_found_as_by_in(text, data):
     # literals cut from the text (found), others (mostly not), of one character, empty, not latin-1
     cut = st.tuples(st.integers(0, len(text)), st.integers(0, 8)).map(lambda ij: text[ij[0]:ij[0] + ij[1]])
-    others = st.one_of(st.sampled_from(clean_module._NOTICE_STEMS), latin.map(lambda t: t[:6]), st.text(max_size=3))
-    for literals in [clean_module._NOTICE_STEMS] + ([] if data is None else [tuple(data.draw(st.lists(st.one_of(cut, others), max_size=6)))]):
+    others = st.one_of(st.sampled_from(notices._NOTICE_STEMS), latin.map(lambda t: t[:6]), st.text(max_size=3))
+    for literals in [notices._NOTICE_STEMS] + ([] if data is None else [tuple(data.draw(st.lists(st.one_of(cut, others), max_size=6)))]):
         assert FAST.Literals((literals,)).found_in(text) == any(map(text.__contains__, literals)), literals
         low = text.lower()
-        assert clean_module._notice_stems(FAST).found_in(low) == any(map(low.__contains__, clean_module._NOTICE_STEMS))
+        assert notices._notice_stems(FAST).found_in(low) == any(map(low.__contains__, notices._NOTICE_STEMS))
 
 
 @compiled
@@ -181,6 +183,11 @@ RULE_EXAMPLES = [
     "Sign up for our newsletter", "Subscribe", "Log in", "Follow us", "Share this", "Privacy policy", "Skip to main content",
     "Advertisement", "ADS BY Google", "Sponsored content", "Book now", "Call: 555 1234", "AD", "Learn more", "Promoted",
     "By John Smith", "by [Reuters](#)", "BY ANNA", "By\tJane Doe",
+    # every opening of an anchored rule (dedup.clean._RULE_OPENINGS)
+    "Original article: x", "Originally published by: x", "URL:", "Source :", "More on this story:", "More from:",
+    "You may also like -", "Further reading:", "Te puede interesar:", "Lesen Sie auch:", "Mehr zum Thema |", "Lire aussi >",
+    "AYRICA BAKINIZ:", "ayrica bakiniz -", "Add your comment", "Leave a comment", "1 comment", "Show replies",
+    "Join the conversation", "Shop now", "Call : now", "ads by x", "Advertising",
 ]
 dressed = st.tuples(st.sampled_from(["", "* ", "## ", "> ", "-- ", "[", "\t", "1. "]), st.sampled_from(RULE_EXAMPLES),
                     st.sampled_from([str, str.upper, str.lower, str.title, str.swapcase]),
@@ -203,11 +210,109 @@ def test_a_rule_matches_only_a_paragraph_holding_one_of_its_literals(paragraph):
     for kind, pattern in clean_module._RULES:
         if pattern.search(paragraph):
             assert any(map(low.__contains__, clean_module._RULE_LITERALS[kind])), (kind, paragraph)
+            # ... and an anchored rule (^\W*...) only one whose first word character opens one of its openings
+            openings = clean_module._RULE_OPENINGS.get(kind, ("",))
+            assert low.lstrip(NOT_WORD).startswith(openings), (kind, paragraph)
+
+
+NOT_WORD = "".join(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_"))  # ASCII \W
 
 
 def test_the_rule_examples_match_their_rules():
     matched = {kind for p in RULE_EXAMPLES for kind, pattern in clean_module._RULES if pattern.search(p)}
     assert matched == set(clean_module._RULE_LITERALS)  # every rule is exercised
+
+
+def test_the_agency_names_are_the_regexs():
+    alternatives = clean_module._AGENCY.strip("()").split("|")
+    assert set(clean_module._AGENCY_NAMES) == {a.replace("[- ]", c) for a in alternatives for c in "- "}
+
+
+# Paragraphs of the kinds decided after the rules (credits, dates, datelines, headings, sentence ends),
+# and near misses, ASCII or not.
+LATER = ["Reuters", "REUTER", "- Reuters -", "(AP)", "Agence France-Presse", "Agence France Presse.", "Thomson Reuters",
+         "AP", "PA", "dpa", "APPLE", "Reutersx", "_Reuters_", "Jan 5, 2019", "2019-01-05", "5 March 2020", "Sept. 12 1999",
+         "١٩٩٩", "1999", "MOSCOW, March 5 -", "LONDON (Reuters) -", "NEW YORK", "U.S.", "A.B", "# Heading", "#", "said.",
+         "the end.**", "ok _", "went on", "?", "»", "”", "!*", "Talks", "The", "x", "/", ":", "-", "(", "|", "»", "日本", "ж",
+         "\u212a", "\u0131", "\u017f"]
+later = st.one_of(st.lists(st.sampled_from(LATER), min_size=1, max_size=3),
+                  st.lists(st.sampled_from(LATER + RULE_EXAMPLES), min_size=1, max_size=10)).flatmap(
+    lambda ws: st.sampled_from([" ", "", ", "]).map(lambda sep: sep.join(ws)))
+ascii_line = st.text(alphabet=st.characters(max_codepoint=127), max_size=60).map(lambda t: " ".join(t.split()))
+paragraph = st.one_of(dressed, later, ascii_line, texts.map(lambda t: " ".join(t.split())))
+UNDECIDED = "?"
+PROSE = "The minister said on Monday that talks would go on."
+
+
+@compiled
+@hsettings(max_examples=1500, deadline=None)
+@given(paragraph, st.one_of(st.sampled_from([1, 5, 6, 8, 9, 12, 13, 30, 31, 60]), st.integers(0, 60)))  # the rules' bounds
+@example("Reuters", 1)
+@example("Jan 5, 2019", 12)
+@example(PROSE, 10)
+def test_a_kind_told_in_c_is_the_rules(paragraph, n):
+    # what the compiled path tells without the regexes (any paragraph, any size) is what they tell
+    furniture = clean_module._furniture(FAST)
+    found = FAST.label([paragraph], [n], frozenset(), furniture, lambda p, n: UNDECIDED, None, 60, 60)[0]
+    with reference():
+        expected = clean_module._kind(paragraph, n)
+    assert found in (UNDECIDED, expected), (found, expected)
+    if (paragraph, n) == ("Reuters", 1):
+        assert found == "credit"  # a lone credit is told without them
+    if (paragraph, n) == (PROSE, 10):
+        assert found == "body"  # and prose is told without them
+
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(paragraph, max_size=10), st.data())
+def test_labels_are_the_reference(paragraphs, data):
+    paragraphs += data.draw(st.lists(st.sampled_from(paragraphs), max_size=3)) if paragraphs else []  # repeats
+    with reference():
+        sizes = clean_module._sizes(paragraphs)
+        keys = clean_module._paragraph_keys(paragraphs)
+    template = frozenset(data.draw(st.lists(st.sampled_from(keys), max_size=4))) if keys else frozenset()
+    found = clean_module._label(paragraphs, sizes, template)
+    with reference():
+        _same(found, clean_module._label(paragraphs, sizes, template))
+
+
+ends = st.one_of(paragraph, st.sampled_from(["• x", "* Point one.", "-\tdash", "*x", "▪ y", "x" * 300 + " Reuters (AP)",
+                                              "By Reuters " + "y" * 400, "日本 (Reuters) - 2019-01-05"]))
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(ends, st.sampled_from(clean_module.KINDS + ("body",) * 6),
+                          st.one_of(st.sampled_from([0, 1, 20, 40]), st.integers(0, 45))), max_size=12))  # 40: the article's end
+@example([("Talks went on.", "body", 40), ("(c) Reuters 2019", "copyright", 3), ("More.", "body", 2)])
+def test_the_close_is_the_reference(rows):
+    raw, kinds, sizes = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+    found_kinds, expected_kinds = list(kinds), list(kinds)
+    found = clean_module._close(raw, sizes, found_kinds)
+    with reference():
+        expected = clean_module._close(raw, sizes, expected_kinds)
+    assert found == expected and found_kinds == expected_kinds
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(paragraph, st.sampled_from(clean_module.KINDS)), max_size=6))
+def test_paragraphs_made_in_c_are_the_dataclass(rows):
+    Paragraph = clean_module.Paragraph
+    # records() stores the fields as the dataclass's __init__ does, and does nothing else
+    assert clean_module._PARAGRAPH_FIELDS == tuple(f.name for f in dataclasses.fields(Paragraph))
+    assert not hasattr(Paragraph, "__post_init__")
+    raw, kinds = [r[0] for r in rows], [r[1] for r in rows]
+    made = clean_module._paragraphs(raw, kinds)
+    assert type(made) is tuple and made == tuple(map(Paragraph, raw, kinds))
+    assert all(type(p) is Paragraph for p in made) and list(map(hash, made)) == [hash(Paragraph(*r)) for r in rows]
+    for p in made:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            p.text = "x"
+    with pytest.raises(ValueError):
+        FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, raw, kinds + ["body"])
 
 
 def _cleaned(texts_, template_lines=frozenset()):
