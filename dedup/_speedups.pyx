@@ -14,13 +14,17 @@ unsigned 64- or 32-bit integers and wraps, as numpy's does.
 path in charge.
 """
 
-from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free, malloc, qsort
-from cpython.unicode cimport PyUnicode_DATA, PyUnicode_GET_LENGTH, PyUnicode_KIND
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 from libc.string cimport memcpy, memset
 
 
 cdef extern from "Python.h":
+    Py_ssize_t PyUnicode_GET_LENGTH(object text)
+    int PyUnicode_KIND(object text)
+    const void *PyUnicode_DATA(object text)
+    Py_UCS4 PyUnicode_READ(int kind, const void *data, Py_ssize_t index) noexcept nogil
+    object PyUnicode_Substring(object text, Py_ssize_t start, Py_ssize_t end)
     const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
     object PyUnicode_FromKindAndData(int kind, const void *data, Py_ssize_t size)
     int PyUnicode_1BYTE_KIND
@@ -211,6 +215,46 @@ cdef Py_ssize_t _words(const code_t *data, Py_ssize_t n, const uint8_t[::1] tabl
         hashes[w] = fmix64(h)
         w += 1
     return w
+
+
+def paragraph_words(str text, const uint8_t[::1] table, astral, int max_word, dict vocabulary):
+    """``dedup.tokens.paragraph_words`` of a normalised body whose paragraphs are joined by line
+    breaks: each paragraph's words (runs of word characters cut at ``max_word``, a CJK character
+    alone, as ``scan`` finds them), and each word's id in ``vocabulary`` (a new word added with
+    the next number), as lists of lists."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, start
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef uint32_t c  # a number, not a character: astral() takes the code point
+    cdef uint8_t k
+    cdef list words = [], ids = [], all_words = [words], all_ids = [ids]
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 10:  # a paragraph ends
+            words, ids = [], []
+            all_words.append(words)
+            all_ids.append(ids)
+            i += 1
+            continue
+        k = table[c] if c <= 0xFFFF else <uint8_t>astral(c)
+        if k == WORD_CHAR:
+            start = i
+            i += 1
+            while i < n:
+                c = PyUnicode_READ(kind, data, i)
+                if (table[c] if c <= 0xFFFF else <uint8_t>astral(c)) != WORD_CHAR:
+                    break
+                i += 1
+            word = PyUnicode_Substring(text, start, min(i, start + max_word))
+        elif k == CJK_WORD:
+            word = PyUnicode_Substring(text, i, i + 1)
+            i += 1
+        else:
+            i += 1
+            continue
+        words.append(word)
+        ids.append(vocabulary.setdefault(word, len(vocabulary)))
+    return all_words, all_ids
 
 
 # --- normalising ASCII text ------------------------------------------------------------------
@@ -679,3 +723,217 @@ cdef void _quicksort(Entry *items, Py_ssize_t lo, Py_ssize_t hi, int depth) noex
             items[j + 1] = items[j]
             j -= 1
         items[j + 1] = t
+
+
+# --- edited sentences -------------------------------------------------------------------------
+
+
+cdef extern from *:
+    int __builtin_popcountll(unsigned long long x) nogil
+
+# Words of a sentence at most that ``best_edits`` aligns (its bit masks take 8 bytes a word for
+# every 64 words of it: 512 KB): a longer one (no news sentence) is left to the reference (-2).
+cdef enum:
+    _PATTERN_WORDS = 2048
+
+
+cdef Py_ssize_t _lcs(const int64_t *x, Py_ssize_t n, const int64_t *y, Py_ssize_t m, int64_t *slot_of,
+                     uint64_t *masks, uint64_t *v) noexcept nogil:
+    """The length of the longest common subsequence of x and y, Hyyrö's bit-parallel way: x's
+    positions are the bits, each word of y one pass of additions over them. ``slot_of`` maps a word
+    to its row of ``masks`` (-1: not in x), and is left all -1 again."""
+    cdef Py_ssize_t blocks = (n + 63) >> 6, i, j, b, slots = 0, lcs = 0
+    cdef int64_t s
+    cdef uint64_t u, vb, mb, total, carry
+    cdef const uint64_t *row
+    for i in range(n):
+        s = slot_of[x[i]]
+        if s < 0:
+            s = slots
+            slots += 1
+            slot_of[x[i]] = s
+            for b in range(blocks):
+                masks[s * blocks + b] = 0
+        masks[s * blocks + (i >> 6)] |= (<uint64_t>1) << (i & 63)
+    for b in range(blocks):
+        v[b] = ~(<uint64_t>0)
+    for j in range(m):
+        s = slot_of[y[j]]
+        if s < 0:  # a word not in x: no bit changes
+            continue
+        row = masks + s * blocks
+        carry = 0
+        for b in range(blocks):
+            mb, vb = row[b], v[b]
+            u = vb & mb
+            total = vb + u + carry
+            carry = (total < vb) or (carry and total == vb)
+            v[b] = total | (vb & ~mb)
+    for b in range(blocks):
+        vb = ~v[b]
+        if b == blocks - 1 and (n & 63):
+            vb &= ((<uint64_t>1) << (n & 63)) - 1
+        lcs += __builtin_popcountll(vb)
+    for i in range(n):
+        slot_of[x[i]] = -1
+    return lcs
+
+
+def best_edits(const int64_t[::1] ids, const int64_t[::1] starts, const int64_t[::1] sizes,
+               const int64_t[::1] sentences, const int64_t[:, ::1] candidates, const int64_t[::1] first,
+               const int64_t[::1] count, double threshold, int min_words, Py_ssize_t width):
+    """``dedup.sentences._best_edit`` of many sentences at once, but for the last test (a number
+    put for a number, ``_filled_in``): for each ``sentences[q]`` (words ``ids[starts[g] : starts[g]
+    + sizes[g]]``, ids below ``width``), its ``candidates[q]`` (-1 after the last) among the other
+    text's sentences ``first[q]`` to ``first[q] + count[q] - 1``: the best (sentence, words kept,
+    first and last + 1 sentence aligned with), sentence -1 where none is, -2 where the sentence is
+    longer than this aligns (:data:`_PATTERN_WORDS`: the reference's to do)."""
+    cdef Py_ssize_t q, c, variant, total = sentences.shape[0], n, m, most, kept, best, lo, hi
+    cdef int64_t g, t, best_t, best_lo, best_hi
+    cdef double least
+    best_arr = np.full(total, -1, dtype=np.int64)
+    kept_arr = np.zeros(total, dtype=np.int64)
+    lo_arr = np.zeros(total, dtype=np.int64)
+    hi_arr = np.zeros(total, dtype=np.int64)
+    cdef int64_t[::1] out_t = best_arr, out_kept = kept_arr, out_lo = lo_arr, out_hi = hi_arr
+    cdef int64_t *slot_of = <int64_t *> malloc(max(width, 1) * sizeof(int64_t))
+    cdef uint64_t *masks = <uint64_t *> malloc(_PATTERN_WORDS * (_PATTERN_WORDS // 64) * sizeof(uint64_t))
+    cdef uint64_t *v = <uint64_t *> malloc((_PATTERN_WORDS // 64) * sizeof(uint64_t))
+    if slot_of == NULL or masks == NULL or v == NULL:
+        free(slot_of)
+        free(masks)
+        free(v)
+        raise MemoryError()
+    with nogil:
+        for q in range(width):
+            slot_of[q] = -1
+        for q in range(total):
+            g = sentences[q]
+            n = sizes[g]
+            if n > _PATTERN_WORDS:
+                out_t[q] = -2
+                continue
+            least = max(threshold * n, <double>min(<Py_ssize_t>min_words, n))
+            best, best_t, best_lo, best_hi = -1, -1, 0, 0
+            for c in range(candidates.shape[1]):
+                t = candidates[q, c]
+                if t < 0:
+                    break
+                # t alone, run into the one before, into the one after: those the other text has
+                for variant in range(3):
+                    lo, hi = (t, t + 1) if variant == 0 else (t - 1, t + 1) if variant == 1 else (t, t + 2)
+                    if lo < first[q] or hi > first[q] + count[q]:
+                        continue
+                    m = sizes[lo] if hi == lo + 1 else sizes[lo] + sizes[lo + 1]
+                    most = min(n, m)
+                    if most < least or 2 * most < threshold * (n + m) or (best >= 0 and most <= best):
+                        continue
+                    kept = _lcs(&ids[starts[g]], n, &ids[starts[lo]], m, slot_of, masks, v)
+                    if kept < least or 2 * kept < threshold * (n + m):
+                        continue
+                    if best < 0 or kept > best:
+                        best, best_t, best_lo, best_hi = kept, t, lo, hi
+            if best >= 0:
+                out_t[q], out_kept[q], out_lo[q], out_hi[q] = best_t, best, best_lo, best_hi
+    free(slot_of)
+    free(masks)
+    free(v)
+    return best_arr, kept_arr, lo_arr, hi_arr
+
+
+cdef void _free_all(int64_t *a, int64_t *b, int64_t *c, int64_t *d, int64_t *e, int64_t *f) noexcept:
+    free(a)
+    free(b)
+    free(c)
+    free(d)
+    free(e)
+    free(f)
+
+
+def shared_words(const int64_t[::1] ids, const int32_t[::1] sentence, const int64_t[::1] first_word,
+                 const int64_t[::1] first_sentence, Py_ssize_t total, Py_ssize_t width):
+    """What ``dedup.sentences._shared_words`` finds with numpy, for texts a, b, a, b, ... of a
+    batch: (the distinct words of each sentence; every (sentence of a, sentence of b) of one pair
+    sharing words, and how many distinct ones), the pairs in order. A text's words are ``ids[
+    first_word[k] : first_word[k + 1]]`` (ids below ``width``), ``sentence`` numbers them over the
+    batch (``total`` sentences; text k's from ``first_sentence[k]``)."""
+    cdef Py_ssize_t texts = first_word.shape[0] - 1, q, i, j, e, n_e, c, k, used = 0, room = 1024, touched_n
+    cdef Py_ssize_t longest = 0, most = 1
+    cdef int64_t w, g, fs, t
+    for q in range(texts):
+        longest = max(longest, <Py_ssize_t>(first_word[q + 1] - first_word[q]))
+        most = max(most, <Py_ssize_t>((first_sentence[q + 1] if q + 1 < texts else total) - first_sentence[q]))
+    words_in_arr = np.zeros(total, dtype=np.int64)
+    cdef int64_t[::1] words_in = words_in_arr
+    cdef int64_t *stamp = <int64_t *> malloc(max(width, 1) * sizeof(int64_t))  # the last sentence a word was seen in
+    cdef int64_t *head = <int64_t *> malloc(max(width, 1) * sizeof(int64_t))  # b's sentences of a word: a chain
+    cdef int64_t *chain = <int64_t *> malloc(max(longest, 1) * 2 * sizeof(int64_t))  # (sentence, next) of each
+    cdef int64_t *counts = <int64_t *> calloc(most, sizeof(int64_t))  # words shared with each of b's sentences
+    cdef int64_t *touched = <int64_t *> malloc(most * sizeof(int64_t))
+    cdef int64_t *out = <int64_t *> malloc(room * 3 * sizeof(int64_t))
+    cdef int64_t *grown
+    if not (stamp and head and chain and counts and touched and out):
+        _free_all(stamp, head, chain, counts, touched, out)
+        raise MemoryError()
+    try:
+        with nogil:
+            for i in range(width):
+                stamp[i] = -1
+                head[i] = -1
+            for q in range(0, texts - 1, 2):
+                n_e = 0  # b's distinct (word, sentence), chained by word
+                for i in range(first_word[q + 1], first_word[q + 2]):
+                    w, g = ids[i], sentence[i]
+                    if stamp[w] != g:
+                        stamp[w] = g
+                        words_in[g] += 1
+                        chain[2 * n_e], chain[2 * n_e + 1] = g, head[w]
+                        head[w] = n_e
+                        n_e += 1
+                fs = first_sentence[q + 1]
+                i = first_word[q]
+                while i < first_word[q + 1]:  # a's sentences, one at a time
+                    g = sentence[i]
+                    touched_n = 0
+                    while i < first_word[q + 1] and sentence[i] == g:
+                        w = ids[i]
+                        i += 1
+                        if stamp[w] == g:
+                            continue
+                        stamp[w] = g
+                        words_in[g] += 1
+                        e = head[w]
+                        while e >= 0:
+                            c = chain[2 * e] - fs
+                            if counts[c] == 0:
+                                touched[touched_n] = c
+                                touched_n += 1
+                            counts[c] += 1
+                            e = chain[2 * e + 1]
+                    for k in range(1, touched_n):  # b's sentences in order (insertion sort: a few dozen)
+                        t = touched[k]
+                        j = k - 1
+                        while j >= 0 and touched[j] > t:
+                            touched[j + 1] = touched[j]
+                            j -= 1
+                        touched[j + 1] = t
+                    if used + touched_n > room:
+                        room = 2 * (used + touched_n)
+                        grown = <int64_t *> realloc(out, room * 3 * sizeof(int64_t))
+                        if grown == NULL:
+                            with gil:
+                                raise MemoryError()
+                        out = grown
+                    for k in range(touched_n):
+                        c = touched[k]
+                        out[3 * used], out[3 * used + 1], out[3 * used + 2] = g, fs + c, counts[c]
+                        counts[c] = 0
+                        used += 1
+                for i in range(first_word[q + 1], first_word[q + 2]):
+                    head[ids[i]] = -1
+        found = np.empty((used, 3), dtype=np.int64)
+        if used:
+            found[:] = <int64_t[:used, :3]> out
+        return words_in_arr, found[:, 0].copy(), found[:, 1].copy(), found[:, 2].copy()
+    finally:
+        _free_all(stamp, head, chain, counts, touched, out)

@@ -59,7 +59,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from .errors import ConfigError, InputError
-from .tokens import Words, analyse_many, tokenize
+from .tokens import Words, analyse_many, paragraph_words, tokenize
 from .worddiff import word_diff
 
 #: Block kinds, in the order :meth:`Alignment.summary` reports them.
@@ -297,16 +297,15 @@ def align(
             "0.5 (the default) asks that half the words survive in order."
         )
     paragraphs_a, paragraphs_b = list(paragraphs_a), list(paragraphs_b)
-    if tokens is None:
-        tokens_a, tokens_b = _tokens(paragraphs_a), _tokens(paragraphs_b)
-    else:
-        tokens_a, tokens_b = (t if isinstance(t, ParagraphTokens) else [list(x) for x in t] for t in tokens)
-        if len(tokens_a) != len(paragraphs_a) or len(tokens_b) != len(paragraphs_b):
-            raise InputError(
-                f"tokens must hold one list per paragraph: got {len(tokens_a)} and {len(tokens_b)} "
-                f"for {len(paragraphs_a)} and {len(paragraphs_b)} paragraphs."
-            )
     vocabulary: dict[str, int] = {}
+    if tokens is None:
+        return _aligned(_Text.of(paragraphs_a, vocabulary), _Text.of(paragraphs_b, vocabulary), float(edited_threshold))
+    tokens_a, tokens_b = (t if isinstance(t, ParagraphTokens) else [list(x) for x in t] for t in tokens)
+    if len(tokens_a) != len(paragraphs_a) or len(tokens_b) != len(paragraphs_b):
+        raise InputError(
+            f"tokens must hold one list per paragraph: got {len(tokens_a)} and {len(tokens_b)} "
+            f"for {len(paragraphs_a)} and {len(paragraphs_b)} paragraphs."
+        )
     return _aligned(_Text(paragraphs_a, tokens_a, vocabulary), _Text(paragraphs_b, tokens_b, vocabulary),
                     float(edited_threshold))
 
@@ -329,7 +328,7 @@ def align_many(
     def text(k: int) -> _Text:
         if k not in texts:
             paragraphs = list(bodies[k])
-            texts[k] = _Text(paragraphs, _tokens(paragraphs) if tokens is None else tokens[k], vocabulary)
+            texts[k] = _Text.of(paragraphs, vocabulary) if tokens is None else _Text(paragraphs, tokens[k], vocabulary)
         return texts[k]
 
     return [_aligned(text(i), text(j), float(edited_threshold)) for i, j in pairs]
@@ -340,11 +339,20 @@ class _Text:
     first asked for and kept for the next pair (:func:`align_many`); of a long text
     (:class:`ParagraphTokens`), made for the paragraphs asked for, each time."""
 
-    def __init__(self, paragraphs: list[str], tokens, vocabulary: dict[str, int]) -> None:
+    def __init__(self, paragraphs: list[str], tokens, vocabulary: dict[str, int], ids: list[list[int]] | None = None) -> None:
         self.paragraphs, self.tokens, self.vocabulary = paragraphs, tokens, vocabulary
         self.lengths = _lengths(tokens)
         self.long = isinstance(tokens, ParagraphTokens)
-        self._ids: list[list[int]] | None = None
+        self._ids = ids
+
+    @classmethod
+    def of(cls, paragraphs: list[str], vocabulary: dict[str, int]) -> _Text:
+        """The side of paragraphs tokenised here (:func:`~dedup.tokens.tokenize` of each), with
+        their word ids; of a long text (over 10^6 characters), as :class:`ParagraphTokens`."""
+        if sum(map(len, paragraphs)) <= 10 * _EAGER_WORDS:
+            words, ids = paragraph_words(paragraphs, vocabulary)
+            return cls(paragraphs, words, vocabulary, ids)
+        return cls(paragraphs, paragraph_tokens(analyse_many([paragraphs])[0], len(paragraphs)), vocabulary)
 
     def ids(self, lo: int, hi: int) -> list[list[int]]:
         """The words of paragraphs ``lo`` to ``hi - 1`` as integer ids (equal words, equal ids)."""
@@ -446,14 +454,6 @@ def paragraph_tokens(words: Words, paragraphs: int) -> list[list[str]] | Paragra
         return ParagraphTokens(words.words, bounds)
     every = words.words.tolist()
     return [every[a:b] for a, b in zip(bounds, bounds[1:])]
-
-
-def _tokens(paragraphs: list[str]) -> list[list[str]] | ParagraphTokens:
-    """:func:`~dedup.tokens.tokenize` of each paragraph; of a long text (over 10^6
-    characters), as :class:`ParagraphTokens` of the analysed text (the same words)."""
-    if sum(map(len, paragraphs)) <= 10 * _EAGER_WORDS:
-        return [tokenize(p) for p in paragraphs]
-    return paragraph_tokens(analyse_many([paragraphs])[0], len(paragraphs))
 
 
 def _lengths(tokens) -> list[int]:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
+from . import _native
 from .sign import distinct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -229,27 +230,12 @@ def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
     if not work:
         return
     first, ids, numeric = _batch_words(work)
-    width = np.int64(len(first))
-    sentences, offset, _, sentence, sizes = _batch_texts(work)
+    sentences, offset, first_word, sentence, sizes = _batch_texts(work)
     total = int(sentences.sum())
     text_of = np.repeat(np.arange(len(sentences)), sentences)  # each sentence's text (2 * pair + side)
-    # distinct (sentence, word); then every (a sentence, b sentence) sharing words, with how many
-    keys = distinct(np.sort(sentence * width + ids))
-    key_sentence, key_word = keys // width, keys % width
-    words_in = np.bincount(key_sentence, minlength=total)  # distinct words of each sentence
-    side = text_of[key_sentence] % 2
-    pair_word = (text_of[key_sentence] // 2) * width + key_word
-    on_a, on_b = side == 0, side == 1
-    b_order = np.argsort(pair_word[on_b], kind="stable")
-    b_words, b_sentences = pair_word[on_b][b_order], key_sentence[on_b][b_order]
-    lo = np.searchsorted(b_words, pair_word[on_a], "left")
-    hits = np.searchsorted(b_words, pair_word[on_a], "right") - lo
-    if not hits.sum():
+    words_in, row, col, shared = _shared_words(ids, sentence, first_word, offset, text_of, len(first))
+    if not len(row):
         return
-    rows = np.repeat(key_sentence[on_a], hits)
-    cols = b_sentences[np.repeat(lo, hits) + np.arange(int(hits.sum())) - np.repeat(np.cumsum(hits) - hits, hits)]
-    linked, shared = _counted(rows * total + cols)
-    row, col = linked // total, linked % total
     todo = np.zeros(total, dtype=bool)
     for q, s in enumerate(work):
         todo[offset[2 * q] + np.array(s.todo_a, dtype=np.int64)] = True
@@ -262,22 +248,84 @@ def _edited_many(states: Sequence[Sentences], threshold: float) -> None:
             tokens[g] = ids[starts[g] : starts[g] + sizes[g]].tolist()
         return tokens[g]
 
+    fast = _native.speedups
     for mine, theirs, found_side in ((row, col, 0), (col, row, 1)):
         keep = todo[mine] & (shared >= threshold * words_in[mine])
         order = np.lexsort((theirs[keep], -shared[keep], mine[keep]))
         candidates: dict[int, list[int]] = {}
-        for g, t in zip(mine[keep][order].tolist(), theirs[keep][order].tolist()):
-            chosen = candidates.setdefault(g, [])
-            if len(chosen) < _EDIT_CANDIDATES:
-                chosen.append(t)
-        for g, ts in candidates.items():
+        if fast is not None:  # the candidates as a table, and the edits sought in one pass in C
+            edits = _compiled_edits(fast, mine[keep][order], theirs[keep][order], ids, starts, sizes, text_of, offset,
+                                    sentences, threshold)
+        else:
+            for g, t in zip(mine[keep][order].tolist(), theirs[keep][order].tolist()):
+                chosen = candidates.setdefault(g, [])
+                if len(chosen) < _EDIT_CANDIDATES:
+                    chosen.append(t)
+            edits = ((g, ts, None) for g, ts in candidates.items())
+        for g, ts, compiled in edits:
             text = int(text_of[g])
             other_first, other_count = int(offset[text ^ 1]), int(sentences[text ^ 1])
-            best = _best_edit(words_of(g), ts, words_of, other_first, other_count, threshold, numeric)
+            if compiled is None:
+                best = _best_edit(words_of(g), ts, words_of, other_first, other_count, threshold, numeric)
+            else:  # (sentence, kept, lo, hi): the last test of _best_edit is left
+                t, kept, lo, hi = compiled
+                seq = words_of(lo) if hi == lo + 1 else words_of(lo) + words_of(lo + 1)
+                best = None if _filled_in(words_of(g), seq, numeric) else (t, kept / len(words_of(g)))
             if best is not None:
                 s = work[text // 2]
                 found = s.found_a if found_side == 0 else s.found_b
                 found[g - int(offset[text])] = (best[0] - other_first, "edited", best[1])
+
+
+def _shared_words(ids: np.ndarray, sentence: np.ndarray, first_word: np.ndarray, first_sentence: np.ndarray,
+                  text_of: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the texts a, b, a, b, ... of a batch (words ``ids``, below ``width``, each text's from
+    ``first_word``, their sentences numbered over the batch, each text's from ``first_sentence``,
+    each sentence's text ``text_of``): the distinct words of each sentence, and every (sentence of
+    a, sentence of b) of one pair that share words, ordered, with how many distinct ones."""
+    total = len(text_of)
+    fast = _native.speedups
+    if fast is not None:  # a pair at a time in C, b's sentences of each word chained
+        return fast.shared_words(ids, sentence, np.append(first_word, len(ids)), first_sentence, total, width)
+    # distinct (sentence, word); then every (a sentence, b sentence) sharing words, with how many
+    keys = distinct(np.sort(sentence * np.int64(width) + ids))
+    key_sentence, key_word = keys // width, keys % width
+    words_in = np.bincount(key_sentence, minlength=total)  # distinct words of each sentence
+    side = text_of[key_sentence] % 2
+    pair_word = (text_of[key_sentence] // 2) * width + key_word
+    on_a, on_b = side == 0, side == 1
+    b_order = np.argsort(pair_word[on_b], kind="stable")
+    b_words, b_sentences = pair_word[on_b][b_order], key_sentence[on_b][b_order]
+    lo = np.searchsorted(b_words, pair_word[on_a], "left")
+    hits = np.searchsorted(b_words, pair_word[on_a], "right") - lo
+    rows = np.repeat(key_sentence[on_a], hits)
+    cols = b_sentences[np.repeat(lo, hits) + np.arange(int(hits.sum())) - np.repeat(np.cumsum(hits) - hits, hits)]
+    linked, shared = _counted(rows * total + cols)
+    return words_in, linked // total, linked % total, shared
+
+
+def _compiled_edits(fast, mine: np.ndarray, theirs: np.ndarray, ids: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+                    text_of: np.ndarray, offset: np.ndarray, sentences: np.ndarray, threshold: float) -> Iterator[tuple]:
+    """The sentences' edits as ``fast.best_edits`` finds them (:func:`_best_edit` but for its last test),
+    from the candidate pairs (``mine``, ``theirs``) ordered best first for each sentence: ``(g,
+    candidates, (sentence, kept, lo, hi))`` for each sentence g an edit is found for, in order; ``(g,
+    candidates, None)`` for one too long for it (the reference's to do)."""
+    if not len(mine):
+        return
+    new = np.ones(len(mine), dtype=bool)
+    new[1:] = mine[1:] != mine[:-1]
+    group = np.cumsum(new) - 1
+    rank = np.arange(len(mine)) - np.flatnonzero(new)[group]  # each candidate's place among its sentence's
+    first = rank < _EDIT_CANDIDATES  # the best few of each sentence
+    gs = mine[new]
+    table = np.full((len(gs), _EDIT_CANDIDATES), -1, dtype=np.int64)
+    table[group[first], rank[first]] = theirs[first]
+    other = text_of[gs] ^ 1
+    best, kept, lo, hi = fast.best_edits(ids, starts, sizes, gs, table, offset[other], sentences[other], threshold,
+                                         _MIN_EDITED_WORDS, int(ids.max()) + 1 if len(ids) else 0)
+    for q in np.flatnonzero(best != -1).tolist():
+        g, ts = int(gs[q]), [t for t in table[q].tolist() if t >= 0]
+        yield (g, ts, None) if best[q] == -2 else (g, ts, (int(best[q]), int(kept[q]), int(lo[q]), int(hi[q])))
 
 
 def _sizes(sentence: np.ndarray) -> np.ndarray:

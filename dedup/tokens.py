@@ -131,6 +131,27 @@ def tokenize(text: str) -> list[str]:
     return [w[:_MAX_WORD] for w in WORD_TOKEN.findall(normalize(text))]
 
 
+def paragraph_words(paragraphs: Sequence[str], vocabulary: dict[str, int]) -> tuple[list[list[str]], list[list[int]]]:
+    """:func:`tokenize` of each paragraph, and each word's id in ``vocabulary`` (a word not in it
+    yet added with the next number): what aligning compares.
+
+    The compiled path normalises the paragraphs as one text, joined by line breaks (no rule of
+    :func:`normalize` reaches across one), and cuts it into words in one pass.
+
+    >>> vocabulary = {}
+    >>> paragraph_words(["The U.S. said.", "", "The end"], vocabulary)
+    ([['the', 'us', 'said'], [], ['the', 'end']], [[0, 1, 2], [], [0, 3]])
+    """
+    fast = _native.speedups
+    if fast is None:
+        words = [tokenize(p) for p in paragraphs]
+        return words, [[vocabulary.setdefault(t, len(vocabulary)) for t in p] for p in words]
+    if not paragraphs:
+        return [], []
+    text = normalize("\n".join(p.replace("\n", " ") for p in paragraphs))
+    return fast.paragraph_words(text, _code_classes(), _astral_class, _MAX_WORD, vocabulary)
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """The body of one article as normalised words, with where each one stands.

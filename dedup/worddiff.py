@@ -27,17 +27,12 @@ def _word_tokens(word: str) -> tuple[str, ...]:
 
 def _words(paragraphs: Sequence[str]) -> tuple[list[str], list[str], list[int]]:
     """Split paragraphs into written words and their tokens, each token owned by a word."""
-    words: list[str] = []
-    tokens: list[str] = []
-    owner: list[int] = []
-    for paragraph in paragraphs:
-        for word in paragraph.split():
-            found = _word_tokens(word)
-            if found:  # a lone dash or ellipsis carries no token and is never a change
-                tokens.extend(found)
-                owner.extend([len(words)] * len(found))
-                words.append(word)
-    return words, tokens, owner
+    written = [word for paragraph in paragraphs for word in paragraph.split()]
+    found = list(map(_word_tokens, written))
+    # a lone dash or ellipsis carries no token and is never a change
+    words = [word for word, tokens in zip(written, found) if tokens]
+    kept = [tokens for tokens in found if tokens]
+    return words, [t for tokens in kept for t in tokens], [k for k, tokens in enumerate(kept) for _ in tokens]
 
 
 def word_diff(paragraphs_a: Sequence[str], paragraphs_b: Sequence[str]) -> tuple[tuple[str, str, str], ...]:

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from strategies import any_text
 
 from dedup import _native
-from strategies import any_text
 
 clean_module = importlib.import_module("dedup.clean")
 notices = importlib.import_module("dedup.notices")  # the module (dedup.clean is also the function)

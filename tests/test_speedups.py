@@ -12,15 +12,16 @@ import pytest
 from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from strategies import any_text
 
 from dedup import _native
+from dedup import sentences as _sentences
 from dedup import sign as _sign
 from dedup import verify as _verify
+from dedup.settings import Settings
 from dedup.sign import body_hashes, long_body_hashes, shingles_many, sign_hashes, sign_many, span_hashes
 from dedup.steps import analyse_documents, prepare_texts, verify_many
-from dedup.settings import Settings
-from dedup.tokens import analyse_many, normalize, spans_many
-from strategies import any_text
+from dedup.tokens import analyse_many, normalize, paragraph_words, spans_many
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = _native.speedups
@@ -75,6 +76,20 @@ def test_tokens_and_word_hashes_are_the_references(bodies):
         hashes = span_hashes(spans.codes, spans.starts, spans.ends)
         with reference():
             _same(hashes, span_hashes(spans.codes, spans.starts, spans.ends))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=8))
+@example(["Путин «заявил»", "", "\n", "x" * 45, "日本と\U00020000 \U0001d400ab"])
+def test_paragraph_words_and_ids_are_the_references(paragraphs):
+    vocabulary = {"the": 0, "said": 1}  # words already seen keep their ids; new ones come after
+    found = paragraph_words(paragraphs, vocabulary)
+    with reference():
+        vocabulary_ref = {"the": 0, "said": 1}
+        expected = paragraph_words(paragraphs, vocabulary_ref)
+    _same(found, expected)
+    assert list(vocabulary.items()) == list(vocabulary_ref.items())
 
 
 @compiled
@@ -186,6 +201,95 @@ def test_verdicts_are_the_references(pairs, data):
         expected = verdicts()
     _same(found[0], expected[0])
     assert found[1] == expected[1]
+
+
+# texts as sentences of word ids from a few values: sentences sharing words with many others
+word_sentences = st.lists(st.lists(st.integers(0, 9), min_size=1, max_size=9), max_size=6)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(word_sentences, word_sentences), max_size=5))
+@example([([[1, 1, 2], [2]], [[2, 1, 1, 3], [], [1]]), ([], [[4]])])
+def test_the_words_sentences_share_are_the_references(pairs):
+    texts = [[x for x in text if x] for pair in pairs for text in pair]
+    ids = np.array([w for text in texts for x in text for w in x], dtype=np.int64)
+    sentence = np.repeat(np.arange(sum(map(len, texts))), [len(x) for text in texts for x in text]).astype(np.int32)
+    first_word = np.cumsum([0] + [sum(map(len, text)) for text in texts])[:-1].astype(np.int64)
+    first_sentence = np.cumsum([0] + [len(text) for text in texts])[:-1].astype(np.int64)
+    text_of = np.repeat(np.arange(len(texts)), [len(text) for text in texts])
+    found = _sentences._shared_words(ids, sentence, first_word, first_sentence, text_of, 10)
+    with reference():
+        _same(list(found), list(_sentences._shared_words(ids, sentence, first_word, first_sentence, text_of, 10)))
+
+
+# a sentence and the other text's sentences, of up to 300 words (several 64-word blocks of bits)
+long_sentence = st.one_of(st.lists(st.integers(0, 5), max_size=12), st.lists(st.integers(0, 40), min_size=60, max_size=300))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(long_sentence.filter(len), st.lists(long_sentence, min_size=1, max_size=6), st.data(), st.sampled_from([0.3, 0.55, 0.8]))
+def test_the_best_edit_is_the_references(words, others, data, threshold):  # (a sentence sought has words: 6 or more)
+    candidates = data.draw(st.lists(st.integers(1, len(others)), min_size=1, max_size=3, unique=True))
+    sentences = [words] + others  # sentence 0; the other text's are 1 to len(others)
+    sizes = np.array([len(x) for x in sentences], dtype=np.int64)
+    ids = np.array([w for x in sentences for w in x], dtype=np.int64)
+    table = np.array([candidates + [-1] * (3 - len(candidates))], dtype=np.int64)
+    best, kept, _, _ = FAST.best_edits(ids, np.cumsum(sizes) - sizes, sizes, np.array([0]), table, np.array([1]),
+                                       np.array([len(others)]), threshold, 4, 41)
+    expected = _sentences._best_edit(words, candidates, lambda g: sentences[g], 1, len(others), threshold, lambda w: False)
+    assert ((int(best[0]), kept[0] / len(words)) if best[0] >= 0 else None) == expected
+
+
+# A text and a rewrite of it, sentence by sentence: kept, a word dropped, changed or added, a
+# number put for a number, two sentences merged, new ones: what edited sentences are made of.
+_WORDS = ["the", "bank", "raised", "its", "rates", "on", "monday", "officials", "said", "5", "7", "percent", "may"]
+_sentence = st.lists(st.sampled_from(_WORDS), min_size=1, max_size=16)
+
+
+@st.composite
+def rewritten(draw):
+    a = draw(st.lists(_sentence, min_size=1, max_size=7))
+    b = []
+    for words in a:
+        how = draw(st.sampled_from(["keep", "drop", "change", "add", "merge", "new", "cut"]))
+        words = list(words)
+        k = draw(st.integers(0, len(words) - 1))
+        if how == "drop":
+            del words[k]
+        elif how == "change":
+            words[k] = draw(st.sampled_from(_WORDS))
+        elif how == "add":
+            words.insert(k, draw(st.sampled_from(_WORDS)))
+        elif how == "new":
+            words = draw(_sentence)
+        if how == "merge" and b:
+            b[-1] = b[-1] + words
+        elif how != "cut" and words:
+            b.append(words)
+    order = draw(st.permutations(range(len(b))))
+    text = lambda sentences: " ".join(" ".join(x).capitalize() + "." for x in sentences)  # noqa: E731
+    return text(a), text([b[k] for k in order])
+
+
+@compiled
+@hsettings(max_examples=150, deadline=None)
+@given(st.lists(rewritten(), min_size=1, max_size=4), st.integers(2, 5))
+def test_edited_sentences_are_the_references(pairs, shingle_size):
+    # a passage both share (a run of 8 words: edited sentences are sought only then), then the text
+    base = "The central bank raised its main interest rate on Tuesday, officials in the capital said. "
+    bodies = [[base + text] for pair in pairs for text in pair]
+    ids = [f"d{k}" for k in range(len(bodies))]
+    settings = Settings(shingle_size=shingle_size)
+
+    def verdicts():
+        docs = analyse_documents(ids, bodies, shingle_size=shingle_size)
+        return verify_many([(docs[k], docs[k + 1]) for k in range(0, len(docs), 2)], settings)
+
+    found = verdicts()
+    with reference():
+        assert found == verdicts()
 
 
 def test_prepared_texts_are_the_references(seeds):

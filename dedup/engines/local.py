@@ -385,6 +385,6 @@ def _align(pool: Pool, prepared: list[Prepared], to_align: list[tuple[int, int]]
 def _align_block(pair_list: list, bodies: list[tuple[str, ...]]) -> list[Alignment]:
     """One task: align (origin, member) pairs of a block that carries its bodies
     (a :func:`_task` without its ids), each body's tokens and word ids made once for all its
-    pairs (:func:`~dedup.align.align_many`; tokenising paragraph by paragraph takes 0.14 s on
-    the real corpus's 2,207 bodies, analysing them a block at a time 0.18 s)."""
+    pairs (:func:`~dedup.align.align_many`, :func:`~dedup.tokens.paragraph_words`: 0.06 s for
+    the real corpus's 2,207 bodies compiled, where analysing them a block at a time takes 0.18 s)."""
     return align_many(bodies, pair_list)
