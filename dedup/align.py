@@ -58,6 +58,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from ._pickling import by_fields
 from .errors import ConfigError, InputError
 from .tokens import Words, analyse_many, paragraph_words, tokenize
 from .worddiff import word_diff
@@ -89,6 +90,7 @@ _MIRROR_BLOCK = {"same": "same", "edited": "edited", "added": "cut", "cut": "add
 _MIRROR_CHANGE = {"insert": "delete", "delete": "insert", "replace": "replace"}
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Change:
     """One word-level edit inside an edited block.
@@ -119,6 +121,7 @@ class Change:
         return Change(_MIRROR_CHANGE[self.op], self.b, self.a)
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
     """A run of paragraphs of A and/or B that an editor reads as one unit.
@@ -161,6 +164,7 @@ class Block:
         )
 
 
+@by_fields
 @dataclass(frozen=True)
 class Alignment:
     """The paragraph alignment of article A with article B.

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
@@ -417,7 +417,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     if not credits:  # a text credited to a wire agency is an article, not a site's notice
         mark_notices(text, raw, sizes, kinds)
     headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
-    return Cleaned(_paragraphs(raw, kinds), tuple(sorted(credits)), published, headline)
+    return Cleaned(paragraph_records(raw, kinds), tuple(sorted(credits)), published, headline)
 
 
 def _label(raw: list[str], sizes: list[int], template_lines: frozenset[str]) -> list[str]:
@@ -471,7 +471,7 @@ def _close(raw: list[str], sizes: list[int], kinds: list[str]) -> tuple[set[str]
     return credits, published
 
 
-def _paragraphs(raw: list[str], kinds: list[str]) -> tuple[Paragraph, ...]:
+def paragraph_records(raw: Sequence[str], kinds: Sequence[str]) -> tuple[Paragraph, ...]:
     """``tuple(map(Paragraph, raw, kinds))`` (made in C, where compiled: a frozen dataclass's
     ``__init__`` is slow)."""
     fast = _native.cleaning

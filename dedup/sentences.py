@@ -26,6 +26,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from . import _native
+from ._pickling import by_fields
 from .sign import distinct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,6 +47,7 @@ _EDIT_CANDIDATES = 3
 
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class SentenceMatch:
     """A sentence of one text found in the other: why it counted, or not.
@@ -115,6 +117,7 @@ class Sentences:
         return self
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Side:
     """What :class:`Sentences` reads of one text's sentences, the same in every pair it is in

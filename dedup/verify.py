@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _native
+from ._pickling import by_fields
 from .clean import split_paragraphs
 from .sentences import SentenceMatch, Sentences, Side, match_sentences
 from .sign import distinct, shingle_hashes, span_hashes
@@ -91,6 +92,7 @@ class Analysed:
         return Analysed(self.doc_id, copies, self.hashes.copy(), self.shingles.copy())
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class SharedPassage:
     """A run of words found in both texts.
@@ -114,6 +116,7 @@ class SharedPassage:
     text: str
 
 
+@by_fields
 @dataclass(frozen=True, slots=True)
 class Match:
     """Exact comparison of two documents, and the verdict.

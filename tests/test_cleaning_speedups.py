@@ -305,7 +305,7 @@ def test_paragraphs_made_in_c_are_the_dataclass(rows):
     assert clean_module._PARAGRAPH_FIELDS == tuple(f.name for f in dataclasses.fields(Paragraph))
     assert not hasattr(Paragraph, "__post_init__")
     raw, kinds = [r[0] for r in rows], [r[1] for r in rows]
-    made = clean_module._paragraphs(raw, kinds)
+    made = clean_module.paragraph_records(raw, kinds)
     assert type(made) is tuple and made == tuple(map(Paragraph, raw, kinds))
     assert all(type(p) is Paragraph for p in made) and list(map(hash, made)) == [hash(Paragraph(*r)) for r in rows]
     for p in made:

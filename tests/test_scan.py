@@ -109,6 +109,24 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     assert dumps(scan_to_dict(scan(docs, workers=2))) == one
 
 
+def test_records_from_workers_pickle_as_calls_of_their_class():
+    """Matches and alignments come back from workers by the thousand: each is pickled as its
+    class called on its fields (not the slow state of a frozen dataclass) and unpickles equal."""
+    import dataclasses
+    import pickle
+
+    result = scan(corpus())
+    records = list(result.pairs) + list(result.alignments.values())
+    nested = [b for a in result.alignments.values() for b in a.blocks]
+    nested += [c for b in nested for c in b.changes] + [s for m in result.pairs for s in m.sentence_matches]
+    assert {type(r).__name__ for r in records + nested} >= {"Match", "Alignment", "Block", "Change", "SentenceMatch"}
+    for record in records + nested:
+        cls, values = record.__reduce__()
+        assert cls is type(record)
+        assert values == tuple(getattr(record, f.name) for f in dataclasses.fields(record))
+    assert pickle.loads(pickle.dumps(records)) == records
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_template_lines_counted_by_hash_are_those_counted_by_string(monkeypatch, workers):
     import dedup.engines.local as local

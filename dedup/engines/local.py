@@ -24,7 +24,7 @@ import numpy as np
 
 from ..align import Alignment, align_many
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
-from ..clean import NO_ARTICLE_TEXT, Cleaned, Paragraph, frequent_lines, template_candidates
+from ..clean import NO_ARTICLE_TEXT, Cleaned, frequent_lines, paragraph_records, template_candidates
 from ..cluster import Cluster, build_clusters, components
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
@@ -267,7 +267,7 @@ def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
     for k, (c, n) in enumerate(zip(cleaned, word_counts)):
         if packed:
             texts, kinds, credits, published, headline = c
-            c = Cleaned(tuple(map(Paragraph, texts, kinds)), credits, published, headline)
+            c = Cleaned(paragraph_records(texts, kinds), credits, published, headline)
         start = end[k] - window_counts[k]
         yield c, Signature(minhashes[k], windows[start : end[k]], band_keys[:, start : end[k]].T), n
 
