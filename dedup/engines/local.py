@@ -108,8 +108,9 @@ def scan(
         windows = np.array([len(p.signature.windows) for p in prepared], dtype=np.int64)  # skipped: none
         pairs = banded_candidate_pairs(key_blocks, windows, map_bands=pool.thread_map)
         del key_blocks
-        pairs = filter_pairs(pairs, [outlet(p.document.source, p.document.url) for p in prepared],
-                             [published_seconds(p.published) for p in prepared], **settings.for_step("pairs"))
+        if settings.ignore_same_source or settings.max_days is not None:  # (else every pair is kept: no dates parsed)
+            pairs = filter_pairs(pairs, [outlet(p.document.source, p.document.url) for p in prepared],
+                                 [published_seconds(p.published) for p in prepared], **settings.for_step("pairs"))
         timings["candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
