@@ -181,27 +181,30 @@ def _templates(pool: Pool, texts: list[str], settings: Settings, n_processes: in
     tasks = [(settings, texts[a:b]) for a, b in tapered(len(texts), 4 * _CHUNK, n_processes)]
     found = list(_starmap(pool, _template_keys, tasks, [max(map(len, t), default=0) for _, t in tasks]))
     least = settings.template_min_docs
-    if any(probe != hash(_PROBE) for probe, _, _ in found):  # (never: forked workers hash as this process)
-        return frequent_lines(Counter(k for _, _, keys in found if keys for k in keys.split("\n")), template_min_docs=least)
-    every = np.sort(np.concatenate([np.zeros(0, dtype=np.int64)] + [h for _, h, _ in found]))
+    if any(probe != hash(_PROBE) for probe, _, _, _ in found):  # (never: forked workers hash as this process)
+        return frequent_lines(Counter(k for _, _, keys, _ in found if keys for k in keys.split("\n")), template_min_docs=least)
+    every = np.sort(np.concatenate([np.zeros(0, dtype=np.int64)] + [h for _, h, _, _ in found]))
     starts = np.flatnonzero(np.concatenate(([True], every[1:] != every[:-1]))) if len(every) else np.zeros(0, dtype=np.int64)
     often = every[starts[np.diff(np.append(starts, len(every))) >= least]]
     counts: Counter[str] = Counter()
-    for _, hashes, keys in found if len(often) else ():
-        hit = np.flatnonzero(often[np.minimum(np.searchsorted(often, hashes), len(often) - 1)] == hashes)
-        if len(hit):
-            lines = keys.split("\n")
-            counts.update([lines[i] for i in hit.tolist()])
+    table = np.zeros(_TABLE + 1, dtype=bool)  # the frequent hashes' low bits: most keys are ruled out by them
+    table[often & _TABLE] = True
+    for _, hashes, keys, starts in found if len(often) else ():
+        maybe = np.flatnonzero(table[hashes & _TABLE])
+        hit = maybe[often[np.minimum(np.searchsorted(often, hashes[maybe]), len(often) - 1)] == hashes[maybe]]
+        if len(hit):  # the keys hit, cut out of the string (splitting it all: 0.04 s on the real corpus)
+            counts.update(map(keys.__getitem__, map(slice, starts[hit].tolist(), (starts[hit + 1] - 1).tolist())))
     return frequent_lines(counts, template_min_docs=least)
 
 
+_TABLE = np.int64((1 << 16) - 1)
 _PROBE = "dedup template keys"  # hashed by every process that hashes keys: they must agree
 
 
-def _template_keys(settings: Settings, texts: list[str]) -> tuple[int, np.ndarray, str]:
+def _template_keys(settings: Settings, texts: list[str]) -> tuple[int, np.ndarray, str, np.ndarray]:
     """One task: the short-line keys of some documents' texts, each document's once: (the
     process's hash of :data:`_PROBE`, each key's hash, the keys one a line: keys hold no line
-    breaks).
+    breaks, where each key starts in that string and, last, its length + 1).
 
     One string, not a list: a list of 17,000 keys takes 3.7 ms to pickle and unpickle, a
     string 0.2 ms (and 1.6 ms to split), which hands a worker's result over before the next
@@ -211,7 +214,9 @@ def _template_keys(settings: Settings, texts: list[str]) -> tuple[int, np.ndarra
     knobs = settings.for_step("templates")
     for text in texts:
         keys += template_candidates(text, **knobs)
-    return hash(_PROBE), np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys)), "\n".join(keys)
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + 1, out=starts[1:])
+    return hash(_PROBE), np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys)), "\n".join(keys), starts
 
 
 def _prepare(
