@@ -105,12 +105,8 @@ def scan(
         timings["clean+sign"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        windows = np.array([len(p.signature.windows) for p in prepared], dtype=np.int64)  # skipped: none
-        pairs = banded_candidate_pairs(key_blocks, windows, map_bands=pool.thread_map)
+        pairs = _candidates(pool, prepared, key_blocks, settings)
         del key_blocks
-        if settings.ignore_same_source or settings.max_days is not None:  # (else every pair is kept: no dates parsed)
-            pairs = filter_pairs(pairs, [outlet(p.document.source, p.document.url) for p in prepared],
-                                 [published_seconds(p.published) for p in prepared], **settings.for_step("pairs"))
         timings["candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -239,6 +235,17 @@ def _prepare(
         report("prepare", end, len(unique))
         pool.freeze()  # the prepared documents live as long as the pool
     return prepared, key_blocks
+
+
+def _candidates(pool: Pool, prepared: list[Prepared], key_blocks: list[np.ndarray], settings: Settings) -> np.ndarray:
+    """The candidate pairs (i, j) of the prepared documents, from their batches' band keys, that
+    the pair filters keep."""
+    windows = np.array([len(p.signature.windows) for p in prepared], dtype=np.int64)  # skipped: none
+    pairs = banded_candidate_pairs(key_blocks, windows, map_bands=pool.thread_map)
+    if settings.ignore_same_source or settings.max_days is not None:  # (else every pair is kept: no dates parsed)
+        pairs = filter_pairs(pairs, [outlet(p.document.source, p.document.url) for p in prepared],
+                             [published_seconds(p.published) for p in prepared], **settings.for_step("pairs"))
+    return pairs
 
 
 def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[str], packed: bool = False) -> tuple:
