@@ -20,8 +20,12 @@ class Furniture:
         agencies: tuple[str, ...], terminal: str,
     ) -> None: ...
 
+class Keys:
+    keys: frozenset[str]
+    def __init__(self, keys: frozenset[str]) -> None: ...
+
 def label(
-    raw: list[str], sizes: list[int], template_lines: frozenset[str], furniture: Furniture,
+    raw: list[str], sizes: list[int], template_lines: Keys, furniture: Furniture,
     rule_kind: Callable[[str, int], str], key_of: Callable[[str], str], long_prose: int, template_max_words: int,
 ) -> list[str]: ...
 def close(

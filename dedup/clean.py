@@ -30,7 +30,7 @@ from .notices import mark_notices
 from .tokens import _CJK_WORD, CJK_CHAR, WORD_TOKEN, _code_classes
 
 if TYPE_CHECKING:
-    from ._cleaning import Furniture, Literals
+    from ._cleaning import Furniture, Keys, Literals
 
 #: Why a document whose every paragraph is furniture is skipped (every engine, the index, the gate).
 NO_ARTICLE_TEXT = (
@@ -425,7 +425,8 @@ def _label(raw: list[str], sizes: list[int], template_lines: frozenset[str]) -> 
     ``template`` for a body paragraph that is one of ``template_lines``."""
     fast = _native.cleaning
     if fast is not None:  # the paragraphs no rule can match (most) told in C, the others by the rules
-        return fast.label(raw, sizes, template_lines, _furniture(fast), _rule_kind, line_key, _LONG_PROSE, TEMPLATE_MAX_WORDS)
+        keys = _template_keys(fast, template_lines)
+        return fast.label(raw, sizes, keys, _furniture(fast), _rule_kind, line_key, _LONG_PROSE, TEMPLATE_MAX_WORDS)
     kinds = [
         _classify(p, sizes[i], raw[i - 1] if i else None, raw[i + 1] if i + 1 < len(raw) else None)
         for i, p in enumerate(raw)
@@ -588,6 +589,12 @@ def _furniture(fast: ModuleType) -> Furniture:
     openings = tuple(_RULE_OPENINGS.get(kind, ()) for kind in _RULE_LITERALS)
     rulesets = tuple(sum(_RULE_BIT[kind] for kind, _ in rules) for rules in (_RULES, _MEDIUM_RULES, _LONG_RULES))
     return fast.Furniture(tuple(_RULE_LITERALS.values()), openings, rulesets, _AGENCY_NAMES, _TERMINAL_CHARS)
+
+
+@lru_cache(maxsize=4)
+def _template_keys(fast: ModuleType, template_lines: frozenset[str]) -> Keys:
+    """``template_lines`` as the compiled :func:`_label` looks keys up in them (a table made once a set)."""
+    return fast.Keys(template_lines)
 
 
 @lru_cache(maxsize=2)
