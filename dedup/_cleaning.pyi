@@ -28,6 +28,10 @@ def label(
     raw: list[str], sizes: list[int], template_lines: Keys, furniture: Furniture,
     rule_kind: Callable[[str, int], str], key_of: Callable[[str], str], long_prose: int, template_max_words: int,
 ) -> list[str]: ...
+def headline(
+    raw: list[str], sizes: list[int], kinds: list[str], plain_short: frozenset[str], min_prose: int, min_plain: int,
+    cjk: bytes, cjk_astral: Callable[[int], bool], terminal: str,
+) -> int | None: ...
 def close(
     raw: list[str], sizes: list[int], kinds: list[str], agencies: Literals, credits_of: Callable[[str], set[str]],
     date_of: Callable[[str], str | None], bullet: Callable[[str], object], end_kinds: frozenset[str],

@@ -25,6 +25,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
+from cpython.bytes cimport PyBytes_AS_STRING
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcmp, memcpy, memset
@@ -396,7 +397,7 @@ cdef bint _hard_wrapped(const char_t *s, str terminal, const Py_ssize_t *starts,
 # --- words ----------------------------------------------------------------------------------
 
 
-def word_sizes(list paragraphs not None, const uint8_t[::1] cjk, cjk_astral):
+def word_sizes(list paragraphs not None, bytes cjk not None, cjk_astral):
     """The sizes ``dedup.clean.clean`` gives paragraphs (a list of ints): an ASCII one's spaces
     and one (``split_paragraphs`` leaves one space between words); any other's words between
     white space and CJK characters (``_word_count``). ``cjk`` says which characters of the
@@ -404,8 +405,9 @@ def word_sizes(list paragraphs not None, const uint8_t[::1] cjk, cjk_astral):
     cdef Py_ssize_t n, j, count
     cdef const uint8_t *a
     cdef int kind
-    if cjk.shape[0] != 0x10000:
-        raise ValueError(f"the CJK table has {cjk.shape[0]} entries, one per code point of the BMP (65536) expected")
+    if len(cjk) != 0x10000:
+        raise ValueError(f"the CJK table has {len(cjk)} entries, one per code point of the BMP (65536) expected")
+    cdef const uint8_t *table = <const uint8_t *> PyBytes_AS_STRING(cjk)
     out = []
     for p in paragraphs:
         if not isinstance(p, str):
@@ -419,16 +421,16 @@ def word_sizes(list paragraphs not None, const uint8_t[::1] cjk, cjk_astral):
         else:
             kind = PyUnicode_KIND(p)
             if kind == 1:
-                count = _word_count(<const uint8_t *> PyUnicode_DATA(p), n, cjk, cjk_astral)
+                count = _word_count(<const uint8_t *> PyUnicode_DATA(p), n, table, cjk_astral)
             elif kind == 2:
-                count = _word_count(<const uint16_t *> PyUnicode_DATA(p), n, cjk, cjk_astral)
+                count = _word_count(<const uint16_t *> PyUnicode_DATA(p), n, table, cjk_astral)
             else:
-                count = _word_count(<const uint32_t *> PyUnicode_DATA(p), n, cjk, cjk_astral)
+                count = _word_count(<const uint32_t *> PyUnicode_DATA(p), n, table, cjk_astral)
         out.append(count)
     return out
 
 
-cdef Py_ssize_t _word_count(const char_t *s, Py_ssize_t n, const uint8_t[::1] cjk, cjk_astral) except -1:
+cdef Py_ssize_t _word_count(const char_t *s, Py_ssize_t n, const uint8_t *cjk, cjk_astral) except -1:
     """``len(text.split()) + len(CJK_CHAR.findall(text))``."""
     cdef Py_ssize_t j, count = 0
     cdef bint in_word = False
@@ -774,6 +776,82 @@ def label(list raw not None, list sizes not None, Keys template_lines not None, 
     finally:
         free(buf)
     return kinds
+
+
+# --- the headline ---------------------------------------------------------------------------
+
+
+cdef Py_ssize_t _headline_split(object paragraph, const uint8_t *cjk, cjk_astral, str terminal) except -2:
+    """``len(paragraph.split())`` where ``dedup.clean._looks_like_headline(paragraph)`` (3 to 30
+    words as ``_word_count`` counts them, CJK characters each one, and no sentence end after
+    ``*``, ``_`` and spaces), else -1."""
+    if not isinstance(paragraph, str):
+        raise TypeError(f"a paragraph must be a str, not {type(paragraph).__name__}")
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(paragraph), i, split = 0, words = 0
+    cdef int kind = PyUnicode_KIND(paragraph)
+    cdef void *data = PyUnicode_DATA(paragraph)
+    cdef bint in_word = False
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if Py_UNICODE_ISSPACE(c):
+            in_word = False
+            continue
+        if not in_word:
+            split += 1
+            in_word = True
+        if c >= 0x80 and (cjk[c] if c <= 0xFFFF else cjk_astral(<uint32_t> c)):
+            words += 1
+    words += split
+    if not 3 <= words <= 30:
+        return -1
+    while n and PyUnicode_READ(kind, data, n - 1) in "*_ ":  # rstrip("*_ ")
+        n -= 1
+    return split if n == 0 or PyUnicode_READ(kind, data, n - 1) not in terminal else -1
+
+
+def headline(list raw not None, list sizes not None, list kinds not None, plain_short, Py_ssize_t min_prose,
+             Py_ssize_t min_plain, bytes cjk not None, cjk_astral, str terminal not None):
+    """``dedup.clean._place_headline``: label the headline in ``kinds`` and return its index, or
+    None; where the body has fewer than ``min_prose`` words and the kinds of ``plain_short``
+    at least ``min_plain``, label those body instead (and return None). A headline is the first
+    body paragraph (of several) or else the nav line of most words (the first such) before it,
+    that looks like one (``_headline_split``: ``cjk`` and ``cjk_astral`` say which characters are
+    CJK, as for :func:`word_sizes`; ``terminal`` which end a sentence)."""
+    cdef Py_ssize_t n = len(raw), i, prose = 0, plain = 0, first = -1, bodies = 0, best = -1, most = -1, split
+    if len(sizes) != n or len(kinds) != n:
+        raise ValueError(f"{len(sizes)} sizes and {len(kinds)} kinds for {n} paragraphs; one a paragraph expected")
+    if len(cjk) != 0x10000:
+        raise ValueError(f"the CJK table has {len(cjk)} entries, one per code point of the BMP (65536) expected")
+    cdef const uint8_t *table = <const uint8_t *> PyBytes_AS_STRING(cjk)
+    for i in range(n):
+        kind = kinds[i]
+        if kind == "body":
+            prose += sizes[i]
+            bodies += 1
+            if first < 0:
+                first = i
+        elif kind in plain_short:
+            plain += sizes[i]
+    if prose < min_prose and plain >= min_plain:
+        for i in range(n):
+            if kinds[i] in plain_short:
+                kinds[i] = "body"
+        return None
+    if first < 0:
+        first = n
+    if bodies > 1 and _headline_split(raw[first], table, cjk_astral, terminal) >= 0:
+        best = first  # never the only body paragraph: that is the article
+    else:
+        for i in range(first):
+            if kinds[i] == "nav":
+                split = _headline_split(raw[i], table, cjk_astral, terminal)
+                if split > most:
+                    best, most = i, split
+    if best < 0:
+        return None
+    kinds[best] = "headline"
+    return best
 
 
 # --- the article's end, credits and date ----------------------------------------------------

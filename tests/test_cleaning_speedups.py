@@ -21,6 +21,7 @@ from dedup import _native
 
 clean_module = importlib.import_module("dedup.clean")
 notices = importlib.import_module("dedup.notices")  # the module (dedup.clean is also the function)
+origin = importlib.import_module("dedup.origin")
 ROOT = Path(__file__).resolve().parents[1]
 FAST = _native.cleaning
 compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
@@ -224,8 +225,8 @@ def test_the_rule_examples_match_their_rules():
 
 
 def test_the_agency_names_are_the_regexs():
-    alternatives = clean_module._AGENCY.strip("()").split("|")
-    assert set(clean_module._AGENCY_NAMES) == {a.replace("[- ]", c) for a in alternatives for c in "- "}
+    alternatives = origin._AGENCY.strip("()").split("|")
+    assert set(origin._AGENCY_NAMES) == {a.replace("[- ]", c) for a in alternatives for c in "- "}
 
 
 # Paragraphs of the kinds decided after the rules (credits, dates, datelines, headings, sentence ends),
@@ -279,6 +280,35 @@ def test_labels_are_the_reference(paragraphs, data):
     found = clean_module._label(paragraphs, sizes, template)
     with reference():
         _same(found, clean_module._label(paragraphs, sizes, template))
+
+
+# headline-like lines and near misses: 2, 3, 30 and 31 words (CJK characters count), a sentence end before "*_ "
+HEADINGS = ["Putin Rebuffs Abe", "Two words", "日本 東京", "日本東京", "ab 日", "Talks went on.", "Talks went on.**", "Talks went on _",
+            "Talks went on ** _", "Is it over?", "A b c »", "*_ *", "", "   ", " ".join(["w"] * 30), " ".join(["w"] * 31),
+            " ".join(["w"] * 29) + " 日", "𠀀 𠀀 x", "x　y　z", "# Heading of three"]
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.one_of(paragraph, st.sampled_from(HEADINGS)),
+                          st.sampled_from(("body", "nav", "nav", "date", "dateline", "credit", "caption", "body")),
+                          st.booleans()), max_size=10), st.integers(0, 25))
+@example([("Putin Rebuffs Abe", "nav", True), ("Talks went on.", "body", True)], 0)
+@example([("a b c", "nav", True), ("1 2 3 4 5 6 7 8", "date", False)], 0)  # next to no prose: the short lines are body
+@example([(" ".join(["w"] * 31), "nav", True), (PROSE, "body", False)], 25)  # the bounds: 30 words, 3 (CJK characters count)
+@example([(" ".join(["w"] * 30), "nav", True), (PROSE, "body", False)], 25)
+@example([("Two words", "nav", True), (PROSE, "body", False)], 25)
+@example([("ab 日", "nav", True), (PROSE, "body", False)], 25)
+def test_the_headline_is_the_reference(rows, words):
+    # sizes as clean() counts them, or any (the sums' bounds: 20 words of prose, 8 of short lines)
+    raw, kinds = [r[0] for r in rows], [r[1] for r in rows]
+    with reference():
+        sizes = [n if real else words for n, (_, _, real) in zip(clean_module._sizes(raw), rows)]
+    found_kinds, expected_kinds = list(kinds), list(kinds)
+    found = clean_module._place_headline(raw, sizes, found_kinds)
+    with reference():
+        expected = clean_module._place_headline(raw, sizes, expected_kinds)
+    assert found == expected and found_kinds == expected_kinds
 
 
 ends = st.one_of(paragraph, st.sampled_from(["• x", "* Point one.", "-\tdash", "*x", "▪ y", "x" * 300 + " Reuters (AP)",
