@@ -18,6 +18,7 @@ class Furniture:
     def __init__(
         self, literals: tuple[tuple[str, ...], ...], openings: tuple[tuple[str, ...], ...], rulesets: tuple[int, int, int],
         agencies: tuple[str, ...], terminal: str,
+        caption: tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]], related: tuple[int, str],
     ) -> None: ...
 
 class Keys:

@@ -193,6 +193,17 @@ _RULE_OPENINGS = {
 }
 
 
+# The caption rule's words before "\s*:", its bracketed credits, and the agencies after "/\s*"; the
+# ASCII characters that end the related rule's phrase: read off the regexes (tests hold them to them),
+# they let the compiled path tell most paragraphs holding those rules' literals from what they match.
+_CAPTION_PARTS = (
+    ("photo", "photos", "photograph", "picture", "pictured", "image", "credit", "credits", "illustration", "video"),
+    ("(photo)", "(file photo)", "(getty images)", "(epa)"),
+    ("reuters", "ap", "afp", "tass", "getty images", "epa", "ria novosti", "sputnik", "xinhua", "kyodo", "bloomberg"),
+)
+_RELATED_ENDS = ":|>-"
+
+
 def _rulesets(may_match: dict) -> tuple[tuple, ...]:
     """The rules for short, medium and long paragraphs, each as (kind, the regex's
     search, its literal test or None), in the order they are tried."""
@@ -576,7 +587,9 @@ def _furniture(fast: ModuleType) -> Furniture:
     """The rules as the compiled module's :func:`_label` tells paragraphs no rule can match by (a table made once)."""
     openings = tuple(_RULE_OPENINGS.get(kind, ()) for kind in _RULE_LITERALS)
     rulesets = tuple(sum(_RULE_BIT[kind] for kind, _ in rules) for rules in (_RULES, _MEDIUM_RULES, _LONG_RULES))
-    return fast.Furniture(tuple(_RULE_LITERALS.values()), openings, rulesets, _AGENCY_NAMES, _TERMINAL_CHARS)
+    caption = (_RULE_BIT["caption"], *_CAPTION_PARTS)
+    return fast.Furniture(tuple(_RULE_LITERALS.values()), openings, rulesets, _AGENCY_NAMES, _TERMINAL_CHARS, caption,
+                          (_RULE_BIT["related"], _RELATED_ENDS))
 
 
 @lru_cache(maxsize=4)
