@@ -14,6 +14,10 @@ class Literals:
     def found_in(self, text: str) -> bool: ...
     def mask(self, text: str) -> int: ...
 
+def notice_scope(
+    text: str, sizes: list[int], kinds: list[str], scraped_kinds: frozenset[str], page_words: int, stems: Literals,
+) -> tuple[list[int], bool, bool] | None: ...
+
 class Furniture:
     def __init__(
         self, literals: tuple[tuple[str, ...], ...], openings: tuple[tuple[str, ...], ...], rulesets: tuple[int, int, int],

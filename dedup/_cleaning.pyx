@@ -535,6 +535,23 @@ cdef class Literals:
         """Whether ``text`` holds a string of any set."""
         return self._scan(text, True) != 0
 
+    cdef bint found_in_lower(self, str text) except -1:
+        """``found_in(text.lower())``, a text of one byte a character lower-cased as it is copied
+        (``_LOWER``), not made a str."""
+        if PyUnicode_KIND(text) != 1 or not _LOWER_OK:
+            return self._scan(text.lower(), True) != 0
+        cdef Py_ssize_t i, n = PyUnicode_GET_LENGTH(text)
+        cdef const uint8_t *s = <const uint8_t *> PyUnicode_DATA(text)
+        cdef uint8_t *low = <uint8_t *> malloc(n + 1)
+        if low == NULL:
+            raise MemoryError()
+        for i in range(n):
+            low[i] = _LOWER[s[i]]
+        try:
+            return self._bytes(low, n, self.all_bits) != 0
+        finally:
+            free(low)
+
     def mask(self, str text not None):
         """The sets ``text`` holds a string of, one bit each (set ``k``: ``1 << k``)."""
         return self._scan(text, False)
@@ -583,6 +600,45 @@ cdef class Literals:
                 found |= self.bits[k]
             k += 1
         return found
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+# str.lower() of the first 256 code points, each one of them (it is so in every Unicode version
+# Python has used; _LOWER_OK says so of this one, or the texts are lower-cased by str.lower()).
+cdef uint8_t _LOWER[256]
+cdef bint _LOWER_OK = True
+for _c in range(256):
+    _low = chr(_c).lower()
+    if len(_low) != 1 or ord(_low) > 255:
+        _LOWER_OK = False
+    else:
+        _LOWER[_c] = ord(_low)
+
+
+def notice_scope(str text not None, list sizes not None, list kinds not None, scraped_kinds, Py_ssize_t page_words,
+                 Literals stems not None):
+    """``dedup.notices.mark_notices``' first tests: None where no paragraph of the text is to be
+    looked at (no body; a body of ``page_words`` words or more and no kind of ``scraped_kinds``;
+    no string of ``stems`` in the text lower-cased), else (the body paragraphs' indexes, whether
+    the body is shorter than that, whether a kind of ``scraped_kinds`` is there)."""
+    cdef Py_ssize_t n = len(kinds), i, words = 0
+    cdef bint scraped = False, short
+    cdef list body = []
+    if len(sizes) != n:
+        raise ValueError(f"{len(sizes)} sizes for {n} kinds; one a paragraph expected")
+    for i in range(n):
+        kind = kinds[i]
+        if kind == "body":
+            body.append(i)
+            words += sizes[i]
+        if not scraped and kind in scraped_kinds:
+            scraped = True
+    short = words < page_words
+    if not body or not (short or scraped) or not stems.found_in_lower(text):
+        return None
+    return body, short, scraped
 
 
 # --- kinds: what a paragraph is, where no regex need tell ------------------------------------

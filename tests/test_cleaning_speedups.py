@@ -174,6 +174,34 @@ def test_literal_masks_are_any_of_each_set(text, sets, data):
     assert FAST.Literals(sets).mask(text) == expected
 
 
+# notice markers and their stems in any case (ÇEREZ, İ: a lower case of two characters), among prose
+MARKERS = [*notices._NOTICE_STEMS, "COOKIES", "Privacy Policy", "ÇEREZ", "Çerez", "İp", "NOT A ROBOT", "Accept All", "Ａ",
+           "We use cookies.", "Subscribe to continue reading.", "Enter your first name", "ÀÉÎ", "µß", "ÿ"]
+notice_page = st.lists(st.tuples(st.lists(st.one_of(st.sampled_from(MARKERS), st.sampled_from(WORDS)), max_size=12).map(" ".join),
+                                 st.sampled_from(("body", "body", "nav", "prompt", "caption", "credit", "date")),
+                                 st.one_of(st.just(None), st.integers(0, 300))), min_size=1, max_size=6)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(notice_page)
+@example([("We use cookies. Read our privacy policy. Click accept all to go on.", "body", None)])
+@example([("ÇEREZ politikası ve gizlilik.", "body", 5), ("Menu", "nav", None)])
+@example([("Cookie notice here, accept all", "body", 250), ("Menu", "nav", None)])  # long, scraped
+@example([("We use cookies. Read our privacy policy. Click accept all to go on.", "body", 250)])  # long: not a page
+@example([("We use cookies. Read our privacy policy. Click accept all to go on.", "body", 249)])
+def test_notices_are_the_reference(rows):
+    raw, kinds = [r[0] for r in rows], [r[1] for r in rows]
+    with reference():
+        sizes = [n if n is not None else s for s, (_, _, n) in zip(clean_module._sizes(raw), rows)]
+    text = "\n\n".join(raw)
+    found, expected = list(kinds), list(kinds)
+    notices.mark_notices(text, raw, sizes, found)
+    with reference():
+        notices.mark_notices(text, raw, sizes, expected)
+    assert found == expected
+
+
 # Paragraphs that each furniture rule matches, to be dressed in case, punctuation and neighbours.
 RULE_EXAMPLES = [
     "Source: Reuters", "Original URL: x", "http://example.com/a", "<https://x.org>", "Originally published at: x", "Link :",
