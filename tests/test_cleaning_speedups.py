@@ -355,6 +355,22 @@ def test_the_headline_is_the_reference(rows, words):
     assert found == expected and found_kinds == expected_kinds
 
 
+@compiled
+def test_template_keys_of_any_length_are_found():
+    # keys of up to 8 characters are looked up whole, longer ones first by their first 8, as far as the longest
+    # (body paragraphs: of six words or more, ending a sentence; the dots have no key)
+    paragraphs = [key + " . . . . . ." for key in ["Abcdefg", "Abc defg", "Abcdefgh", "Abcdefghi", "Abcd efgh i", "Abcd efgh j",
+                                                   "x" * 102, "x" * 103, "A"]]
+    with reference():
+        sizes, keys = clean_module._sizes(paragraphs), clean_module._paragraph_keys(paragraphs)
+    assert clean_module._label(paragraphs, sizes, frozenset()) == ["body"] * len(paragraphs)
+    for template in [frozenset({key}) for key in keys] + [frozenset(keys), frozenset({"x" * 102, "abcd efgh"})]:
+        found = clean_module._label(paragraphs, sizes, template)
+        assert found.count("template") == len(template & set(keys))
+        with reference():
+            assert found == clean_module._label(paragraphs, sizes, template), template
+
+
 ends = st.one_of(paragraph, st.sampled_from(["• x", "* Point one.", "-\tdash", "*x", "▪ y", "x" * 300 + " Reuters (AP)",
                                               "By Reuters " + "y" * 400, "日本 (Reuters) - 2019-01-05"]))
 
