@@ -194,8 +194,10 @@ _RULE_OPENINGS = {
 
 
 # The caption rule's words before "\s*:", its bracketed credits, and the agencies after "/\s*"; the
-# ASCII characters that end the related rule's phrase: read off the regexes (tests hold them to them),
-# they let the compiled path tell most paragraphs holding those rules' literals from what they match.
+# ASCII characters that end the related rule's phrase: read off the regexes, they let the compiled
+# path tell most paragraphs holding those rules' common literals ("/", "video", ":", "-") from what
+# the rules match (tests/test_cleaning_speedups.py holds what it tells to the rules): of the real
+# corpus's paragraphs, 2,027 are left to the regexes, not 9,615.
 _CAPTION_PARTS = (
     ("photo", "photos", "photograph", "picture", "pictured", "image", "credit", "credits", "illustration", "video"),
     ("(photo)", "(file photo)", "(getty images)", "(epa)"),
@@ -420,7 +422,7 @@ def _place_headline(raw: list[str], sizes: list[int], kinds: list[str]) -> int |
     """Label the headline in ``kinds`` and return its index (None where there is none); or, in a
     text of next to no prose, label its plain short lines body."""
     fast = _native.cleaning
-    if fast is not None:  # the same sums and search in C: 0.05 s of Python on the real corpus
+    if fast is not None:  # the same sums and search in C: 0.064 -> 0.022 s over the real corpus
         return fast.headline(raw, sizes, kinds, _PLAIN_SHORT, _MIN_PROSE_WORDS, _MIN_PLAIN_WORDS, _cjk_table(), _is_cjk,
                              _TERMINAL_CHARS)
     # the words of the body and of the plain short lines, summed in C (compress), not by a generator
