@@ -1100,7 +1100,8 @@ def records(type cls not None, tuple fields not None, *columns):
     """``tuple(map(cls, *columns))`` (columns of one length) for a dataclass ``cls`` whose
     ``__init__`` only stores ``fields``, one a column: each record made without calling it, its
     fields stored as ``object.__setattr__`` stores them (as a frozen dataclass's ``__init__`` does),
-    and left untracked by the garbage collector where they are all exact str."""
+    and left untracked by the garbage collector where they are all exact str (the tuple too, where
+    every record's are)."""
     cdef Py_ssize_t n, i, f, m = len(fields)
     if len(columns) != m or m == 0:
         raise ValueError(f"{len(columns)} columns for {m} fields; one a field expected")
@@ -1108,7 +1109,7 @@ def records(type cls not None, tuple fields not None, *columns):
     for column in columns:
         if len(column) != n:
             raise ValueError(f"columns of {n} and {len(column)} values; columns of one length expected")
-    cdef bint strings
+    cdef bint strings, all_strings = True
     out = []
     new = object.__new__
     for i in range(n):
@@ -1123,5 +1124,9 @@ def records(type cls not None, tuple fields not None, *columns):
             # walk it (as it leaves tuples of strings), which is 0.03 s of clean() over the real
             # corpus's 139,027 paragraphs kept, as a scan keeps them.
             PyObject_GC_UnTrack(record)
+        all_strings = all_strings and strings
         out.append(record)
-    return tuple(out)
+    made = tuple(out)
+    if all_strings and n:  # ... nor is a tuple of them (which the collector would keep walking: they are of a class of its)
+        PyObject_GC_UnTrack(made)
+    return made

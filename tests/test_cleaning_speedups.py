@@ -407,9 +407,9 @@ def test_paragraphs_made_in_c_are_the_dataclass(rows):
     with pytest.raises(ValueError):
         FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, raw, kinds + ["body"])
     # records of exact str fields are left to reference counting (in no cycle); any other is the collector's
-    assert not any(map(gc.is_tracked, made))
-    assert all(map(gc.is_tracked, FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, [["x"], type("S", (str,), {})("x")],
-                                               ["body", "body"])))
+    assert not any(map(gc.is_tracked, made)) and not gc.is_tracked(made)
+    others = FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, [["x"], type("S", (str,), {})("x")], ["body", "body"])
+    assert all(map(gc.is_tracked, others)) and gc.is_tracked(others)
 
 
 def _cleaned(texts_, template_lines=frozenset()):
