@@ -14,16 +14,29 @@ class Literals:
     def found_in(self, text: str) -> bool: ...
     def mask(self, text: str) -> int: ...
 
+def notice_scope(
+    text: str, sizes: list[int], kinds: list[str], scraped_kinds: frozenset[str], page_words: int, stems: Literals,
+) -> tuple[list[int], bool, bool] | None: ...
+
 class Furniture:
     def __init__(
         self, literals: tuple[tuple[str, ...], ...], openings: tuple[tuple[str, ...], ...], rulesets: tuple[int, int, int],
         agencies: tuple[str, ...], terminal: str,
+        caption: tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]], related: tuple[int, str],
     ) -> None: ...
 
+class Keys:
+    keys: frozenset[str]
+    def __init__(self, keys: frozenset[str]) -> None: ...
+
 def label(
-    raw: list[str], sizes: list[int], template_lines: frozenset[str], furniture: Furniture,
+    raw: list[str], sizes: list[int], template_lines: Keys, furniture: Furniture,
     rule_kind: Callable[[str, int], str], key_of: Callable[[str], str], long_prose: int, template_max_words: int,
 ) -> list[str]: ...
+def headline(
+    raw: list[str], sizes: list[int], kinds: list[str], plain_short: frozenset[str], min_prose: int, min_plain: int,
+    cjk: bytes, cjk_astral: Callable[[int], bool], terminal: str,
+) -> int | None: ...
 def close(
     raw: list[str], sizes: list[int], kinds: list[str], agencies: Literals, credits_of: Callable[[str], set[str]],
     date_of: Callable[[str], str | None], bullet: Callable[[str], object], end_kinds: frozenset[str],

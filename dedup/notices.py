@@ -68,13 +68,20 @@ def mark_notices(text: str, raw: list[str], sizes: list[int], kinds: list[str]) 
     >>> kinds
     ['notice']
     """
-    body = [i for i, k in enumerate(kinds) if k == "body"]
-    short = sum(sizes[i] for i in body) < _NOTICE_PAGE_WORDS
-    scraped = any(k in _SCRAPED_KINDS for k in kinds)
-    if not body or not (short or scraped):
-        return
-    if not _holds_stem(text.lower()):
-        return
+    fast = _native.cleaning
+    if fast is not None:  # the same tests in one pass over the kinds and one over the text, lower-cased as it goes
+        scope = fast.notice_scope(text, sizes, kinds, _SCRAPED_KINDS, _NOTICE_PAGE_WORDS, _notice_stems(fast))
+        if scope is None:
+            return
+        body, short, scraped = scope
+    else:
+        body = [i for i, k in enumerate(kinds) if k == "body"]
+        short = sum(sizes[i] for i in body) < _NOTICE_PAGE_WORDS
+        scraped = any(k in _SCRAPED_KINDS for k in kinds)
+        if not body or not (short or scraped):
+            return
+        if not _holds_stem(text.lower()):
+            return
     # the same test, paragraph by paragraph: the regex (slow: a long alternation, any case)
     # runs over the paragraphs that hold a marker's literal only
     hold = [i for i in body if _holds_stem(raw[i].lower())]

@@ -26,6 +26,7 @@ LAYERS = [
     ("dedup.quotes",),
     ("dedup.tokens",),
     ("dedup.notices",),  # clean's notices (cookie, paywall, sign-up pages)
+    ("dedup.origin",),  # clean's evidence of origin (wire credits, dates)
     ("dedup.clean",),
     ("dedup.sign",),
     ("dedup.candidates",),

@@ -5,6 +5,7 @@ lines of punctuation, hard-wrapped and indented prose); and ``clean()`` the same
 
 import contextlib
 import dataclasses
+import gc
 import importlib
 import os
 import subprocess
@@ -21,6 +22,7 @@ from dedup import _native
 
 clean_module = importlib.import_module("dedup.clean")
 notices = importlib.import_module("dedup.notices")  # the module (dedup.clean is also the function)
+origin = importlib.import_module("dedup.origin")
 ROOT = Path(__file__).resolve().parents[1]
 FAST = _native.cleaning
 compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
@@ -172,6 +174,34 @@ def test_literal_masks_are_any_of_each_set(text, sets, data):
     assert FAST.Literals(sets).mask(text) == expected
 
 
+# notice markers and their stems in any case (ÇEREZ, İ: a lower case of two characters), among prose
+MARKERS = [*notices._NOTICE_STEMS, "COOKIES", "Privacy Policy", "ÇEREZ", "Çerez", "İp", "NOT A ROBOT", "Accept All", "Ａ",
+           "We use cookies.", "Subscribe to continue reading.", "Enter your first name", "ÀÉÎ", "µß", "ÿ"]
+notice_page = st.lists(st.tuples(st.lists(st.one_of(st.sampled_from(MARKERS), st.sampled_from(WORDS)), max_size=12).map(" ".join),
+                                 st.sampled_from(("body", "body", "nav", "prompt", "caption", "credit", "date")),
+                                 st.one_of(st.just(None), st.integers(0, 300))), min_size=1, max_size=6)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(notice_page)
+@example([("We use cookies. Read our privacy policy. Click accept all to go on.", "body", None)])
+@example([("ÇEREZ politikası ve gizlilik.", "body", 5), ("Menu", "nav", None)])
+@example([("Cookie notice here, accept all", "body", 250), ("Menu", "nav", None)])  # long, scraped
+@example([("We use cookies. Read our privacy policy. Click accept all to go on.", "body", 250)])  # long: not a page
+@example([("We use cookies. Read our privacy policy. Click accept all to go on.", "body", 249)])
+def test_notices_are_the_reference(rows):
+    raw, kinds = [r[0] for r in rows], [r[1] for r in rows]
+    with reference():
+        sizes = [n if n is not None else s for s, (_, _, n) in zip(clean_module._sizes(raw), rows)]
+    text = "\n\n".join(raw)
+    found, expected = list(kinds), list(kinds)
+    notices.mark_notices(text, raw, sizes, found)
+    with reference():
+        notices.mark_notices(text, raw, sizes, expected)
+    assert found == expected
+
+
 # Paragraphs that each furniture rule matches, to be dressed in case, punctuation and neighbours.
 RULE_EXAMPLES = [
     "Source: Reuters", "Original URL: x", "http://example.com/a", "<https://x.org>", "Originally published at: x", "Link :",
@@ -224,8 +254,8 @@ def test_the_rule_examples_match_their_rules():
 
 
 def test_the_agency_names_are_the_regexs():
-    alternatives = clean_module._AGENCY.strip("()").split("|")
-    assert set(clean_module._AGENCY_NAMES) == {a.replace("[- ]", c) for a in alternatives for c in "- "}
+    alternatives = origin._AGENCY.strip("()").split("|")
+    assert set(origin._AGENCY_NAMES) == {a.replace("[- ]", c) for a in alternatives for c in "- "}
 
 
 # Paragraphs of the kinds decided after the rules (credits, dates, datelines, headings, sentence ends),
@@ -238,8 +268,15 @@ LATER = ["Reuters", "REUTER", "- Reuters -", "(AP)", "Agence France-Presse", "Ag
 later = st.one_of(st.lists(st.sampled_from(LATER), min_size=1, max_size=3),
                   st.lists(st.sampled_from(LATER + RULE_EXAMPLES), min_size=1, max_size=10)).flatmap(
     lambda ws: st.sampled_from([" ", "", ", "]).map(lambda sep: sep.join(ws)))
+# the caption and related rules' parts and near misses (the compiled path tells what they cannot match)
+NEAR = ["photo", "Photos", "photographs", "PICTURED", "images", "image", "video", "videos", "credit", "Credits", "file photo",
+        "illustration", "xphoto", "photo_", "_video", "photo2", "/", " / ", "/REUTERS", "/ Reuters.", "/ap", "/apx", "/ getty images",
+        "/ria novosti", "/ EPA ...", "(photo)", "(Photo", "(epa)", "(File Photo)", "(getty images)", ":", " :", "\t:", "|", ">", "-",
+        "more", "Read more", "Related stories", "see also", "You may also like", "most read", "2019", "x", "The", "said", "»", "*"]
+near = st.lists(st.sampled_from(NEAR), min_size=1, max_size=6).flatmap(
+    lambda ws: st.sampled_from([" ", "", ", "]).map(lambda sep: sep.join(ws)))
 ascii_line = st.text(alphabet=st.characters(max_codepoint=127), max_size=60).map(lambda t: " ".join(t.split()))
-paragraph = st.one_of(dressed, later, ascii_line, texts.map(lambda t: " ".join(t.split())))
+paragraph = st.one_of(dressed, later, near, ascii_line, texts.map(lambda t: " ".join(t.split())))
 UNDECIDED = "?"
 PROSE = "The minister said on Monday that talks would go on."
 
@@ -250,17 +287,25 @@ PROSE = "The minister said on Monday that talks would go on."
 @example("Reuters", 1)
 @example("Jan 5, 2019", 12)
 @example(PROSE, 10)
+@example("Pictured: the minister and his aides on Monday in the capital city", 11)
+@example("More people than ever read the news - a poll said so on Monday", 13)
+@example("The minister said on Monday that talks would go on / Reuters", 13)
+@example("The minister said on Monday that talks would go on/ ap .", 13)
+@example("The minister said on Monday that talks went on / apx", 13)
+@example("The minister (file photo) said on Monday that talks would go", 13)
+@example("Credits  : the minister said on Monday that talks would go on", 13)
+@example("More from the minister who said on Monday talks would go: on", 13)
 def test_a_kind_told_in_c_is_the_rules(paragraph, n):
     # what the compiled path tells without the regexes (any paragraph, any size) is what they tell
     furniture = clean_module._furniture(FAST)
-    found = FAST.label([paragraph], [n], frozenset(), furniture, lambda p, n: UNDECIDED, None, 60, 60)[0]
+    found = FAST.label([paragraph], [n], FAST.Keys(frozenset()), furniture, lambda p, n: UNDECIDED, None, 60, 60)[0]
     with reference():
         expected = clean_module._kind(paragraph, n)
     assert found in (UNDECIDED, expected), (found, expected)
     if (paragraph, n) == ("Reuters", 1):
         assert found == "credit"  # a lone credit is told without them
-    if (paragraph, n) == (PROSE, 10):
-        assert found == "body"  # and prose is told without them
+    if (paragraph, n) in ((PROSE, 10), ("The minister said on Monday that talks went on / apx", 13)):
+        assert found == "body"  # and prose is told without them (a "/" not before an agency)
 
 
 
@@ -272,10 +317,58 @@ def test_labels_are_the_reference(paragraphs, data):
     with reference():
         sizes = clean_module._sizes(paragraphs)
         keys = clean_module._paragraph_keys(paragraphs)
-    template = frozenset(data.draw(st.lists(st.sampled_from(keys), max_size=4))) if keys else frozenset()
+    # the paragraphs' keys, and those cut short or grown (the longest key says how far the compiled path keys)
+    near = st.sampled_from(keys).flatmap(lambda k: st.one_of(st.integers(0, len(k)).map(lambda i: k[:i]),
+                                                             st.sampled_from([" x", "x", " 1 2"]).map(k.__add__)))
+    template = frozenset(data.draw(st.lists(st.one_of(st.sampled_from(keys), near), max_size=4))) if keys else frozenset()
     found = clean_module._label(paragraphs, sizes, template)
     with reference():
         _same(found, clean_module._label(paragraphs, sizes, template))
+
+
+# headline-like lines and near misses: 2, 3, 30 and 31 words (CJK characters count), a sentence end before "*_ "
+HEADINGS = ["Putin Rebuffs Abe", "Two words", "日本 東京", "日本東京", "ab 日", "Talks went on.", "Talks went on.**", "Talks went on _",
+            "Talks went on ** _", "Is it over?", "A b c »", "*_ *", "", "   ", " ".join(["w"] * 30), " ".join(["w"] * 31),
+            " ".join(["w"] * 29) + " 日", "𠀀 𠀀 x", "x　y　z", "# Heading of three"]
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.one_of(paragraph, st.sampled_from(HEADINGS)),
+                          st.sampled_from(("body", "nav", "nav", "date", "dateline", "credit", "caption", "body")),
+                          st.booleans()), max_size=10), st.integers(0, 25))
+@example([("Putin Rebuffs Abe", "nav", True), ("Talks went on.", "body", True)], 0)
+@example([("a b c", "nav", True), ("1 2 3 4 5 6 7 8", "date", False)], 0)  # next to no prose: the short lines are body
+@example([(" ".join(["w"] * 31), "nav", True), (PROSE, "body", False)], 25)  # the bounds: 30 words, 3 (CJK characters count)
+@example([(" ".join(["w"] * 30), "nav", True), (PROSE, "body", False)], 25)
+@example([("Two words", "nav", True), (PROSE, "body", False)], 25)
+@example([("ab 日", "nav", True), (PROSE, "body", False)], 25)
+def test_the_headline_is_the_reference(rows, words):
+    # sizes as clean() counts them, or any (the sums' bounds: 20 words of prose, 8 of short lines)
+    raw, kinds = [r[0] for r in rows], [r[1] for r in rows]
+    with reference():
+        sizes = [n if real else words for n, (_, _, real) in zip(clean_module._sizes(raw), rows)]
+    found_kinds, expected_kinds = list(kinds), list(kinds)
+    found = clean_module._place_headline(raw, sizes, found_kinds)
+    with reference():
+        expected = clean_module._place_headline(raw, sizes, expected_kinds)
+    assert found == expected and found_kinds == expected_kinds
+
+
+@compiled
+def test_template_keys_of_any_length_are_found():
+    # keys of up to 8 characters are looked up whole, longer ones first by their first 8, as far as the longest
+    # (body paragraphs: of six words or more, ending a sentence; the dots have no key)
+    paragraphs = [key + " . . . . . ." for key in ["Abcdefg", "Abc defg", "Abcdefgh", "Abcdefghi", "Abcd efgh i", "Abcd efgh j",
+                                                   "x" * 102, "x" * 103, "A"]]
+    with reference():
+        sizes, keys = clean_module._sizes(paragraphs), clean_module._paragraph_keys(paragraphs)
+    assert clean_module._label(paragraphs, sizes, frozenset()) == ["body"] * len(paragraphs)
+    for template in [frozenset({key}) for key in keys] + [frozenset(keys), frozenset({"x" * 102, "abcd efgh"})]:
+        found = clean_module._label(paragraphs, sizes, template)
+        assert found.count("template") == len(template & set(keys))
+        with reference():
+            assert found == clean_module._label(paragraphs, sizes, template), template
 
 
 ends = st.one_of(paragraph, st.sampled_from(["• x", "* Point one.", "-\tdash", "*x", "▪ y", "x" * 300 + " Reuters (AP)",
@@ -313,6 +406,10 @@ def test_paragraphs_made_in_c_are_the_dataclass(rows):
             p.text = "x"
     with pytest.raises(ValueError):
         FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, raw, kinds + ["body"])
+    # records of exact str fields are left to reference counting (in no cycle); any other is the collector's
+    assert not any(map(gc.is_tracked, made)) and not gc.is_tracked(made)
+    others = FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, [["x"], type("S", (str,), {})("x")], ["body", "body"])
+    assert all(map(gc.is_tracked, others)) and gc.is_tracked(others)
 
 
 def _cleaned(texts_, template_lines=frozenset()):
