@@ -31,3 +31,6 @@ def best_edits(
 def shared_words(
     ids: np.ndarray, sentence: np.ndarray, first_word: np.ndarray, first_sentence: np.ndarray, total: int, width: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+
+# --- verify (fast-V) ---
+def word_codes(a: np.ndarray, b: np.ndarray) -> tuple[str, str]: ...

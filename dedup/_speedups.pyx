@@ -937,3 +937,44 @@ def shared_words(const int64_t[::1] ids, const int32_t[::1] sentence, const int6
         return words_in_arr, found[:, 0].copy(), found[:, 1].copy(), found[:, 2].copy()
     finally:
         _free_all(stamp, head, chain, counts, touched, out)
+
+
+# --- verify (fast-V) ---
+
+
+def word_codes(const uint64_t[::1] a, const uint64_t[::1] b):
+    """``dedup.verify._word_codes``: two texts' words (their hashes) as two strings of one
+    character a word, equal words the same character, numbered in order of first occurrence
+    (an open-addressing table of the hashes: no Python object per word)."""
+    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], n = n_a + n_b, size = 16, k, slot, used = 0
+    cdef uint64_t h
+    if n > 0x110000:
+        raise ValueError(f"{n} words are more than code points: compare them as lists")
+    while size < 2 * n:
+        size <<= 1
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef uint32_t *number = <uint32_t *> malloc(size * sizeof(uint32_t))  # 0: empty, else code + 1
+    cdef uint32_t *codes = <uint32_t *> malloc(max(n, 1) * sizeof(uint32_t))
+    if keys == NULL or number == NULL or codes == NULL:
+        free(keys)
+        free(number)
+        free(codes)
+        raise MemoryError()
+    with nogil:
+        memset(number, 0, size * sizeof(uint32_t))
+        for k in range(n):
+            h = a[k] if k < n_a else b[k - n_a]
+            slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+            while number[slot] and keys[slot] != h:
+                slot = (slot + 1) & (size - 1)
+            if not number[slot]:
+                keys[slot] = h
+                used += 1
+                number[slot] = <uint32_t>used
+            codes[k] = number[slot] - 1
+    try:
+        return (PyUnicode_FromKindAndData(4, codes, n_a), PyUnicode_FromKindAndData(4, codes + n_a, n_b))
+    finally:
+        free(keys)
+        free(number)
+        free(codes)

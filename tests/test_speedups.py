@@ -331,3 +331,36 @@ def test_a_missing_extension_warns_once_and_gives_the_same_scan():
     assert default.stdout == missing.stdout and '"clusters"' in default.stdout
     if FAST is not None:
         assert default.stderr == ""
+
+
+# --- verify (fast-V) ---------------------------------------------------------------------------
+
+# word hashes of a few values, of any 64 bits, or neighbours (the table's probing), up to 2,000 words (its growth)
+word_hashes = st.one_of(
+    st.lists(st.sampled_from([0, 1, 2**63, 2**64 - 1, 12345]), max_size=40),
+    st.lists(st.integers(0, 2**64 - 1), max_size=300),
+    st.integers(0, 2000).map(lambda n: [k % 700 for k in range(n)]),
+    st.integers(0, 2000).map(lambda n: [(k * 2**52 + k % 2) % 2**64 for k in range(n)]),
+).map(lambda v: np.array(v, dtype=np.uint64))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(word_hashes, word_hashes)
+def test_word_codes_are_the_references(a, b):
+    found = _verify._word_codes(a, b)
+    with reference():
+        _same(found, _verify._word_codes(a, b))
+
+
+conflict_words = st.lists(st.sampled_from(["profit", "rose", "5", "7", "1.5", "percent", "in", "may", "x9"]), max_size=30)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(conflict_words, conflict_words)
+@example("profit rose 5 percent in may".split(), "profit rose 7 percent in may".split())
+def test_conflicts_of_word_codes_are_those_of_the_words(a, b):
+    # the words as one character each (numbered by their hashes) align as the words themselves
+    ha, hb = (np.array([hash(w) % 2**64 for w in x], dtype=np.uint64) for x in (a, b))
+    codes = _verify._word_codes(ha, hb)
+    assert _verify._conflict_spans(*codes, np.array(a, dtype=str), np.array(b, dtype=str)) == _verify.number_conflict_spans(a, b)
