@@ -363,4 +363,20 @@ def test_conflicts_of_word_codes_are_those_of_the_words(a, b):
     # the words as one character each (numbered by their hashes) align as the words themselves
     ha, hb = (np.array([hash(w) % 2**64 for w in x], dtype=np.uint64) for x in (a, b))
     codes = _verify._word_codes(ha, hb)
-    assert _verify._conflict_spans(*codes, np.array(a, dtype=str), np.array(b, dtype=str)) == _verify.number_conflict_spans(a, b)
+    digits = [_verify._digit_words(np.array(x, dtype=str) if x else np.zeros(0, dtype="<U1")) for x in (a, b)]
+    assert _verify._conflict_spans(*codes, *digits) == _verify.number_conflict_spans(a, b)
+
+
+# words with digits of any script (Arabic-Indic, superscripts: str.isdigit), letters and padding
+digit_word = st.text(alphabet=st.sampled_from("ab7٣²①ⅷ9z\U0001d7ceß"), min_size=1, max_size=6)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(digit_word, max_size=30))
+@example(["a", "٣", "²", "ab9"])
+def test_digit_words_are_the_references(words):
+    array = np.array(words, dtype=str) if words else np.zeros(0, dtype="<U1")
+    found = _verify._digit_words(array)
+    with reference():
+        assert found == _verify._digit_words(array)
