@@ -332,9 +332,9 @@ def _shared_runs_many(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, shingle
     if not pairs:
         return []
     fast = _native.speedups
-    if fast is not None:  # pair by pair in C (sorted, searched, runs followed): the same runs and sizes
-        return [fast.shared_runs(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64),
-                                 shingle_size, _MAX_REPEATS) for a, b in pairs]
+    if fast is not None:  # pair by pair in C (grouped by a table, runs followed): the same runs and sizes
+        return [fast.shared_runs_hashed(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64),
+                                        shingle_size, _MAX_REPEATS) for a, b in pairs]
     long = [k for k, (a, b) in enumerate(pairs) if len(a) + len(b) > _LONG_PAIR]
     if long:  # one at a time, each in memory of its own size (the rest together, as ever)
         rest = sorted(set(range(len(pairs))) - set(long))

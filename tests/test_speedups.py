@@ -380,3 +380,17 @@ def test_digit_words_are_the_references(words):
     found = _verify._digit_words(array)
     with reference():
         assert found == _verify._digit_words(array)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(repetitive, longer), st.one_of(repetitive, longer), st.integers(1, 6), st.integers(1, 9))
+@example(np.array([2**64 - 1] * 3, dtype=np.uint64), np.array([2**64 - 1, 0], dtype=np.uint64), 5, 8)
+def test_the_hashed_shared_run_search_is_the_references(a, b, shingle_size, max_repeats):
+    # values repeated more often than max_repeats: the nearest occurrences kept, as the reference keeps them
+    saved, _verify._MAX_REPEATS = _verify._MAX_REPEATS, max_repeats
+    try:
+        found = FAST.shared_runs_hashed(a, b, shingle_size, max_repeats)
+        _same(found, _verify._shared_runs_pair(a, b, shingle_size=shingle_size))
+    finally:
+        _verify._MAX_REPEATS = saved
