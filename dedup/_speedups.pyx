@@ -1110,3 +1110,61 @@ def shared_runs_hashed(const uint64_t[::1] a, const uint64_t[::1] b, int shingle
         free(hi_of)
         free(first)
         free(hits)
+
+
+def select_runs(list runs, Py_ssize_t n_a, Py_ssize_t n_b, Py_ssize_t least):
+    """``dedup.verify._select`` of the runs of at least ``least`` words: longest first (then by
+    a's start, b's), each trimmed to its first longest stretch of words used on neither side yet."""
+    cdef Py_ssize_t m = 0, k, j, t, s, e, best_s, best_e, run_start
+    cdef int64_t a0, b0, n
+    cdef int64_t *r = <int64_t *> malloc(max(len(runs), 1) * 3 * sizeof(int64_t))
+    cdef uint8_t *used_a = <uint8_t *> calloc(n_a + 1, 1)
+    cdef uint8_t *used_b = <uint8_t *> calloc(n_b + 1, 1)
+    kept = []
+    try:
+        if r == NULL or used_a == NULL or used_b == NULL:
+            raise MemoryError()
+        for run in runs:
+            if run[2] >= least:
+                r[3 * m], r[3 * m + 1], r[3 * m + 2] = run[0], run[1], run[2]
+                m += 1
+        for k in range(1, m):  # insertion sort by (-words, a0, b0): a pair has a few runs
+            a0, b0, n = r[3 * k], r[3 * k + 1], r[3 * k + 2]
+            j = k - 1
+            while j >= 0 and (r[3 * j + 2] < n or (r[3 * j + 2] == n and (r[3 * j] > a0 or (r[3 * j] == a0 and r[3 * j + 1] > b0)))):
+                r[3 * j + 3], r[3 * j + 4], r[3 * j + 5] = r[3 * j], r[3 * j + 1], r[3 * j + 2]
+                j -= 1
+            r[3 * j + 3], r[3 * j + 4], r[3 * j + 5] = a0, b0, n
+        for k in range(m):
+            a0, b0, n = r[3 * k], r[3 * k + 1], r[3 * k + 2]
+            n = min(n, n_a - a0, n_b - b0)
+            best_s = best_e = run_start = 0
+            for t in range(n + 1):  # the first longest stretch free on both sides
+                if t == n or used_a[a0 + t] or used_b[b0 + t]:
+                    if t - run_start > best_e - best_s:
+                        best_s, best_e = run_start, t
+                    run_start = t + 1
+            if best_e > best_s:
+                memset(used_a + a0 + best_s, 1, best_e - best_s)
+                memset(used_b + b0 + best_s, 1, best_e - best_s)
+                kept.append((a0 + best_s, b0 + best_s, best_e - best_s))
+        return kept
+    finally:
+        free(r)
+        free(used_a)
+        free(used_b)
+
+
+def quoted_words(const uint8_t[::1] quoted_a, const uint8_t[::1] quoted_b, list runs):
+    """For each run (a0, b0, words): how many of its words are quoted in either text (the reference:
+    ``np.count_nonzero(quoted_a[a0 : a0 + words] | quoted_b[b0 : b0 + words])``, in ``dedup.verify._match``)."""
+    cdef Py_ssize_t a0, b0, n, t, count
+    out = []
+    for run in runs:
+        a0, b0, n = run
+        n = max(0, min(n, quoted_a.shape[0] - a0, quoted_b.shape[0] - b0))
+        count = 0
+        for t in range(n):
+            count += (quoted_a[a0 + t] | quoted_b[b0 + t]) != 0
+        out.append(count)
+    return out

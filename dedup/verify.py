@@ -224,9 +224,13 @@ def compare_many(
             numbers[id(x)] = _digit_words(x.words.words)
         return numbers[id(x)]
 
+    fast = _native.speedups
     for (a, b), (runs, _) in zip(pairs, found):
         n_a, n_b = len(a.words), len(b.words)
-        runs = _select([r for r in runs if r[2] >= min(min_run_words, n_a, n_b)], n_a, n_b)
+        if fast is not None:  # in C: 1 µs a pair, not 5
+            runs = fast.select_runs(runs, n_a, n_b, min(min_run_words, n_a, n_b))
+        else:
+            runs = _select([r for r in runs if r[2] >= min(min_run_words, n_a, n_b)], n_a, n_b)
         chosen.append(runs)
         sentences.append(Sentences(a, b, runs, side(a), side(b)))
     match_sentences(sentences, sentence_match=sentence_match)
@@ -246,8 +250,8 @@ def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, digits: Callable
     n_a, n_b = len(a.words), len(b.words)
     qa, qb, words_a = a.words.quoted, b.words.quoted, a.words.words
     passages = []
-    for a0, b0, n in sorted(runs):
-        quoted = int(np.count_nonzero(qa[a0 : a0 + n] | qb[b0 : b0 + n]))
+    ordered = sorted(runs)
+    for (a0, b0, n), quoted in zip(ordered, _quoted_words(qa, qb, ordered)):
         passages.append(SharedPassage(a0, b0, n, quoted, " ".join(words_a[a0 : a0 + n].tolist())))
     shared = sum(p.words for p in passages)
     conflicts: tuple[str, ...] = ()
@@ -268,6 +272,18 @@ def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, digits: Callable
         conflicts=conflicts, passages=tuple(passages), sentences_a=s.counted_a, sentences_b=s.counted_b,
         copied_a=s.copied_a, copied_b=s.copied_b, sentence_matches=s.matches_a,
     )
+
+
+def _quoted_words(quoted_a: np.ndarray, quoted_b: np.ndarray, runs: list[tuple[int, int, int]]) -> list[int]:
+    """For each run ``(a0, b0, words)``: how many of its words are quoted in either text.
+
+    >>> _quoted_words(np.array([True, False, False]), np.array([False, False, True]), [(0, 1, 2), (1, 0, 2)])
+    [2, 0]
+    """
+    fast = _native.speedups
+    if fast is not None and runs:  # in C: the real corpus's 9,202 passages 0.02 s -> 0.004 (numpy calls on a few words)
+        return fast.quoted_words(quoted_a.view(np.uint8), quoted_b.view(np.uint8), runs)
+    return [int(np.count_nonzero(quoted_a[a0 : a0 + n] | quoted_b[b0 : b0 + n])) for a0, b0, n in runs]
 
 
 def _verdict(s: Sentences, *, shared, n_a, n_b, conflicts, partial_min_sentences, reprint_threshold,

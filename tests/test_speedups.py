@@ -394,3 +394,28 @@ def test_the_hashed_shared_run_search_is_the_references(a, b, shingle_size, max_
         _same(found, _verify._shared_runs_pair(a, b, shingle_size=shingle_size))
     finally:
         _verify._MAX_REPEATS = saved
+
+
+# runs of a few words over short texts: overlapping, out of bounds, of equal lengths (the order's ties)
+some_runs = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 12)), max_size=8)
+
+
+@compiled
+@hsettings(max_examples=400, deadline=None)
+@given(some_runs, st.integers(0, 35), st.integers(0, 35), st.integers(0, 9))
+@example([(0, 0, 5), (2, 3, 5), (1, 9, 4)], 12, 12, 3)
+@example([(4, 0, 8), (3, 10, 4), (12, 9, 3)], 16, 16, 1)  # a run cut in two stretches of one length: the first kept
+def test_run_selection_is_the_references(runs, n_a, n_b, least):
+    runs = [(a0, b0, n) for a0, b0, n in runs if a0 + n <= n_a and b0 + n <= n_b]  # as the shingles find them
+    assert FAST.select_runs(runs, n_a, n_b, least) == _verify._select([r for r in runs if r[2] >= least], n_a, n_b)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), max_size=30), st.lists(st.booleans(), max_size=30), some_runs)
+def test_quoted_words_of_runs_are_the_references(qa, qb, runs):
+    quoted_a, quoted_b = np.array(qa, dtype=bool), np.array(qb, dtype=bool)
+    runs = [(a0, b0, n) for a0, b0, n in runs if a0 + n <= len(qa) and b0 + n <= len(qb)]
+    found = _verify._quoted_words(quoted_a, quoted_b, runs)
+    with reference():
+        assert found == _verify._quoted_words(quoted_a, quoted_b, runs)
