@@ -1168,3 +1168,33 @@ def quoted_words(const uint8_t[::1] quoted_a, const uint8_t[::1] quoted_b, list 
             count += (quoted_a[a0 + t] | quoted_b[b0 + t]) != 0
         out.append(count)
     return out
+
+
+def sentence_side(const int32_t[::1] sentence, const uint8_t[::1] quoted, Py_ssize_t min_words):
+    """The fields of ``dedup.sentences.Side`` (its reference: ``Side.of``) from each word's sentence
+    (numbered from 0, in order, at least one word) and whether it is quoted: the words of each
+    sentence, whether at least half are quoted, as arrays and lists, the sentences of ``min_words``
+    or more, those of them not quotations, and their words."""
+    cdef Py_ssize_t n = sentence.shape[0], m = sentence[n - 1] + 1, i, k, counted_words = 0
+    sizes_arr = np.zeros(m, dtype=np.int64)
+    quoted_arr = np.zeros(m, dtype=bool)
+    cdef int64_t[::1] sizes = sizes_arr
+    cdef uint8_t[::1] is_quoted = quoted_arr.view(np.uint8)
+    cdef int64_t *marked = <int64_t *> calloc(m, sizeof(int64_t))
+    if marked == NULL:
+        raise MemoryError()
+    with nogil:
+        for i in range(n):
+            sizes[sentence[i]] += 1
+            marked[sentence[i]] += quoted[i] != 0
+        for k in range(m):  # a share of at least 0.5: exactly twice the quoted words at least the words
+            is_quoted[k] = sizes[k] > 0 and 2 * marked[k] >= sizes[k]
+    free(marked)
+    long, counted = [], []
+    for k in range(m):
+        if sizes[k] >= min_words:
+            long.append(k)
+            if not is_quoted[k]:
+                counted.append(k)
+                counted_words += sizes[k]
+    return sizes_arr, quoted_arr, sizes_arr.tolist(), quoted_arr.tolist(), long, counted, counted_words

@@ -143,6 +143,10 @@ class Side:
     @classmethod
     def of(cls, analysed: Analysed) -> Side:
         words = analysed.words
+        fast = _native.speedups
+        if fast is not None and 0 < len(words) <= _COUNTED_WORDS and words.sentence.dtype == np.int32:
+            # one pass in C: 2 µs a text, not 9 (numpy calls on a few hundred words)
+            return cls(*fast.sentence_side(words.sentence, words.quoted.view(np.uint8), MIN_SENTENCE_WORDS))
         sizes = _sizes(words.sentence)
         quoted = _shares(words.sentence, words.quoted, sizes) >= 0.5
         sizes_list, quoted_list = sizes.tolist(), quoted.tolist()

@@ -419,3 +419,21 @@ def test_quoted_words_of_runs_are_the_references(qa, qb, runs):
     found = _verify._quoted_words(quoted_a, quoted_b, runs)
     with reference():
         assert found == _verify._quoted_words(quoted_a, quoted_b, runs)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=15), st.data())
+@example([6, 4], None)
+def test_sentence_sides_are_the_references(sizes, data):
+    # sentences of a few words each, quoted words anywhere: shares of exactly a half, counted lengths
+    from dedup.tokens import Words
+
+    n = sum(sizes)
+    quoted = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)) if data else [True] * 3 + [False] * 7)
+    sentence = np.repeat(np.arange(len(sizes)), sizes).astype(np.int32)
+    words = Words(np.array(["w"] * n), np.zeros(n, dtype=np.int32), quoted, np.zeros(n, dtype=bool), sentence)
+    analysed = _verify.Analysed("a", words, np.zeros(n, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
+    found = _sentences.Side.of(analysed)
+    with reference():
+        _same(found, _sentences.Side.of(analysed))
