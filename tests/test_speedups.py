@@ -437,3 +437,18 @@ def test_sentence_sides_are_the_references(sizes, data):
     found = _sentences.Side.of(analysed)
     with reference():
         _same(found, _sentences.Side.of(analysed))
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(-5, 2**20)), max_size=8))
+def test_offsets_added_in_place_are_the_references(texts):
+    # texts of a few words (none too), each numbered on from its offset, as _batch_texts does
+    counts = np.array([n for n, _ in texts], dtype=np.int64)
+    starts, offsets = np.cumsum(counts) - counts, np.array([o for _, o in texts], dtype=np.int64)
+    values = np.arange(int(counts.sum()), dtype=np.int32)
+    expected = values.copy()
+    for start, count, offset in zip(starts.tolist(), counts.tolist(), offsets.tolist()):
+        expected[start : start + count] += offset
+    FAST.add_offsets(values, starts, counts, offsets)
+    _same(values, expected)
