@@ -1210,3 +1210,39 @@ def add_offsets(int32_t[::1] values, const int64_t[::1] starts, const int64_t[::
             add = <int32_t>offsets[k]
             for i in range(starts[k], starts[k] + counts[k]):
                 values[i] += add
+
+
+def numbered(const uint64_t[::1] values):
+    """What ``dedup.sentences._numbered`` gives, up to the numbers' order: (the index of the first
+    occurrence of each distinct value; each value's number), the values numbered in order of first
+    occurrence by an open-addressing table, not in sorted order by a sort (equal values, equal
+    numbers: all that the edited sentences' search reads of them)."""
+    cdef Py_ssize_t n = values.shape[0], size = 16, k, slot, used = 0
+    cdef uint64_t h
+    while size < 2 * n:
+        size <<= 1
+    number_arr = np.empty(n, dtype=np.int64)
+    first_arr = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] number = number_arr, first = first_arr
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef int64_t *slot_number = <int64_t *> malloc(size * sizeof(int64_t))  # -1: empty
+    if keys == NULL or slot_number == NULL:
+        free(keys)
+        free(slot_number)
+        raise MemoryError()
+    with nogil:
+        for k in range(size):
+            slot_number[k] = -1
+        for k in range(n):
+            h = values[k]
+            slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+            while slot_number[slot] >= 0 and keys[slot] != h:
+                slot = (slot + 1) & (size - 1)
+            if slot_number[slot] < 0:
+                keys[slot], slot_number[slot] = h, used
+                first[used] = k
+                used += 1
+            number[k] = slot_number[slot]
+    free(keys)
+    free(slot_number)
+    return first_arr[:used].copy(), number_arr

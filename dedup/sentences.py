@@ -369,7 +369,8 @@ def _shares(sentence: np.ndarray, flags: np.ndarray, sizes: np.ndarray) -> np.nd
 
 def _batch_words(work: Sequence[Sentences]) -> tuple[np.ndarray, np.ndarray, Callable[[int], bool]]:
     """The words of a batch of pairs' texts (a, b, a, b, ...) numbered by value (:func:`_numbered`,
-    over the batch's distinct texts: a text of several pairs once): (the index of one occurrence
+    or in C in another order: only equal numbers for equal words matter; over the batch's distinct
+    texts: a text of several pairs once): (the index of one occurrence
     of each, among the distinct texts' words; each word's number, text after text of the batch;
     whether the word of a number is a number)."""
     seen: dict[int, int] = {}
@@ -384,7 +385,11 @@ def _batch_words(work: Sequence[Sentences]) -> tuple[np.ndarray, np.ndarray, Cal
                 hashes.append(h)
             which.append(seen[id(h)])
     bounds = np.cumsum([0] + [len(h) for h in hashes]).tolist()
-    first, numbers = _numbered(np.concatenate(hashes))
+    fast = _native.speedups
+    if fast is not None:  # numbered by a table in C, not a sort: 0.018 -> 0.004 s on the real corpus
+        first, numbers = fast.numbered(np.concatenate(hashes).astype(np.uint64, copy=False))
+    else:
+        first, numbers = _numbered(np.concatenate(hashes))
     ids = np.concatenate([numbers[bounds[k] : bounds[k + 1]] for k in which])
     digits: dict[int, bool] = {}
 

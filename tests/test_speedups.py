@@ -452,3 +452,18 @@ def test_offsets_added_in_place_are_the_references(texts):
         expected[start : start + count] += offset
     FAST.add_offsets(values, starts, counts, offsets)
     _same(values, expected)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(word_hashes)
+def test_words_numbered_in_c_are_the_references_up_to_order(values):
+    # numbered in order of first occurrence, not sorted order: the same partition, an occurrence of each
+    first, number = FAST.numbered(values)
+    expected_first, expected = _sentences._numbered(values)
+    assert len(first) == len(expected_first) and number.dtype == expected.dtype == first.dtype
+    assert (values[first][number] == values).all()
+    if len(values):
+        renumbered = np.full(len(first), -1)
+        renumbered[number] = expected
+        assert (renumbered[number] == expected).all()  # one reference number for each compiled one
