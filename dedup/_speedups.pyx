@@ -1246,3 +1246,46 @@ def numbered(const uint64_t[::1] values):
     free(keys)
     free(slot_number)
     return first_arr[:used].copy(), number_arr
+
+
+def word_places(const uint32_t[::1] codes, const int64_t[::1] tokens, const uint8_t[::1] kinds,
+                const uint8_t[::1] table, const int64_t[::1] bounds, uint32_t para_code):
+    """For a scan's tokens (the reference: ``dedup.tokens._analysed`` and ``_sentence_index``):
+    whether each token ends a sentence (a break, but a full stop with a word character right after
+    it), and each word's paragraph and sentence within its body (bodies from ``bounds[k]``, each
+    opening with a paragraph break), in one pass."""
+    cdef Py_ssize_t n = tokens.shape[0], n_codes = codes.shape[0], bodies = bounds.shape[0] - 1
+    cdef Py_ssize_t i, w = 0, words = 0, body = -1, word_body = -1
+    cdef int64_t seen = 0, base = 0, ends = 0, ends_at_word = 0, sentence_no = 0
+    cdef uint32_t first, nxt
+    cdef uint8_t following
+    for i in range(n):
+        words += kinds[i] <= CJK_WORD
+    end_arr = np.zeros(n, dtype=bool)
+    paragraph_arr = np.empty(words, dtype=np.int32)
+    sentence_arr = np.empty(words, dtype=np.int32)
+    cdef uint8_t[::1] sentence_end = end_arr.view(np.uint8)
+    cdef int32_t[::1] paragraph = paragraph_arr, sentence = sentence_arr
+    with nogil:
+        for i in range(n):
+            first = codes[tokens[i]]
+            seen += first == para_code
+            if body + 1 < bodies and tokens[i] >= bounds[body + 1]:  # a body's first token: its opening
+                while body + 1 < bodies and tokens[i] >= bounds[body + 1]:
+                    body += 1
+                base = seen
+            if kinds[i] == BREAK:
+                nxt = codes[min(tokens[i] + 1, n_codes - 1)]
+                following = table[min(nxt, <uint32_t>0xFFFF)]
+                sentence_end[i] = not (first == 46 and following == WORD_CHAR and tokens[i] + 1 < n_codes)
+                ends += sentence_end[i]
+            elif kinds[i] <= CJK_WORD:
+                paragraph[w] = <int32_t>(seen - base)
+                if body != word_body:  # a body's first word opens its first sentence
+                    word_body, sentence_no = body, 0
+                elif ends != ends_at_word:
+                    sentence_no += 1
+                ends_at_word = ends
+                sentence[w] = <int32_t>sentence_no
+                w += 1
+    return end_arr, paragraph_arr, sentence_arr

@@ -467,3 +467,17 @@ def test_words_numbered_in_c_are_the_references_up_to_order(values):
         renumbered = np.full(len(first), -1)
         renumbered[number] = expected
         assert (renumbered[number] == expected).all()  # one reference number for each compiled one
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(bodies_lists)
+@example([["One. Two.", "x.y 1.5 end."], [], ["\n"], ["A.B"]])
+def test_word_places_are_the_references(bodies):
+    # each word's paragraph and sentence and the sentence ends (quoted flags read them) of a scan
+    from dedup.tokens import _analysed, _scan
+
+    scan = _scan(bodies, directed_quotes=True)
+    found = _analysed(scan)
+    with reference():
+        _same(found, _analysed(scan))
