@@ -1289,3 +1289,55 @@ def word_places(const uint32_t[::1] codes, const int64_t[::1] tokens, const uint
                 sentence[w] = <int32_t>sentence_no
                 w += 1
     return end_arr, paragraph_arr, sentence_arr
+
+
+def best_partners(const int32_t[::1] mine, const int32_t[::1] theirs, Py_ssize_t total):
+    """``dedup.sentences._best_partners``: for each sentence in ``mine`` (below ``total``), ascending,
+    the sentence of ``theirs`` paired with it most often (of two alike, the lower), the pairs counted
+    in an open-addressing table, not sorted."""
+    cdef Py_ssize_t n = mine.shape[0], size = 16, k, slot, found = 0
+    cdef uint64_t key
+    cdef int64_t c
+    while size < 2 * n:
+        size <<= 1
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef int64_t *counts = <int64_t *> calloc(size, sizeof(int64_t))  # 0: empty
+    cdef int64_t *best_c = <int64_t *> calloc(max(total, 1), sizeof(int64_t))
+    cdef int64_t *best_t = <int64_t *> malloc(max(total, 1) * sizeof(int64_t))
+    if not (keys and counts and best_c and best_t):
+        free(keys)
+        free(counts)
+        free(best_c)
+        free(best_t)
+        raise MemoryError()
+    with nogil:
+        for k in range(n):
+            key = ((<uint64_t><uint32_t>mine[k]) << 32) | <uint32_t>theirs[k]
+            slot = <Py_ssize_t>(fmix64(key) & <uint64_t>(size - 1))
+            while counts[slot] and keys[slot] != key:
+                slot = (slot + 1) & (size - 1)
+            keys[slot] = key
+            counts[slot] += 1
+        for slot in range(size):
+            c = counts[slot]
+            if c:
+                k = <Py_ssize_t>(keys[slot] >> 32)
+                key = keys[slot] & <uint64_t>0xFFFFFFFF
+                if c > best_c[k] or (c == best_c[k] and <int64_t>key < best_t[k]):
+                    if best_c[k] == 0:
+                        found += 1
+                    best_c[k] = c
+                    best_t[k] = <int64_t>key
+    g_arr = np.empty(found, dtype=np.int64)
+    t_arr = np.empty(found, dtype=np.int64)
+    cdef int64_t[::1] g = g_arr, t = t_arr
+    found = 0
+    for k in range(total):
+        if best_c[k]:
+            g[found], t[found] = k, best_t[k]
+            found += 1
+    free(keys)
+    free(counts)
+    free(best_c)
+    free(best_t)
+    return g_arr, t_arr

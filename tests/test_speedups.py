@@ -481,3 +481,15 @@ def test_word_places_are_the_references(bodies):
     found = _analysed(scan)
     with reference():
         _same(found, _analysed(scan))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=60))
+@example([(3, 5), (3, 4), (3, 5), (3, 4), (1, 2)])  # a tie: the lower sentence kept
+def test_best_partners_are_the_references(shared):
+    mine = np.array([m for m, _ in shared], dtype=np.int32)
+    theirs = np.array([t for _, t in shared], dtype=np.int32)
+    found = _sentences._best_partners(mine, theirs, 13)
+    with reference():
+        _same(list(found), list(_sentences._best_partners(mine, theirs, 13)))
