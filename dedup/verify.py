@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
@@ -563,7 +564,7 @@ def _conflict_spans(a: Sequence, b: Sequence, digits_a: Sequence, digits_b: Sequ
     if a == b:  # (a seventh of the real corpus's pairs asked) nothing replaced
         return []
     # (tag, i, j, k, l) tuples: unpacked, not an Opcode object's attributes read (a fifth faster)
-    blocks = Levenshtein.opcodes(a, b).as_list()
+    blocks = cast("list[tuple[str, int, int, int, int]]", Levenshtein.opcodes(a, b).as_list())
     last = len(blocks) - 1
     found = []
     for k, (tag, i, j, x, y) in enumerate(blocks):
