@@ -937,3 +937,407 @@ def shared_words(const int64_t[::1] ids, const int32_t[::1] sentence, const int6
         return words_in_arr, found[:, 0].copy(), found[:, 1].copy(), found[:, 2].copy()
     finally:
         _free_all(stamp, head, chain, counts, touched, out)
+
+
+# --- verify (fast-V) ---
+
+
+def word_codes(const uint64_t[::1] a, const uint64_t[::1] b):
+    """``dedup.verify._word_codes``: two texts' words (their hashes) as two strings of one
+    character a word, equal words the same character, numbered in order of first occurrence
+    (an open-addressing table of the hashes: no Python object per word)."""
+    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], n = n_a + n_b, size = 16, k, slot, used = 0
+    cdef uint64_t h
+    if n > 0x110000:
+        raise ValueError(f"{n} words are more than code points: compare them as lists")
+    while size < 2 * n:
+        size <<= 1
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef uint32_t *number = <uint32_t *> malloc(size * sizeof(uint32_t))  # 0: empty, else code + 1
+    cdef uint32_t *codes = <uint32_t *> malloc(max(n, 1) * sizeof(uint32_t))
+    if keys == NULL or number == NULL or codes == NULL:
+        free(keys)
+        free(number)
+        free(codes)
+        raise MemoryError()
+    with nogil:
+        memset(number, 0, size * sizeof(uint32_t))
+        for k in range(n):
+            h = a[k] if k < n_a else b[k - n_a]
+            slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+            while number[slot] and keys[slot] != h:
+                slot = (slot + 1) & (size - 1)
+            if not number[slot]:
+                keys[slot] = h
+                used += 1
+                number[slot] = <uint32_t>used
+            codes[k] = number[slot] - 1
+    try:
+        return (PyUnicode_FromKindAndData(4, codes, n_a), PyUnicode_FromKindAndData(4, codes + n_a, n_b))
+    finally:
+        free(keys)
+        free(number)
+        free(codes)
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 ch) nogil
+
+
+def digit_words(const uint32_t[::1] words, Py_ssize_t width):
+    """``dedup.verify._digit_words``: whether each word (``width`` code points, padded with zeros,
+    one after another) holds a digit (``str.isdigit`` of one of its characters), one byte a word."""
+    cdef Py_ssize_t n = words.shape[0] // width if width else 0, k, c
+    cdef uint32_t ch
+    out = bytearray(n)
+    cdef unsigned char *flags = out
+    with nogil:
+        for k in range(n):
+            for c in range(width):
+                ch = words[k * width + c]
+                if ch == 0:
+                    break
+                # ASCII read here (Unicode's table lookup takes 7 ns a character: 7 µs a text)
+                if (ch - 48 < 10) if ch < 128 else Py_UNICODE_ISDIGIT(ch):
+                    flags[k] = 1
+                    break
+    return bytes(out)
+
+
+cdef Py_ssize_t _first_not_below(const int64_t *pos, Py_ssize_t lo, Py_ssize_t hi, int64_t at) noexcept nogil:
+    """The first index in [lo, hi) (positions ascending) whose position is not below ``at``."""
+    cdef Py_ssize_t mid
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if pos[mid] < at:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def shared_runs_hashed(const uint64_t[::1] a, const uint64_t[::1] b, int shingle_size, int max_repeats):
+    """``shared_runs`` (the reference: ``dedup.verify._shared_runs_pair``) with the shingles grouped
+    by an open-addressing table, not sorted: b's positions of each value laid out ascending by
+    counting, a's looked up. Sorting both sides was most of the 13 µs of a pair of 270 shingles."""
+    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], size = 16, i, j, k, slot, lo, hi, near
+    cdef Py_ssize_t values_b = 0, size_a = 0, shared = 0, total = 0, width = n_a + n_b + 1, start, d
+    cdef uint64_t h
+    while size < 2 * (n_a + n_b):
+        size <<= 1
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef int64_t *value_of = <int64_t *> malloc(size * sizeof(int64_t))  # -2: empty slot; -1: not in b; else b's value
+    cdef uint8_t *in_a = <uint8_t *> calloc(size, 1)
+    cdef int64_t *value_b = <int64_t *> malloc(max(n_b, 1) * sizeof(int64_t))  # each b position's value
+    cdef int64_t *first_b = <int64_t *> calloc(n_b + 2, sizeof(int64_t))  # where each value's positions start
+    cdef int64_t *pos_b = <int64_t *> malloc(max(n_b, 1) * sizeof(int64_t))  # by value, ascending within one
+    cdef Py_ssize_t *lo_of = <Py_ssize_t *> malloc(max(n_a, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *hi_of = <Py_ssize_t *> malloc(max(n_a, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *first = <Py_ssize_t *> calloc(width + 1, sizeof(Py_ssize_t))  # per diagonal + n_b
+    cdef Entry *hits = NULL  # key: diagonal + n_b, pos: i; by diagonal, then i
+    try:
+        if not (keys and value_of and in_a and value_b and first_b and pos_b and lo_of and hi_of and first):
+            raise MemoryError()
+        with nogil:
+            for k in range(size):
+                value_of[k] = -2
+            for j in range(n_b):
+                h = b[j]
+                slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+                while value_of[slot] != -2 and keys[slot] != h:
+                    slot = (slot + 1) & (size - 1)
+                if value_of[slot] == -2:
+                    keys[slot], value_of[slot] = h, values_b
+                    values_b += 1
+                value_b[j] = value_of[slot]
+                first_b[value_of[slot] + 2] += 1
+            for k in range(2, values_b + 2):
+                first_b[k] += first_b[k - 1]
+            for j in range(n_b):  # first_b[v + 1]: where value v's next position goes
+                pos_b[first_b[value_b[j] + 1]] = j
+                first_b[value_b[j] + 1] += 1
+            for i in range(n_a):  # a's values looked up: their positions in b, a's and both's distinct counted
+                h = a[i]
+                slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+                while value_of[slot] != -2 and keys[slot] != h:
+                    slot = (slot + 1) & (size - 1)
+                if value_of[slot] == -2:
+                    keys[slot], value_of[slot] = h, -1
+                if not in_a[slot]:
+                    in_a[slot] = 1
+                    size_a += 1
+                    shared += value_of[slot] >= 0
+                if value_of[slot] >= 0:
+                    lo, hi = first_b[value_of[slot]], first_b[value_of[slot] + 1]
+                else:
+                    lo = hi = 0
+                if hi - lo > max_repeats:  # the occurrences nearest i's own position
+                    near = _first_not_below(pos_b, lo, hi, i)
+                    lo = min(max(lo, near - max_repeats // 2), hi - max_repeats)
+                    hi = lo + max_repeats
+                lo_of[i], hi_of[i] = lo, hi
+                for j in range(lo, hi):  # counted by diagonal
+                    first[i - pos_b[j] + n_b + 1] += 1
+                total += hi - lo
+        hits = <Entry *> malloc(max(total, 1) * sizeof(Entry))
+        if hits == NULL:
+            raise MemoryError()
+        with nogil:
+            for d in range(1, width + 1):  # where each diagonal's hits start
+                first[d] += first[d - 1]
+            for i in range(n_a):  # placed in order of i: ascending within each diagonal
+                for j in range(lo_of[i], hi_of[i]):
+                    d = i - pos_b[j] + n_b
+                    hits[first[d]].key = <uint64_t>d
+                    hits[first[d]].pos = i
+                    first[d] += 1
+        runs = []
+        start = 0
+        for k in range(1, total + 1):
+            if k == total or hits[k].key != hits[k - 1].key or hits[k].pos != hits[k - 1].pos + 1:
+                i = hits[start].pos
+                runs.append((i, i - (<int64_t>hits[start].key - n_b), k - start + shingle_size - 1))
+                start = k
+        return runs, (size_a, values_b, shared)
+    finally:
+        free(keys)
+        free(value_of)
+        free(in_a)
+        free(value_b)
+        free(first_b)
+        free(pos_b)
+        free(lo_of)
+        free(hi_of)
+        free(first)
+        free(hits)
+
+
+def select_runs(list runs, Py_ssize_t n_a, Py_ssize_t n_b, Py_ssize_t least):
+    """``dedup.verify._select`` of the runs of at least ``least`` words: longest first (then by
+    a's start, b's), each trimmed to its first longest stretch of words used on neither side yet."""
+    cdef Py_ssize_t m = 0, k, j, t, s, e, best_s, best_e, run_start
+    cdef int64_t a0, b0, n
+    cdef int64_t *r = <int64_t *> malloc(max(len(runs), 1) * 3 * sizeof(int64_t))
+    cdef uint8_t *used_a = <uint8_t *> calloc(n_a + 1, 1)
+    cdef uint8_t *used_b = <uint8_t *> calloc(n_b + 1, 1)
+    kept = []
+    try:
+        if r == NULL or used_a == NULL or used_b == NULL:
+            raise MemoryError()
+        for run in runs:
+            if run[2] >= least:
+                r[3 * m], r[3 * m + 1], r[3 * m + 2] = run[0], run[1], run[2]
+                m += 1
+        for k in range(1, m):  # insertion sort by (-words, a0, b0): a pair has a few runs
+            a0, b0, n = r[3 * k], r[3 * k + 1], r[3 * k + 2]
+            j = k - 1
+            while j >= 0 and (r[3 * j + 2] < n or (r[3 * j + 2] == n and (r[3 * j] > a0 or (r[3 * j] == a0 and r[3 * j + 1] > b0)))):
+                r[3 * j + 3], r[3 * j + 4], r[3 * j + 5] = r[3 * j], r[3 * j + 1], r[3 * j + 2]
+                j -= 1
+            r[3 * j + 3], r[3 * j + 4], r[3 * j + 5] = a0, b0, n
+        for k in range(m):
+            a0, b0, n = r[3 * k], r[3 * k + 1], r[3 * k + 2]
+            n = min(n, n_a - a0, n_b - b0)
+            best_s = best_e = run_start = 0
+            for t in range(n + 1):  # the first longest stretch free on both sides
+                if t == n or used_a[a0 + t] or used_b[b0 + t]:
+                    if t - run_start > best_e - best_s:
+                        best_s, best_e = run_start, t
+                    run_start = t + 1
+            if best_e > best_s:
+                memset(used_a + a0 + best_s, 1, best_e - best_s)
+                memset(used_b + b0 + best_s, 1, best_e - best_s)
+                kept.append((a0 + best_s, b0 + best_s, best_e - best_s))
+        return kept
+    finally:
+        free(r)
+        free(used_a)
+        free(used_b)
+
+
+def quoted_words(const uint8_t[::1] quoted_a, const uint8_t[::1] quoted_b, list runs):
+    """For each run (a0, b0, words): how many of its words are quoted in either text (the reference:
+    ``np.count_nonzero(quoted_a[a0 : a0 + words] | quoted_b[b0 : b0 + words])``, in ``dedup.verify._match``)."""
+    cdef Py_ssize_t a0, b0, n, t, count
+    out = []
+    for run in runs:
+        a0, b0, n = run
+        n = max(0, min(n, quoted_a.shape[0] - a0, quoted_b.shape[0] - b0))
+        count = 0
+        for t in range(n):
+            count += (quoted_a[a0 + t] | quoted_b[b0 + t]) != 0
+        out.append(count)
+    return out
+
+
+def sentence_side(const int32_t[::1] sentence, const uint8_t[::1] quoted, Py_ssize_t min_words):
+    """The fields of ``dedup.sentences.Side`` (its reference: ``Side.of``) from each word's sentence
+    (numbered from 0, in order, at least one word) and whether it is quoted: the words of each
+    sentence, whether at least half are quoted, as arrays and lists, the sentences of ``min_words``
+    or more, those of them not quotations, and their words."""
+    cdef Py_ssize_t n = sentence.shape[0], m = sentence[n - 1] + 1, i, k, counted_words = 0
+    sizes_arr = np.zeros(m, dtype=np.int64)
+    quoted_arr = np.zeros(m, dtype=bool)
+    cdef int64_t[::1] sizes = sizes_arr
+    cdef uint8_t[::1] is_quoted = quoted_arr.view(np.uint8)
+    cdef int64_t *marked = <int64_t *> calloc(m, sizeof(int64_t))
+    if marked == NULL:
+        raise MemoryError()
+    with nogil:
+        for i in range(n):
+            sizes[sentence[i]] += 1
+            marked[sentence[i]] += quoted[i] != 0
+        for k in range(m):  # a share of at least 0.5: exactly twice the quoted words at least the words
+            is_quoted[k] = sizes[k] > 0 and 2 * marked[k] >= sizes[k]
+    free(marked)
+    long, counted = [], []
+    for k in range(m):
+        if sizes[k] >= min_words:
+            long.append(k)
+            if not is_quoted[k]:
+                counted.append(k)
+                counted_words += sizes[k]
+    return sizes_arr, quoted_arr, sizes_arr.tolist(), quoted_arr.tolist(), long, counted, counted_words
+
+
+def add_offsets(int32_t[::1] values, const int64_t[::1] starts, const int64_t[::1] counts, const int64_t[::1] offsets):
+    """Add ``offsets[k]`` to ``values[starts[k] : starts[k] + counts[k]]`` for each k, in place (the
+    reference: a numpy addition a slice at a time, in ``dedup.sentences._batch_texts``)."""
+    cdef Py_ssize_t k, i
+    cdef int32_t add
+    with nogil:
+        for k in range(starts.shape[0]):
+            add = <int32_t>offsets[k]
+            for i in range(starts[k], starts[k] + counts[k]):
+                values[i] += add
+
+
+def numbered(const uint64_t[::1] values):
+    """What ``dedup.sentences._numbered`` gives, up to the numbers' order: (the index of the first
+    occurrence of each distinct value; each value's number), the values numbered in order of first
+    occurrence by an open-addressing table, not in sorted order by a sort (equal values, equal
+    numbers: all that the edited sentences' search reads of them)."""
+    cdef Py_ssize_t n = values.shape[0], size = 16, k, slot, used = 0
+    cdef uint64_t h
+    while size < 2 * n:
+        size <<= 1
+    number_arr = np.empty(n, dtype=np.int64)
+    first_arr = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] number = number_arr, first = first_arr
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef int64_t *slot_number = <int64_t *> malloc(size * sizeof(int64_t))  # -1: empty
+    if keys == NULL or slot_number == NULL:
+        free(keys)
+        free(slot_number)
+        raise MemoryError()
+    with nogil:
+        for k in range(size):
+            slot_number[k] = -1
+        for k in range(n):
+            h = values[k]
+            slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+            while slot_number[slot] >= 0 and keys[slot] != h:
+                slot = (slot + 1) & (size - 1)
+            if slot_number[slot] < 0:
+                keys[slot], slot_number[slot] = h, used
+                first[used] = k
+                used += 1
+            number[k] = slot_number[slot]
+    free(keys)
+    free(slot_number)
+    return first_arr[:used].copy(), number_arr
+
+
+def word_places(const uint32_t[::1] codes, const int64_t[::1] tokens, const uint8_t[::1] kinds,
+                const uint8_t[::1] table, const int64_t[::1] bounds, uint32_t para_code):
+    """For a scan's tokens (the reference: ``dedup.tokens._analysed`` and ``_sentence_index``):
+    whether each token ends a sentence (a break, but a full stop with a word character right after
+    it), and each word's paragraph and sentence within its body (bodies from ``bounds[k]``, each
+    opening with a paragraph break), in one pass."""
+    cdef Py_ssize_t n = tokens.shape[0], n_codes = codes.shape[0], bodies = bounds.shape[0] - 1
+    cdef Py_ssize_t i, w = 0, words = 0, body = -1, word_body = -1
+    cdef int64_t seen = 0, base = 0, ends = 0, ends_at_word = 0, sentence_no = 0
+    cdef uint32_t first, nxt
+    cdef uint8_t following
+    for i in range(n):
+        words += kinds[i] <= CJK_WORD
+    end_arr = np.zeros(n, dtype=bool)
+    paragraph_arr = np.empty(words, dtype=np.int32)
+    sentence_arr = np.empty(words, dtype=np.int32)
+    cdef uint8_t[::1] sentence_end = end_arr.view(np.uint8)
+    cdef int32_t[::1] paragraph = paragraph_arr, sentence = sentence_arr
+    with nogil:
+        for i in range(n):
+            first = codes[tokens[i]]
+            seen += first == para_code
+            if body + 1 < bodies and tokens[i] >= bounds[body + 1]:  # a body's first token: its opening
+                while body + 1 < bodies and tokens[i] >= bounds[body + 1]:
+                    body += 1
+                base = seen
+            if kinds[i] == BREAK:
+                nxt = codes[min(tokens[i] + 1, n_codes - 1)]
+                following = table[min(nxt, <uint32_t>0xFFFF)]
+                sentence_end[i] = not (first == 46 and following == WORD_CHAR and tokens[i] + 1 < n_codes)
+                ends += sentence_end[i]
+            elif kinds[i] <= CJK_WORD:
+                paragraph[w] = <int32_t>(seen - base)
+                if body != word_body:  # a body's first word opens its first sentence
+                    word_body, sentence_no = body, 0
+                elif ends != ends_at_word:
+                    sentence_no += 1
+                ends_at_word = ends
+                sentence[w] = <int32_t>sentence_no
+                w += 1
+    return end_arr, paragraph_arr, sentence_arr
+
+
+def best_partners(const int32_t[::1] mine, const int32_t[::1] theirs, Py_ssize_t total):
+    """``dedup.sentences._best_partners``: for each sentence in ``mine`` (below ``total``), ascending,
+    the sentence of ``theirs`` paired with it most often (of two alike, the lower), the pairs counted
+    in an open-addressing table, not sorted."""
+    cdef Py_ssize_t n = mine.shape[0], size = 16, k, slot, found = 0
+    cdef uint64_t key
+    cdef int64_t c
+    while size < 2 * n:
+        size <<= 1
+    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
+    cdef int64_t *counts = <int64_t *> calloc(size, sizeof(int64_t))  # 0: empty
+    cdef int64_t *best_c = <int64_t *> calloc(max(total, 1), sizeof(int64_t))
+    cdef int64_t *best_t = <int64_t *> malloc(max(total, 1) * sizeof(int64_t))
+    if not (keys and counts and best_c and best_t):
+        free(keys)
+        free(counts)
+        free(best_c)
+        free(best_t)
+        raise MemoryError()
+    with nogil:
+        for k in range(n):
+            key = ((<uint64_t><uint32_t>mine[k]) << 32) | <uint32_t>theirs[k]
+            slot = <Py_ssize_t>(fmix64(key) & <uint64_t>(size - 1))
+            while counts[slot] and keys[slot] != key:
+                slot = (slot + 1) & (size - 1)
+            keys[slot] = key
+            counts[slot] += 1
+        for slot in range(size):
+            c = counts[slot]
+            if c:
+                k = <Py_ssize_t>(keys[slot] >> 32)
+                key = keys[slot] & <uint64_t>0xFFFFFFFF
+                if c > best_c[k] or (c == best_c[k] and <int64_t>key < best_t[k]):
+                    if best_c[k] == 0:
+                        found += 1
+                    best_c[k] = c
+                    best_t[k] = <int64_t>key
+    g_arr = np.empty(found, dtype=np.int64)
+    t_arr = np.empty(found, dtype=np.int64)
+    cdef int64_t[::1] g = g_arr, t = t_arr
+    found = 0
+    for k in range(total):
+        if best_c[k]:
+            g[found], t[found] = k, best_t[k]
+            found += 1
+    free(keys)
+    free(counts)
+    free(best_c)
+    free(best_t)
+    return g_arr, t_arr

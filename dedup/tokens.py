@@ -226,20 +226,24 @@ def _analysed(scan: _Scan, *, variable_width: bool = False) -> list[Words]:
     codes, tokens, kinds, is_word = spans.codes, scan.tokens, scan.kinds, scan.is_word
     first = codes[tokens]
     is_para = first == _PARA_CODE
-    # a sentence ends at a break, but for a full stop with a word character right after it
-    following = np.take(_code_classes(), np.take(codes, tokens + 1, mode="clip"), mode="clip")
-    sentence_end = (kinds == _BREAK) & ~((first == 46) & (following == _WORD_CHAR) & (tokens + 1 < len(codes)))
+    cuts = np.concatenate(([0], np.cumsum(spans.counts))).tolist()
+    fast = _native.speedups
+    if fast is not None:  # sentence ends, paragraphs and sentences in one pass in C: 0.022 -> 0.004 s on 830,000 tokens
+        sentence_end, paragraph, sentence = fast.word_places(codes, tokens, kinds, _code_classes(), scan.bounds, _PARA_CODE)
+    else:
+        # a sentence ends at a break, but for a full stop with a word character right after it
+        following = np.take(_code_classes(), np.take(codes, tokens + 1, mode="clip"), mode="clip")
+        sentence_end = (kinds == _BREAK) & ~((first == 46) & (following == _WORD_CHAR) & (tokens + 1 < len(codes)))
+        # paragraph and sentence index within its own body: counted since the body's opening break
+        opening = np.searchsorted(tokens, scan.bounds[:-1])
+        doc = np.searchsorted(scan.bounds, tokens, side="right") - 1
+        paragraphs_seen = np.cumsum(is_para)
+        paragraph = (paragraphs_seen - paragraphs_seen[opening][doc])[is_word].astype(np.int32)
+        sentence = _sentence_index(sentence_end, is_word, cuts)
     quoted = _quote_state(first, is_para | (kinds == _QUOTE), is_word, sentence_end)[is_word]
-    # paragraph and sentence index within its own body: counted since the body's opening break
-    opening = np.searchsorted(tokens, scan.bounds[:-1])
-    doc = np.searchsorted(scan.bounds, tokens, side="right") - 1
-    paragraphs_seen = np.cumsum(is_para)
-    paragraph = (paragraphs_seen - paragraphs_seen[opening][doc])[is_word].astype(np.int32)
     words = _strings(codes, spans.starts, spans.ends)
     if variable_width and _STRINGS is not None:
         words = words.astype(_STRINGS)
-    cuts = np.concatenate(([0], np.cumsum(spans.counts))).tolist()
-    sentence = _sentence_index(sentence_end, is_word, cuts)
     return [
         Words(words[i:j], paragraph[i:j], quoted[i:j], spans.sentence_start[i:j], sentence[i:j])
         for i, j in zip(cuts, cuts[1:])

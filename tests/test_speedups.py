@@ -331,3 +331,165 @@ def test_a_missing_extension_warns_once_and_gives_the_same_scan():
     assert default.stdout == missing.stdout and '"clusters"' in default.stdout
     if FAST is not None:
         assert default.stderr == ""
+
+
+# --- verify (fast-V) ---------------------------------------------------------------------------
+
+# word hashes of a few values, of any 64 bits, or neighbours (the table's probing), up to 2,000 words (its growth)
+word_hashes = st.one_of(
+    st.lists(st.sampled_from([0, 1, 2**63, 2**64 - 1, 12345]), max_size=40),
+    st.lists(st.integers(0, 2**64 - 1), max_size=300),
+    st.integers(0, 2000).map(lambda n: [k % 700 for k in range(n)]),
+    st.integers(0, 2000).map(lambda n: [(k * 2**52 + k % 2) % 2**64 for k in range(n)]),
+).map(lambda v: np.array(v, dtype=np.uint64))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(word_hashes, word_hashes)
+def test_word_codes_are_the_references(a, b):
+    found = _verify._word_codes(a, b)
+    with reference():
+        _same(found, _verify._word_codes(a, b))
+
+
+conflict_words = st.lists(st.sampled_from(["profit", "rose", "5", "7", "1.5", "percent", "in", "may", "x9"]), max_size=30)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(conflict_words, conflict_words)
+@example("profit rose 5 percent in may".split(), "profit rose 7 percent in may".split())
+def test_conflicts_of_word_codes_are_those_of_the_words(a, b):
+    # the words as one character each (numbered by their hashes) align as the words themselves
+    ha, hb = (np.array([hash(w) % 2**64 for w in x], dtype=np.uint64) for x in (a, b))
+    codes = _verify._word_codes(ha, hb)
+    digits = [_verify._digit_words(np.array(x, dtype=str) if x else np.zeros(0, dtype="<U1")) for x in (a, b)]
+    assert _verify._conflict_spans(*codes, *digits) == _verify.number_conflict_spans(a, b)
+
+
+# words with digits of any script (Arabic-Indic, superscripts: str.isdigit), letters and padding
+digit_word = st.text(alphabet=st.sampled_from("ab7٣²①ⅷ9z\U0001d7ceß"), min_size=1, max_size=6)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(digit_word, max_size=30))
+@example(["a", "٣", "²", "ab9"])
+def test_digit_words_are_the_references(words):
+    array = np.array(words, dtype=str) if words else np.zeros(0, dtype="<U1")
+    found = _verify._digit_words(array)
+    with reference():
+        assert found == _verify._digit_words(array)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(repetitive, longer), st.one_of(repetitive, longer), st.integers(1, 6), st.integers(1, 9))
+@example(np.array([2**64 - 1] * 3, dtype=np.uint64), np.array([2**64 - 1, 0], dtype=np.uint64), 5, 8)
+def test_the_hashed_shared_run_search_is_the_references(a, b, shingle_size, max_repeats):
+    # values repeated more often than max_repeats: the nearest occurrences kept, as the reference keeps them
+    saved, _verify._MAX_REPEATS = _verify._MAX_REPEATS, max_repeats
+    try:
+        found = FAST.shared_runs_hashed(a, b, shingle_size, max_repeats)
+        _same(found, _verify._shared_runs_pair(a, b, shingle_size=shingle_size))
+    finally:
+        _verify._MAX_REPEATS = saved
+
+
+# runs of a few words over short texts: overlapping, out of bounds, of equal lengths (the order's ties)
+some_runs = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 12)), max_size=8)
+
+
+@compiled
+@hsettings(max_examples=400, deadline=None)
+@given(some_runs, st.integers(0, 35), st.integers(0, 35), st.integers(0, 9))
+@example([(0, 0, 5), (2, 3, 5), (1, 9, 4)], 12, 12, 3)
+@example([(4, 0, 8), (3, 10, 4), (12, 9, 3)], 16, 16, 1)  # a run cut in two stretches of one length: the first kept
+def test_run_selection_is_the_references(runs, n_a, n_b, least):
+    runs = [(a0, b0, n) for a0, b0, n in runs if a0 + n <= n_a and b0 + n <= n_b]  # as the shingles find them
+    assert FAST.select_runs(runs, n_a, n_b, least) == _verify._select([r for r in runs if r[2] >= least], n_a, n_b)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), max_size=30), st.lists(st.booleans(), max_size=30), some_runs)
+def test_quoted_words_of_runs_are_the_references(qa, qb, runs):
+    quoted_a, quoted_b = np.array(qa, dtype=bool), np.array(qb, dtype=bool)
+    runs = [(a0, b0, n) for a0, b0, n in runs if a0 + n <= len(qa) and b0 + n <= len(qb)]
+    found = _verify._quoted_words(quoted_a, quoted_b, runs)
+    with reference():
+        assert found == _verify._quoted_words(quoted_a, quoted_b, runs)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=1, max_size=15), st.data())
+@example([6, 4], None)
+def test_sentence_sides_are_the_references(sizes, data):
+    # sentences of a few words each, quoted words anywhere: shares of exactly a half, counted lengths
+    from dedup.tokens import Words
+
+    n = sum(sizes)
+    quoted = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)) if data else [True] * 3 + [False] * 7)
+    sentence = np.repeat(np.arange(len(sizes)), sizes).astype(np.int32)
+    words = Words(np.array(["w"] * n), np.zeros(n, dtype=np.int32), quoted, np.zeros(n, dtype=bool), sentence)
+    analysed = _verify.Analysed("a", words, np.zeros(n, dtype=np.uint64), np.zeros(0, dtype=np.uint64))
+    found = _sentences.Side.of(analysed)
+    with reference():
+        _same(found, _sentences.Side.of(analysed))
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(-5, 2**20)), max_size=8))
+def test_offsets_added_in_place_are_the_references(texts):
+    # texts of a few words (none too), each numbered on from its offset, as _batch_texts does
+    counts = np.array([n for n, _ in texts], dtype=np.int64)
+    starts, offsets = np.cumsum(counts) - counts, np.array([o for _, o in texts], dtype=np.int64)
+    values = np.arange(int(counts.sum()), dtype=np.int32)
+    expected = values.copy()
+    for start, count, offset in zip(starts.tolist(), counts.tolist(), offsets.tolist()):
+        expected[start : start + count] += offset
+    FAST.add_offsets(values, starts, counts, offsets)
+    _same(values, expected)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(word_hashes)
+def test_words_numbered_in_c_are_the_references_up_to_order(values):
+    # numbered in order of first occurrence, not sorted order: the same partition, an occurrence of each
+    first, number = FAST.numbered(values)
+    expected_first, expected = _sentences._numbered(values)
+    assert len(first) == len(expected_first) and number.dtype == expected.dtype == first.dtype
+    assert (values[first][number] == values).all()
+    if len(values):
+        renumbered = np.full(len(first), -1)
+        renumbered[number] = expected
+        assert (renumbered[number] == expected).all()  # one reference number for each compiled one
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(bodies_lists)
+@example([["One. Two.", "x.y 1.5 end."], [], ["\n"], ["A.B"]])
+def test_word_places_are_the_references(bodies):
+    # each word's paragraph and sentence and the sentence ends (quoted flags read them) of a scan
+    from dedup.tokens import _analysed, _scan
+
+    scan = _scan(bodies, directed_quotes=True)
+    found = _analysed(scan)
+    with reference():
+        _same(found, _analysed(scan))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12)), max_size=60))
+@example([(3, 5), (3, 4), (3, 5), (3, 4), (1, 2)])  # a tie: the lower sentence kept
+def test_best_partners_are_the_references(shared):
+    mine = np.array([m for m, _ in shared], dtype=np.int32)
+    theirs = np.array([t for _, t in shared], dtype=np.int32)
+    found = _sentences._best_partners(mine, theirs, 13)
+    with reference():
+        _same(list(found), list(_sentences._best_partners(mine, theirs, 13)))
