@@ -31,3 +31,9 @@ def best_edits(
 def shared_words(
     ids: np.ndarray, sentence: np.ndarray, first_word: np.ndarray, first_sentence: np.ndarray, total: int, width: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+
+# --- align (fast-L) ---
+def paragraph_matches(
+    ids_a: np.ndarray, bounds_a: np.ndarray, ids_b: np.ndarray, bounds_b: np.ndarray, threshold: float, max_join: int,
+    width: int, max_pattern: int, tokens_a: object, tokens_b: object,
+) -> list[tuple[int, int, int, int, float]] | None: ...

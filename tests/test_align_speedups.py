@@ -1,0 +1,131 @@
+"""Align's compiled hot path (``dedup/_speedups.pyx``, section "align (fast-L)") against its pure-Python
+reference in :mod:`dedup.align`, record for record: the matched blocks, and the alignments they make."""
+
+import contextlib
+import importlib
+
+import pytest
+from hypothesis import example, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from dedup import _native
+from dedup.align import Alignment, align, align_many
+
+align_module = importlib.import_module("dedup.align")  # the package's `align` is the function
+FAST = _native.speedups
+compiled = pytest.mark.skipif(FAST is None, reason="the compiled extension is not built here (or DEDUP_PURE is set)")
+
+
+@contextlib.contextmanager
+def reference():
+    """Run the pure-Python reference path inside the block (as ``DEDUP_PURE=1`` does for a process)."""
+    saved, _native.speedups = _native.speedups, None
+    try:
+        yield
+    finally:
+        _native.speedups = saved
+
+
+# Few words, so that chance overlaps, repeated paragraphs, joins and ties are common; "U.S."
+# and "us" are one token, "—" none (an empty paragraph).
+WORDS = ["the", "port", "ship", "said", "grain", "U.S.", "us", "on", "Monday", "a", "—"]
+short = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+# Paragraphs of more than 64 words: the bit masks of one paragraph then take several 64-bit words.
+long = st.lists(st.sampled_from(WORDS[:6]), min_size=50, max_size=200).map(" ".join)
+# Runs of one word: a 64-bit word of the masks all ones, the one case where a carry into it
+# carries on out of it.
+runs = st.lists(st.tuples(st.sampled_from(WORDS[:3]), st.integers(1, 140)), min_size=1, max_size=4).map(
+    lambda runs: " ".join(" ".join([word] * n) for word, n in runs))
+paragraphs = st.lists(st.one_of(short, short, short, long, runs), max_size=9)
+
+
+@st.composite
+def reprints(draw):
+    """A story and a reprint made by desk edits: split, merge, repeat, move, reword a paragraph."""
+    a = draw(paragraphs)
+    b = list(a)
+    for _ in range(draw(st.integers(0, 5))):
+        if not b:
+            break
+        i = draw(st.integers(0, len(b) - 1))
+        edit = draw(st.sampled_from(["split", "merge", "repeat", "move", "word"]))
+        words = b[i].split()
+        if edit == "split" and len(words) > 1:
+            cut = draw(st.integers(1, len(words) - 1))
+            b[i:i + 1] = [" ".join(words[:cut]), " ".join(words[cut:])]
+        elif edit == "merge" and i + 1 < len(b):
+            b[i:i + 2] = [b[i] + " " + b[i + 1]]
+        elif edit == "repeat":
+            b.insert(draw(st.integers(0, len(b))), b[i])
+        elif edit == "move":
+            b.insert(draw(st.integers(0, len(b) - 1)), b.pop(i))
+        elif edit == "word":
+            words[draw(st.integers(0, len(words) - 1))] = draw(st.sampled_from(WORDS))
+            b[i] = " ".join(words)
+    return a, b
+
+
+texts = st.one_of(reprints(), st.tuples(paragraphs, paragraphs))
+thresholds = st.sampled_from([0.5, 0.5, 0.3, 0.75, 1.0])
+
+
+def check_tiling(result: Alignment, n_a: int, n_b: int) -> None:
+    """Every paragraph of A and of B in exactly one block, each block's a run."""
+    assert sorted(i for block in result.blocks for i in block.a) == list(range(n_a))
+    assert sorted(j for block in result.blocks for j in block.b) == list(range(n_b))
+    for block in result.blocks:
+        for side in (block.a, block.b):
+            assert list(side) == list(range(side[0], side[0] + len(side))) if side else True
+
+
+def _texts(a: list[str], b: list[str]):
+    vocabulary: dict[str, int] = {}
+    return align_module._Text.of(a, vocabulary), align_module._Text.of(b, vocabulary)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(texts, thresholds)
+@example((["the port said", "a ship"], ["a ship", "the port said"]), 0.5)  # mirror images: equal but for words
+@example((["the port said grain on Monday"], ["the port said", "grain on Monday"]), 0.5)  # a join
+def test_matched_blocks_are_the_references(pair, threshold):
+    a, b = pair
+    found = align_module._match(*_texts(a, b), threshold)
+    with reference():
+        expected = align_module._match(*_texts(a, b), threshold)
+    assert found == expected
+    assert [type(x) for c in found for x in c] == [type(x) for c in expected for x in c]
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(texts, thresholds)
+def test_alignments_are_the_references_and_tile_both_texts(pair, threshold):
+    a, b = pair
+    found, mirrored = align(a, b, edited_threshold=threshold), align(b, a, edited_threshold=threshold)
+    with reference():
+        assert found == align(a, b, edited_threshold=threshold)
+    check_tiling(found, len(a), len(b))
+    assert mirrored == found.mirror()
+
+
+@compiled
+@hsettings(max_examples=100, deadline=None)
+@given(st.lists(paragraphs, min_size=1, max_size=4), st.data())
+def test_many_alignments_sharing_words_are_the_references(bodies, data):
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(bodies) - 1), st.integers(0, len(bodies) - 1)), max_size=5))
+    found = align_many(bodies, pairs)
+    with reference():
+        assert found == align_many(bodies, pairs)
+
+
+@compiled
+@hsettings(max_examples=100, deadline=None)
+@given(texts)
+def test_runs_too_long_for_the_bit_masks_are_the_references(pair):
+    a, b = pair
+    found = align(a, b)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(align_module, "_PATTERN_WORDS", 3)  # most runs are longer: the reference matches them
+        assert align(a, b) == found
