@@ -35,5 +35,15 @@ def shared_words(
 # --- align (fast-L) ---
 def paragraph_matches(
     ids_a: np.ndarray, bounds_a: np.ndarray, ids_b: np.ndarray, bounds_b: np.ndarray, threshold: float, max_join: int,
-    width: int, max_pattern: int, tokens_a: object, tokens_b: object,
+    width: int, max_pattern: int, words_key: Callable[[int, int, int, int], object],
 ) -> list[tuple[int, int, int, int, float]] | None: ...
+
+class WordIds:
+    words: list[str]
+    def __len__(self) -> int: ...
+    def setdefault(self, word: str, default: object = None) -> int: ...
+    def joined(self, ids: np.ndarray, start: int, end: int) -> str: ...
+
+def paragraph_ids(
+    text: str, table: np.ndarray, astral: Callable[[int], int], max_word: int, vocabulary: WordIds
+) -> tuple[np.ndarray, np.ndarray]: ...

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from strategies import any_text
 
 from dedup import _native
 from dedup.align import Alignment, align, align_many
@@ -129,3 +130,40 @@ def test_runs_too_long_for_the_bit_masks_are_the_references(pair):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(align_module, "_PATTERN_WORDS", 3)  # most runs are longer: the reference matches them
         assert align(a, b) == found
+
+
+# --- words as ids -----------------------------------------------------------------------------
+
+# what the compiled reading must get right: other scripts (strings of 1, 2 and 4 bytes a code point,
+# whose equal words must get one id), CJK and astral characters, words cut at 40 characters
+HARD = ["Путин заявил, что «мы готовы».", "日本と中国。", "x" * 45 + " " + "ß" * 41, "\U00020000\U0001d400ab \U0001f600",
+        "1.5 billion. U.S. e.g. example.com!", "said the port", "said \U0001f600 the port", "said ы the port", "", "\n"]
+bodies = st.lists(st.one_of(any_text, st.sampled_from(HARD)), max_size=6)
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(bodies, min_size=1, max_size=3))
+@example([["said the port"], ["said ы the port", "\U00020000 port"], []])
+def test_words_read_as_ids_are_paragraph_words(texts):
+    vocabulary, dictionary = FAST.WordIds(), {}  # one for all the texts, as align_many has
+    for paragraphs in texts:
+        text = align_module._Text.of(paragraphs, vocabulary)
+        with reference():
+            expected = align_module._Text.of(paragraphs, dictionary)
+        assert text.lengths == expected.lengths and text.tokens == expected.tokens
+        # ids in order of first sight, as the dict gives them
+        assert text.ids(0, len(paragraphs)) == expected.ids(0, len(paragraphs))
+        assert [text.side(lo, hi) for lo in range(len(paragraphs)) for hi in range(lo, len(paragraphs) + 1)] == \
+            [expected.side(lo, hi) for lo in range(len(paragraphs)) for hi in range(lo, len(paragraphs) + 1)]
+    assert vocabulary.words == list(dictionary) and len(vocabulary) == len(dictionary)
+    for word, number in dictionary.items():  # a word met again in a string of any width: its id
+        assert vocabulary.setdefault(word, len(vocabulary)) == number
+
+
+@compiled
+def test_a_vocabulary_of_many_words_keeps_their_ids():
+    vocabulary, dictionary = FAST.WordIds(), {}  # past several doublings of the table
+    words = [f"w{k}" if k % 3 else f"ш{k}" for k in range(5000)] * 2
+    assert [vocabulary.setdefault(w, len(vocabulary)) for w in words] == [dictionary.setdefault(w, len(dictionary)) for w in words]
+    assert vocabulary.words == list(dictionary)
