@@ -1417,3 +1417,61 @@ def paragraph_ids(str text, const uint8_t[::1] table, astral, int max_word, Word
     else:
         w = _ids_of(<const uint32_t *> data, n, text, table, astral, max_word, vocabulary, out, &bounds[0])
     return ids_arr[:w].copy(), bounds_arr
+
+
+# --- align (fast-L): the heaviest in-order chain of matched blocks ---
+
+
+cdef inline bint _heavier(const int64_t *best, Py_ssize_t m, Py_ssize_t k) noexcept nogil:
+    """Whether chain m outweighs chain k as ``(best[m], -m) > (best[k], -k)`` (of two alike, the first)."""
+    cdef Py_ssize_t f
+    for f in range(4):
+        if best[4 * m + f] != best[4 * k + f]:
+            return best[4 * m + f] > best[4 * k + f]
+    return m < k
+
+
+def heaviest_chain(list first, list last, list weights):
+    """``dedup.alignorder._moved``'s chain: blocks in A order, block m's B paragraphs ``first[m]``
+    to ``last[m]``, its weight ``weights[m]`` (four integers, compared in order, summed along a
+    chain); returns the blocks of the heaviest chain increasing in B (of two alike, the one whose
+    blocks come first), last first. The reference's Fenwick tree over B positions, of indices."""
+    cdef Py_ssize_t n = len(first), m, i, size = 0, f, top
+    for m in range(n):
+        size = max(size, <Py_ssize_t>last[m] + 1)
+    cdef int64_t *best = <int64_t *> malloc(max(4 * n, 1) * sizeof(int64_t))
+    cdef int64_t *back = <int64_t *> malloc(max(n, 1) * sizeof(int64_t))
+    cdef int64_t *tree = <int64_t *> malloc((size + 1) * sizeof(int64_t))  # a chain's last block, -1: none
+    try:
+        if not (best and back and tree):
+            raise MemoryError()
+        for i in range(size + 1):
+            tree[i] = -1
+        for m in range(n):
+            weight = weights[m]
+            top, i = -1, first[m]  # the heaviest chain ending before B position first[m]
+            while i > 0:
+                if tree[i] >= 0 and (top < 0 or _heavier(best, tree[i], top)):
+                    top = tree[i]
+                i -= i & -i
+            for f in range(4):
+                best[4 * m + f] = (best[4 * top + f] if top >= 0 else 0) + <int64_t>weight[f]
+            back[m] = top
+            i = last[m] + 1
+            while i <= size:
+                if tree[i] < 0 or _heavier(best, m, tree[i]):
+                    tree[i] = m
+                i += i & -i
+        chain = []
+        top = -1
+        for m in range(n):  # the first of the heaviest
+            if top < 0 or _heavier(best, m, top):
+                top = m
+        while top >= 0:
+            chain.append(top)
+            top = back[top]
+        return chain
+    finally:
+        free(best)
+        free(back)
+        free(tree)

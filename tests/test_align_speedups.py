@@ -167,3 +167,41 @@ def test_a_vocabulary_of_many_words_keeps_their_ids():
     words = [f"w{k}" if k % 3 else f"ш{k}" for k in range(5000)] * 2
     assert [vocabulary.setdefault(w, len(vocabulary)) for w in words] == [dictionary.setdefault(w, len(dictionary)) for w in words]
     assert vocabulary.words == list(dictionary)
+
+
+# --- the heaviest in-order chain ----------------------------------------------------------------
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.data())
+def test_moved_blocks_are_the_references(data):
+    from dedup.align import Block
+    from dedup.alignorder import _moved
+
+    runs_a = data.draw(st.lists(st.integers(1, 3), max_size=12))
+    runs_b = data.draw(st.permutations(runs_a)) if data.draw(st.booleans()) else data.draw(st.lists(st.integers(1, 3), max_size=12))
+    starts_a = [sum(runs_a[:k]) for k in range(len(runs_a))]
+    starts_b = [sum(runs_b[:k]) for k in range(len(runs_b))]
+    pairs = list(zip(range(len(runs_a)), data.draw(st.permutations(range(len(runs_b))))))
+    blocks = [Block("same", tuple(range(starts_a[i], starts_a[i] + runs_a[i])), tuple(range(starts_b[j], starts_b[j] + runs_b[j])))
+              for i, j in pairs]
+    # few words and short paragraphs: chains of equal weight, down to the checksum, are common
+    words = st.lists(st.lists(st.sampled_from(["a", "b"]), max_size=2), min_size=40, max_size=40)
+    tokens_a, tokens_b = data.draw(words), data.draw(words)
+    found = _moved(blocks, tokens_a, tokens_b)
+    with reference():
+        assert found == _moved(blocks, tokens_a, tokens_b)
+
+
+@compiled
+def test_of_chains_alike_down_to_the_checksum_the_first_stays():
+    from dedup.align import Block
+    from dedup.alignorder import _moved
+
+    # two swapped paragraphs of the same words: either chain weighs the same, the first (in A) stays
+    blocks = [Block("same", (1,), (0,)), Block("same", (0,), (1,))]
+    tokens = [["a", "b"], ["a", "b"]]
+    found = _moved(blocks, tokens, tokens)
+    with reference():
+        assert found == _moved(blocks, tokens, tokens) == {0}
