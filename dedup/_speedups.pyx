@@ -1475,3 +1475,55 @@ def heaviest_chain(list first, list last, list weights):
         free(best)
         free(back)
         free(tree)
+
+
+# --- align (fast-L): the written words of an edited block ---
+
+
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) noexcept nogil
+
+
+cdef int _written(const code_t *data, Py_ssize_t n, str paragraph, WordIds seen, list tokens_of, word_tokens,
+                  list words, list tokens, list owner) except -1:
+    """Add the words of one paragraph (of ``written_words``) to its lists."""
+    cdef Py_ssize_t i = 0, start, k
+    while i < n:
+        if Py_UNICODE_ISSPACE(data[i]):
+            i += 1
+            continue
+        start = i
+        while i < n and not Py_UNICODE_ISSPACE(data[i]):
+            i += 1
+        k = seen._id(data, start, i, paragraph)
+        while len(tokens_of) <= k:  # a word not seen before (and any a failed call left without)
+            tokens_of.append(word_tokens(seen.words[len(tokens_of)]))
+        found = <tuple?> tokens_of[k]
+        if found:  # a lone dash or ellipsis carries no token
+            for t in found:
+                tokens.append(t)
+                owner.append(len(words))
+            words.append(seen.words[k])
+    return 0
+
+
+def written_words(list paragraphs, WordIds seen, list tokens_of, word_tokens):
+    """``dedup.worddiff._words``: the words of the paragraphs as written (split at white space,
+    as ``str.split`` does) that carry tokens, their tokens in order, and the word owning each.
+    ``seen`` numbers the words met before, ``tokens_of[id]`` their ``word_tokens`` (a tuple):
+    a word met again is one look-up by its code points, no string made."""
+    cdef list words = [], tokens = [], owner = []
+    cdef str paragraph
+    cdef int kind
+    for paragraph in paragraphs:
+        kind = PyUnicode_KIND(paragraph)
+        if kind == PyUnicode_1BYTE_KIND:
+            _written(<const uint8_t *> PyUnicode_DATA(paragraph), PyUnicode_GET_LENGTH(paragraph), paragraph, seen,
+                     tokens_of, word_tokens, words, tokens, owner)
+        elif kind == PyUnicode_2BYTE_KIND:
+            _written(<const uint16_t *> PyUnicode_DATA(paragraph), PyUnicode_GET_LENGTH(paragraph), paragraph, seen,
+                     tokens_of, word_tokens, words, tokens, owner)
+        else:
+            _written(<const uint32_t *> PyUnicode_DATA(paragraph), PyUnicode_GET_LENGTH(paragraph), paragraph, seen,
+                     tokens_of, word_tokens, words, tokens, owner)
+    return words, tokens, owner

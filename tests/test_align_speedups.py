@@ -205,3 +205,23 @@ def test_of_chains_alike_down_to_the_checksum_the_first_stays():
     found = _moved(blocks, tokens, tokens)
     with reference():
         assert found == _moved(blocks, tokens, tokens) == {0}
+
+
+# --- the written words of an edited block -------------------------------------------------------
+
+# white space of every kind str.split() splits at, words without tokens (dashes), a word of
+# several tokens ("U.S.-led", "日本と"), a token of over 40 characters
+SPACES = [" ", "\t", "\n", "\u3000", "\x1c", "\x1f", "\u2028", "\xa0", "\u200b", "—", "...", "U.S.-led", "日本と", "x" * 45]
+written = st.lists(st.one_of(any_text, st.lists(st.sampled_from(SPACES + WORDS), max_size=12).map("".join)), max_size=4)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(written, written)
+@example(["U.S.-led — talks\u3000resumed\x1c"], ["US led talks ... resumed"])
+def test_written_words_and_word_diffs_are_the_references(a, b):
+    from dedup import worddiff
+
+    found = worddiff._words(a), worddiff._words(b), worddiff.word_diff(a, b)
+    with reference():
+        assert found == (worddiff._words(a), worddiff._words(b), worddiff.word_diff(a, b))
