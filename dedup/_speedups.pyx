@@ -1401,8 +1401,8 @@ cdef Py_ssize_t _ids_of(const code_t *data, Py_ssize_t n, str text, const uint8_
 
 def paragraph_ids(str text, const uint8_t[::1] table, astral, int max_word, WordIds vocabulary):
     """``paragraph_words`` of a normalised body (paragraphs joined by line breaks) as one array of
-    every word's id in ``vocabulary`` and one of where each paragraph's words start (and the
-    last's end): no string a word."""
+    every word's id in ``vocabulary``, one of where each paragraph's words start (and the last's
+    end), and the list of each paragraph's number of words: no string a word."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), breaks = text.count("\n"), w
     cdef int kind = PyUnicode_KIND(text)
     cdef const void *data = PyUnicode_DATA(text)
@@ -1416,7 +1416,7 @@ def paragraph_ids(str text, const uint8_t[::1] table, astral, int max_word, Word
         w = _ids_of(<const uint16_t *> data, n, text, table, astral, max_word, vocabulary, out, &bounds[0])
     else:
         w = _ids_of(<const uint32_t *> data, n, text, table, astral, max_word, vocabulary, out, &bounds[0])
-    return ids_arr[:w].copy(), bounds_arr
+    return ids_arr[:w].copy(), bounds_arr, [bounds[i + 1] - bounds[i] for i in range(breaks + 1)]
 
 
 # --- align (fast-L): the heaviest in-order chain of matched blocks ---

@@ -347,15 +347,15 @@ class _Text:
     """One side of an alignment: its paragraphs and their tokens, and their word ids, made when
     first asked for and kept for the next pair (:func:`align_many`); of a long text
     (:class:`ParagraphTokens`), made for the paragraphs asked for, each time. Of a text the
-    compiled code read (``flat``: its ids and paragraph bounds in a ``WordIds`` vocabulary), the
+    compiled code read (``flat``: its ids, paragraph bounds and lengths, in a ``WordIds`` vocabulary), the
     tokens are made from the ids if ever asked for."""
 
     def __init__(self, paragraphs: list[str], tokens, vocabulary, ids: list[list[int]] | None = None,
-                 flat: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+                 flat: tuple[np.ndarray, np.ndarray, list[int]] | None = None) -> None:
         self.paragraphs, self._tokens, self.vocabulary = paragraphs, tokens, vocabulary
-        self.lengths = np.diff(flat[1]).tolist() if flat is not None else _lengths(tokens)
+        self.lengths = flat[2] if flat is not None else _lengths(tokens)
         self.long = isinstance(tokens, ParagraphTokens)
-        self._ids, self._flat = ids, flat
+        self._ids, self._flat = ids, flat[:2] if flat is not None else None
 
     @classmethod
     def of(cls, paragraphs: list[str], vocabulary) -> _Text:
