@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from . import _native
 from .tokens import tokenize
 
 
@@ -25,8 +26,20 @@ def _word_tokens(word: str) -> tuple[str, ...]:
     return tuple(tokenize(word))
 
 
+# The compiled path's words met before: a vocabulary (WordIds) and each word's tokens by its id,
+# started afresh past 65,536 words as the cache above is bounded.
+_SEEN: list = []
+
+
 def _words(paragraphs: Sequence[str]) -> tuple[list[str], list[str], list[int]]:
     """Split paragraphs into written words and their tokens, each token owned by a word."""
+    fast = _native.speedups
+    if fast is not None:
+        # a word met before looked up by its code points, the lists made in C: 0.029 -> 0.009 s
+        # for the 2,348 sides of the real corpus's edited blocks (87,000 words)
+        if not _SEEN or len(_SEEN[0]) > 1 << 16:
+            _SEEN[:] = [fast.WordIds(), []]
+        return fast.written_words(list(paragraphs), _SEEN[0], _SEEN[1], _word_tokens)
     written = [word for paragraph in paragraphs for word in paragraph.split()]
     found = list(map(_word_tokens, written))
     # a lone dash or ellipsis carries no token and is never a change

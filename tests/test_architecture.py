@@ -34,6 +34,7 @@ LAYERS = [
     ("dedup.verify",),
     ("dedup.cluster",),
     ("dedup.worddiff",),  # align's word-level changes (and the reports')
+    ("dedup.alignorder",),  # align's last steps: moved blocks, the runs left over, B order
     ("dedup.align",),
     ("dedup.report",),  # formats the records of the stages; the results' to_dict() call it
     ("dedup.steps",),
