@@ -21,9 +21,6 @@ def signatures(
     shingles: np.ndarray, shingle_counts: np.ndarray, windows: np.ndarray, window_counts: np.ndarray, a: np.ndarray,
     b: np.ndarray, bands: int, rows: int, position: np.ndarray, salt: int | np.uint64,
 ) -> tuple[np.ndarray, np.ndarray]: ...
-def shared_runs(
-    a: np.ndarray, b: np.ndarray, shingle_size: int, max_repeats: int
-) -> tuple[list[tuple[int, int, int]], tuple[int, int, int]]: ...
 def best_edits(
     ids: np.ndarray, starts: np.ndarray, sizes: np.ndarray, sentences: np.ndarray, candidates: np.ndarray,
     first: np.ndarray, count: np.ndarray, threshold: float, min_words: int, width: int,

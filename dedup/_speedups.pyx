@@ -15,7 +15,7 @@ path in charge.
 """
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport calloc, free, malloc, qsort, realloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcpy, memset
 
 
@@ -148,7 +148,7 @@ def scan_hashes(list pieces, const uint8_t[::1] table, astral, int max_word, uin
     cdef uint8_t[::1] sentence_start = sentence_arr.view(np.uint8)
     cdef int64_t[::1] counts = counts_arr
     cdef int kind
-    cdef void *data
+    cdef const void *data
     cdef str piece
     for k in range(len(pieces)):
         piece = pieces[k]
@@ -539,190 +539,9 @@ cdef inline Py_ssize_t _open_segment(uint32_t *ring, int64_t *seg_start, Py_ssiz
 # --- verify ---------------------------------------------------------------------------------
 
 
-cdef struct Entry:
+cdef struct Entry:  # a shared shingle's hit, laid out by diagonal (shared_runs_hashed, below)
     uint64_t key
     int64_t pos
-
-
-cdef int _by_key(const void *x, const void *y) noexcept nogil:
-    cdef const Entry *p = <const Entry *> x
-    cdef const Entry *q = <const Entry *> y
-    if p.key != q.key:
-        return -1 if p.key < q.key else 1
-    return -1 if p.pos < q.pos else (1 if p.pos > q.pos else 0)
-
-
-cdef Py_ssize_t _before(const Entry *items, Py_ssize_t lo, Py_ssize_t hi, int64_t pos) noexcept nogil:
-    """The first index in [lo, hi) (one key, positions ascending) whose position is not below ``pos``."""
-    cdef Py_ssize_t mid
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if items[mid].pos < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-cdef Py_ssize_t _distinct(const Entry *items, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t k, count = 1 if n else 0
-    for k in range(1, n):
-        count += items[k].key != items[k - 1].key
-    return count
-
-
-def shared_runs(const uint64_t[::1] a, const uint64_t[::1] b, int shingle_size, int max_repeats):
-    """``dedup.verify._shared_runs_pair``: the maximal diagonal runs of shared shingles of one
-    pair, as (a_start, b_start, words) ordered by diagonal then position, and (distinct
-    shingles of a, of b, of both).
-
-    Both sides sorted by (value, position) (:func:`_sort_entries`), one merge gives each of a's
-    shingles its run of equal values in b; the hits are then laid out by diagonal (counted,
-    then placed, a's positions ascending within each): no comparison sort of the hits.
-    """
-    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], i, j, k, lo = 0, hi = 0, near, total = 0, start, d
-    cdef Py_ssize_t size_a, size_b, shared = 0, width = n_a + n_b + 1
-    cdef Entry *sa = <Entry *> malloc(max(n_a, 1) * sizeof(Entry))
-    cdef Entry *sb = <Entry *> malloc(max(n_b, 1) * sizeof(Entry))
-    cdef Py_ssize_t *lo_of = <Py_ssize_t *> malloc(max(n_a, 1) * sizeof(Py_ssize_t))
-    cdef Py_ssize_t *hi_of = <Py_ssize_t *> malloc(max(n_a, 1) * sizeof(Py_ssize_t))
-    cdef Py_ssize_t *first = <Py_ssize_t *> calloc(width + 1, sizeof(Py_ssize_t))  # per diagonal + n_b
-    cdef Entry *hits = NULL  # key: diagonal + n_b, pos: i; by diagonal, then i
-    if sa == NULL or sb == NULL or lo_of == NULL or hi_of == NULL or first == NULL:
-        free(sa)
-        free(sb)
-        free(lo_of)
-        free(hi_of)
-        free(first)
-        raise MemoryError()
-    cdef uint64_t offset = <uint64_t>n_b  # diagonals i - j lie in (-n_b, n_a): shifted to count from 1
-    with nogil:
-        for i in range(n_a):
-            sa[i].key, sa[i].pos = a[i], i
-        for j in range(n_b):
-            sb[j].key, sb[j].pos = b[j], j
-        _sort_entries(sa, n_a)
-        _sort_entries(sb, n_b)
-        size_a, size_b = _distinct(sa, n_a), _distinct(sb, n_b)
-        for k in range(n_a):  # each of a's values, its run in b (both sorted: one merge)
-            if k == 0 or sa[k].key != sa[k - 1].key:
-                while lo < n_b and sb[lo].key < sa[k].key:
-                    lo += 1
-                hi = lo
-                while hi < n_b and sb[hi].key == sa[k].key:
-                    hi += 1
-                shared += hi > lo
-            lo_of[sa[k].pos], hi_of[sa[k].pos] = lo, hi
-        for i in range(n_a):  # the occurrences followed, counted by diagonal
-            lo, hi = lo_of[i], hi_of[i]
-            if hi - lo > max_repeats:  # the occurrences nearest i's own position
-                near = _before(sb, lo, hi, i)
-                lo = min(max(lo, near - max_repeats // 2), hi - max_repeats)
-                hi = lo + max_repeats
-                lo_of[i], hi_of[i] = lo, hi
-            for j in range(lo, hi):
-                first[i - sb[j].pos + n_b + 1] += 1
-            total += hi - lo
-    hits = <Entry *> malloc(max(total, 1) * sizeof(Entry))
-    if hits == NULL:
-        free(sa)
-        free(sb)
-        free(lo_of)
-        free(hi_of)
-        free(first)
-        raise MemoryError()
-    with nogil:
-        for d in range(1, width + 1):  # where each diagonal's hits start
-            first[d] += first[d - 1]
-        for i in range(n_a):  # placed in order of i: ascending within each diagonal
-            for j in range(lo_of[i], hi_of[i]):
-                d = i - sb[j].pos + n_b
-                hits[first[d]].key = <uint64_t>d
-                hits[first[d]].pos = i
-                first[d] += 1
-    runs = []
-    start = 0
-    for k in range(1, total + 1):
-        if k == total or hits[k].key != hits[k - 1].key or hits[k].pos != hits[k - 1].pos + 1:
-            i = hits[start].pos
-            runs.append((i, i - (<int64_t>(hits[start].key - offset)), k - start + shingle_size - 1))
-            start = k
-    free(sa)
-    free(sb)
-    free(lo_of)
-    free(hi_of)
-    free(first)
-    free(hits)
-    return runs, (size_a, size_b, shared)
-
-
-# --- verify: sorting shingles without a library call -------------------------------------------
-
-
-cdef inline bint _entry_less(const Entry *p, const Entry *q) noexcept nogil:
-    """(key, pos) order: that of :func:`_by_key`."""
-    return p.key < q.key or (p.key == q.key and p.pos < q.pos)
-
-
-cdef inline void _swap(Entry *items, Py_ssize_t i, Py_ssize_t j) noexcept nogil:
-    cdef Entry t = items[i]
-    items[i] = items[j]
-    items[j] = t
-
-
-cdef void _sort_entries(Entry *items, Py_ssize_t n) noexcept nogil:
-    """Sort by (key, pos) as ``qsort(items, n, sizeof(Entry), _by_key)`` does: every (key, pos)
-    differs (pos is a position), so there is one order. A quicksort comparing inline (qsort calls
-    a function per comparison), insertion sort for short ranges, and qsort for a range still
-    long after 2 log2(n) + 4 partitions (input that defeats the median of three)."""
-    cdef int depth = 4
-    cdef Py_ssize_t m = n
-    while m > 1:
-        depth += 2
-        m >>= 1
-    _quicksort(items, 0, n, depth)
-
-
-cdef void _quicksort(Entry *items, Py_ssize_t lo, Py_ssize_t hi, int depth) noexcept nogil:
-    cdef Py_ssize_t i, j, mid
-    cdef Entry pivot, t
-    while hi - lo > 16:
-        if depth == 0:
-            qsort(items + lo, hi - lo, sizeof(Entry), _by_key)
-            return
-        depth -= 1
-        mid = lo + (hi - lo) // 2  # the median of the first, middle and last: the pivot, in the middle
-        if _entry_less(&items[mid], &items[lo]):
-            _swap(items, mid, lo)
-        if _entry_less(&items[hi - 1], &items[lo]):
-            _swap(items, hi - 1, lo)
-        if _entry_less(&items[hi - 1], &items[mid]):
-            _swap(items, hi - 1, mid)
-        pivot = items[mid]
-        i, j = lo - 1, hi
-        while True:  # Hoare's partition: [lo, j] not above the pivot, [j + 1, hi) not below
-            i += 1
-            while _entry_less(&items[i], &pivot):
-                i += 1
-            j -= 1
-            while _entry_less(&pivot, &items[j]):
-                j -= 1
-            if i >= j:
-                break
-            _swap(items, i, j)
-        if j + 1 - lo < hi - j - 1:  # the shorter side by recursion, the longer by the loop
-            _quicksort(items, lo, j + 1, depth)
-            lo = j + 1
-        else:
-            _quicksort(items, j + 1, hi, depth)
-            hi = j + 1
-    for i in range(lo + 1, hi):  # insertion sort of what is left
-        t = items[i]
-        j = i - 1
-        while j >= lo and _entry_less(&t, &items[j]):
-            items[j + 1] = items[j]
-            j -= 1
-        items[j + 1] = t
 
 
 # --- edited sentences -------------------------------------------------------------------------
@@ -1017,9 +836,11 @@ cdef Py_ssize_t _first_not_below(const int64_t *pos, Py_ssize_t lo, Py_ssize_t h
 
 
 def shared_runs_hashed(const uint64_t[::1] a, const uint64_t[::1] b, int shingle_size, int max_repeats):
-    """``shared_runs`` (the reference: ``dedup.verify._shared_runs_pair``) with the shingles grouped
-    by an open-addressing table, not sorted: b's positions of each value laid out ascending by
-    counting, a's looked up. Sorting both sides was most of the 13 µs of a pair of 270 shingles."""
+    """The maximal diagonal runs of shingles two texts share, and (distinct shingles of a, of b, of
+    both): ``dedup.verify._shared_runs_pair`` (the reference), the shingles grouped by an
+    open-addressing table, not sorted: b's positions of each value laid out ascending by
+    counting, a's looked up. Sorting both sides (the compiled search before) was most of the
+    13 µs of a pair of 270 shingles."""
     cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], size = 16, i, j, k, slot, lo, hi, near
     cdef Py_ssize_t values_b = 0, size_a = 0, shared = 0, total = 0, width = n_a + n_b + 1, start, d
     cdef uint64_t h
