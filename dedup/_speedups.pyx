@@ -559,42 +559,12 @@ cdef enum:
 cdef Py_ssize_t _lcs(const int64_t *x, Py_ssize_t n, const int64_t *y, Py_ssize_t m, int64_t *slot_of,
                      uint64_t *masks, uint64_t *v) noexcept nogil:
     """The length of the longest common subsequence of x and y, Hyyrö's bit-parallel way: x's
-    positions are the bits, each word of y one pass of additions over them. ``slot_of`` maps a word
-    to its row of ``masks`` (-1: not in x), and is left all -1 again."""
-    cdef Py_ssize_t blocks = (n + 63) >> 6, i, j, b, slots = 0, lcs = 0
-    cdef int64_t s
-    cdef uint64_t u, vb, mb, total, carry
-    cdef const uint64_t *row
-    for i in range(n):
-        s = slot_of[x[i]]
-        if s < 0:
-            s = slots
-            slots += 1
-            slot_of[x[i]] = s
-            for b in range(blocks):
-                masks[s * blocks + b] = 0
-        masks[s * blocks + (i >> 6)] |= (<uint64_t>1) << (i & 63)
-    for b in range(blocks):
-        v[b] = ~(<uint64_t>0)
-    for j in range(m):
-        s = slot_of[y[j]]
-        if s < 0:  # a word not in x: no bit changes
-            continue
-        row = masks + s * blocks
-        carry = 0
-        for b in range(blocks):
-            mb, vb = row[b], v[b]
-            u = vb & mb
-            total = vb + u + carry
-            carry = (total < vb) or (carry and total == vb)
-            v[b] = total | (vb & ~mb)
-    for b in range(blocks):
-        vb = ~v[b]
-        if b == blocks - 1 and (n & 63):
-            vb &= ((<uint64_t>1) << (n & 63)) - 1
-        lcs += __builtin_popcountll(vb)
-    for i in range(n):
-        slot_of[x[i]] = -1
+    positions are the bits (:func:`_pattern`), each word of y one pass of additions over them
+    (:func:`_lcs_of`). ``slot_of`` maps a word to its row of ``masks`` (-1: not in x), and is left
+    all -1 again."""
+    cdef Py_ssize_t blocks = _pattern(x, n, slot_of, masks)
+    cdef Py_ssize_t lcs = _lcs_of(n, blocks, slot_of, masks, y, m, v)
+    _forget(x, n, slot_of)
     return lcs
 
 
@@ -1242,7 +1212,7 @@ cdef void _merge_sort(Candidate *items, Candidate *spare, Py_ssize_t n) noexcept
 
 
 cdef Py_ssize_t _pattern(const int64_t *x, Py_ssize_t n, int64_t *slot_of, uint64_t *masks) noexcept nogil:
-    """Hyyrö's bit masks of x (as ``_lcs`` makes them): a row of ``masks`` for each distinct
+    """Hyyrö's bit masks of x: a row of ``masks`` for each distinct
     word, bit i set where x[i] is it; ``slot_of`` maps a word to its row. Returns the 64-bit
     words a row takes."""
     cdef Py_ssize_t blocks = (n + 63) >> 6, i, b, slots = 0
@@ -1268,7 +1238,8 @@ cdef void _forget(const int64_t *x, Py_ssize_t n, int64_t *slot_of) noexcept nog
 
 cdef Py_ssize_t _lcs_of(Py_ssize_t n, Py_ssize_t blocks, const int64_t *slot_of, const uint64_t *masks,
                         const int64_t *y, Py_ssize_t m, uint64_t *v) noexcept nogil:
-    """The LCS of the pattern (:func:`_pattern` of n words) and y, as ``_lcs`` counts it."""
+    """The length of the LCS of the pattern (:func:`_pattern` of n words) and y: each word of y
+    one pass of additions over the pattern's bits (``v``: the bit vector, ``blocks`` words)."""
     cdef Py_ssize_t j, b, lcs = 0
     cdef int64_t s
     cdef uint64_t u, vb, mb, total, carry
