@@ -731,40 +731,61 @@ def shared_words(const int64_t[::1] ids, const int32_t[::1] sentence, const int6
 # --- verify (fast-V) ---
 
 
-def word_codes(const uint64_t[::1] a, const uint64_t[::1] b):
-    """``dedup.verify._word_codes``: two texts' words (their hashes) as two strings of one
-    character a word, equal words the same character, numbered in order of first occurrence
-    (an open-addressing table of the hashes: no Python object per word)."""
-    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], n = n_a + n_b, size = 16, k, slot, used = 0
+cdef Py_ssize_t _first_numbers(const uint64_t *values, Py_ssize_t n, int64_t *number, int64_t *first) noexcept nogil:
+    """Number ``values`` in order of first occurrence (equal values, equal numbers) by an
+    open-addressing table: each value's number in ``number``, and, if ``first`` is not NULL, the
+    index of each number's first occurrence. Returns the numbers used, or -1 where memory ran out."""
+    cdef Py_ssize_t size = 16, k, slot, used = 0
     cdef uint64_t h
-    if n > 0x110000:
-        raise ValueError(f"{n} words are more than code points: compare them as lists")
     while size < 2 * n:
         size <<= 1
     cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
-    cdef uint32_t *number = <uint32_t *> malloc(size * sizeof(uint32_t))  # 0: empty, else code + 1
-    cdef uint32_t *codes = <uint32_t *> malloc(max(n, 1) * sizeof(uint32_t))
-    if keys == NULL or number == NULL or codes == NULL:
+    cdef int64_t *slot_number = <int64_t *> malloc(size * sizeof(int64_t))  # -1: empty
+    if keys == NULL or slot_number == NULL:
         free(keys)
-        free(number)
-        free(codes)
-        raise MemoryError()
-    with nogil:
-        memset(number, 0, size * sizeof(uint32_t))
-        for k in range(n):
-            h = a[k] if k < n_a else b[k - n_a]
-            slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
-            while number[slot] and keys[slot] != h:
-                slot = (slot + 1) & (size - 1)
-            if not number[slot]:
-                keys[slot] = h
-                used += 1
-                number[slot] = <uint32_t>used
-            codes[k] = number[slot] - 1
+        free(slot_number)
+        return -1
+    memset(slot_number, 0xFF, size * sizeof(int64_t))
+    for k in range(n):
+        h = values[k]
+        slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
+        while slot_number[slot] >= 0 and keys[slot] != h:
+            slot = (slot + 1) & (size - 1)
+        if slot_number[slot] < 0:
+            keys[slot], slot_number[slot] = h, used
+            if first != NULL:
+                first[used] = k
+            used += 1
+        number[k] = slot_number[slot]
+    free(keys)
+    free(slot_number)
+    return used
+
+
+def word_codes(const uint64_t[::1] a, const uint64_t[::1] b):
+    """``dedup.verify._word_codes``: two texts' words (their hashes) as two strings of one
+    character a word, equal words the same character, numbered in order of first occurrence
+    (:func:`_first_numbers`: no Python object per word)."""
+    cdef Py_ssize_t n_a = a.shape[0], n_b = b.shape[0], n = n_a + n_b, k
+    if n > 0x110000:
+        raise ValueError(f"{n} words are more than code points: compare them as lists")
+    cdef uint64_t *values = <uint64_t *> malloc(max(n, 1) * sizeof(uint64_t))
+    cdef int64_t *number = <int64_t *> malloc(max(n, 1) * sizeof(int64_t))
+    cdef uint32_t *codes = <uint32_t *> malloc(max(n, 1) * sizeof(uint32_t))
+    cdef Py_ssize_t used = -1
+    if values != NULL and number != NULL and codes != NULL:
+        with nogil:
+            for k in range(n):
+                values[k] = a[k] if k < n_a else b[k - n_a]
+            used = _first_numbers(values, n, number, NULL)
+            for k in range(n if used >= 0 else 0):
+                codes[k] = <uint32_t>number[k]
     try:
+        if used < 0:
+            raise MemoryError()
         return (PyUnicode_FromKindAndData(4, codes, n_a), PyUnicode_FromKindAndData(4, codes + n_a, n_b))
     finally:
-        free(keys)
+        free(values)
         free(number)
         free(codes)
 
@@ -1006,36 +1027,16 @@ def add_offsets(int32_t[::1] values, const int64_t[::1] starts, const int64_t[::
 def numbered(const uint64_t[::1] values):
     """What ``dedup.sentences._numbered`` gives, up to the numbers' order: (the index of the first
     occurrence of each distinct value; each value's number), the values numbered in order of first
-    occurrence by an open-addressing table, not in sorted order by a sort (equal values, equal
+    occurrence (:func:`_first_numbers`), not in sorted order by a sort (equal values, equal
     numbers: all that the edited sentences' search reads of them)."""
-    cdef Py_ssize_t n = values.shape[0], size = 16, k, slot, used = 0
-    cdef uint64_t h
-    while size < 2 * n:
-        size <<= 1
+    cdef Py_ssize_t n = values.shape[0], used
     number_arr = np.empty(n, dtype=np.int64)
     first_arr = np.empty(n, dtype=np.int64)
     cdef int64_t[::1] number = number_arr, first = first_arr
-    cdef uint64_t *keys = <uint64_t *> malloc(size * sizeof(uint64_t))
-    cdef int64_t *slot_number = <int64_t *> malloc(size * sizeof(int64_t))  # -1: empty
-    if keys == NULL or slot_number == NULL:
-        free(keys)
-        free(slot_number)
-        raise MemoryError()
     with nogil:
-        for k in range(size):
-            slot_number[k] = -1
-        for k in range(n):
-            h = values[k]
-            slot = <Py_ssize_t>(fmix64(h) & <uint64_t>(size - 1))
-            while slot_number[slot] >= 0 and keys[slot] != h:
-                slot = (slot + 1) & (size - 1)
-            if slot_number[slot] < 0:
-                keys[slot], slot_number[slot] = h, used
-                first[used] = k
-                used += 1
-            number[k] = slot_number[slot]
-    free(keys)
-    free(slot_number)
+        used = _first_numbers(&values[0] if n else NULL, n, &number[0] if n else NULL, &first[0] if n else NULL)
+    if used < 0:
+        raise MemoryError()
     return first_arr[:used].copy(), number_arr
 
 
