@@ -3,6 +3,9 @@
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 import stories
 from dedup import Document, InputError, Settings, diff, iter_documents, scan
@@ -251,3 +254,25 @@ def test_results_as_dicts_and_pandas_tables(seeds, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
     with pytest.raises(MissingDependencyError, match=r"pip install 'dedup-news\[pandas\]'"):
         result.to_pandas()
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)).filter(lambda p: p[0] != p[1]), max_size=120),
+       st.integers(1, 8), st.integers(1, 20))
+def test_verify_blocks_keep_components_whole(edges, size, most):
+    import dedup.engines.local as local
+
+    pairs = sorted({(min(e), max(e)) for e in edges})
+    grouped = local._by_component([list(p) for p in pairs])
+    blocks = local._blocks(grouped, size, most)
+    # every pair once; the largest blocks first
+    assert sorted(tuple(p) for b in blocks for p in b) == pairs
+    assert [len(b) for b in blocks] == sorted((len(b) for b in blocks), reverse=True)
+    for component in grouped:
+        holding = [k for k, b in enumerate(blocks) if any(p in b for p in component)]
+        if len(component) <= most or len(component) <= size:  # whole: in one block
+            assert len(holding) == 1
+        else:  # in pieces of ``most`` pairs, each a block of its own
+            assert len(holding) == -(-len(component) // most)
+            assert all(set(map(tuple, blocks[k])) <= set(map(tuple, component)) for k in holding)
+    assert all(len(b) <= max(size, most) for b in blocks)
