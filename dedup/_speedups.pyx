@@ -16,7 +16,7 @@ path in charge.
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memchr, memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -29,6 +29,7 @@ cdef extern from "Python.h":
     object PyUnicode_FromKindAndData(int kind, const void *data, Py_ssize_t size)
     int PyUnicode_1BYTE_KIND
     int PyUnicode_2BYTE_KIND
+    bint PyUnicode_IS_ASCII(object text)
 
 import numpy as np
 
@@ -137,10 +138,15 @@ def scan_hashes(list pieces, const uint8_t[::1] table, astral, int max_word, uin
     """``span_hashes`` of the words :func:`scan` finds in the code points of some texts (each
     opening with a paragraph break), hashed as they are found: (each word's hash, whether it
     starts a sentence, the number of words of each text), read from the strings themselves: no
-    array of code points, starts, ends or tokens in between (what signing needs)."""
-    cdef Py_ssize_t k, w = 0, bound = 0
+    array of code points, starts, ends or tokens in between (what signing needs).
+
+    A text may also be given as a tuple of ASCII paragraphs, the text being what
+    ``dedup.tokens._pieces`` makes of them, made here (:func:`_ascii_piece`)."""
+    cdef Py_ssize_t k, w = 0, bound = 0, size, longest = 0
     for k in range(len(pieces)):  # at most a word a code point
-        bound += PyUnicode_GET_LENGTH(pieces[k])
+        size = _piece_length(pieces[k])
+        bound += size
+        longest = max(longest, size)
     hashes_arr = np.empty(bound, dtype=np.uint64)
     sentence_arr = np.empty(bound, dtype=np.bool_)
     counts_arr = np.zeros(len(pieces), dtype=np.int64)
@@ -149,23 +155,89 @@ def scan_hashes(list pieces, const uint8_t[::1] table, astral, int max_word, uin
     cdef int64_t[::1] counts = counts_arr
     cdef int kind
     cdef const void *data
-    cdef str piece
-    for k in range(len(pieces)):
-        piece = pieces[k]
-        if PyUnicode_GET_LENGTH(piece) == 0:
-            continue
-        kind, data = PyUnicode_KIND(piece), PyUnicode_DATA(piece)
-        if kind == PyUnicode_1BYTE_KIND:
-            counts[k] = _words(<const uint8_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
-                               &hashes[w], &sentence_start[w], w == 0)
-        elif kind == PyUnicode_2BYTE_KIND:
-            counts[k] = _words(<const uint16_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
-                               &hashes[w], &sentence_start[w], w == 0)
-        else:
-            counts[k] = _words(<const uint32_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
-                               &hashes[w], &sentence_start[w], w == 0)
-        w += counts[k]
+    cdef char *raw = <char *> malloc(longest + 1)
+    cdef char *made = <char *> malloc(longest + 1)
+    if raw == NULL or made == NULL:
+        free(raw)
+        free(made)
+        raise MemoryError()
+    try:
+        for k in range(len(pieces)):
+            piece = pieces[k]
+            if type(piece) is tuple:
+                size = _ascii_piece(<tuple> piece, raw, made)
+                counts[k] = _words(<const uint8_t *>made, size, table, astral, max_word, base, &hashes[w], &sentence_start[w],
+                                   w == 0)
+                w += counts[k]
+                continue
+            if PyUnicode_GET_LENGTH(piece) == 0:
+                continue
+            kind, data = PyUnicode_KIND(piece), PyUnicode_DATA(piece)
+            if kind == PyUnicode_1BYTE_KIND:
+                counts[k] = _words(<const uint8_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
+                                   &hashes[w], &sentence_start[w], w == 0)
+            elif kind == PyUnicode_2BYTE_KIND:
+                counts[k] = _words(<const uint16_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
+                                   &hashes[w], &sentence_start[w], w == 0)
+            else:
+                counts[k] = _words(<const uint32_t *>data, PyUnicode_GET_LENGTH(piece), table, astral, max_word, base,
+                                   &hashes[w], &sentence_start[w], w == 0)
+            w += counts[k]
+    finally:
+        free(raw)
+        free(made)
     return hashes_arr[:w].copy(), sentence_arr[:w].copy(), counts_arr
+
+
+def ascii_size(paragraphs):
+    """``max(sum(map(len, paragraphs)) + len(paragraphs), 1)`` (at least the length of the text
+    ``dedup.tokens._pieces`` makes of them) if the paragraphs (a tuple or list) are all ASCII
+    ``str``, else -1: which bodies :func:`scan_hashes` may be given as paragraphs."""
+    cdef Py_ssize_t k, n = len(paragraphs)
+    if type(paragraphs) is not tuple and type(paragraphs) is not list:
+        return -1
+    for k in range(len(paragraphs)):
+        paragraph = paragraphs[k]
+        if type(paragraph) is not str or not PyUnicode_IS_ASCII(paragraph):
+            return -1
+        n += PyUnicode_GET_LENGTH(paragraph)
+    return max(n, 1)
+
+
+cdef Py_ssize_t _piece_length(piece) except -1:
+    """The code points of a text of :func:`scan_hashes`, or, for a tuple of ASCII paragraphs, at
+    least those of the text made of them (:func:`ascii_size`)."""
+    cdef Py_ssize_t n
+    if type(piece) is not tuple:
+        return PyUnicode_GET_LENGTH(<str?> piece)
+    n = ascii_size(piece)
+    if n < 0:
+        raise ValueError("a tuple given to scan_hashes holds ASCII paragraphs only")
+    return n
+
+
+cdef Py_ssize_t _ascii_piece(tuple paragraphs, char *raw, char *made) noexcept:
+    """``dedup.tokens._pieces([paragraphs])[0]`` of ASCII paragraphs (checked by :func:`_piece_length`),
+    written from ``made`` on, its length returned: a paragraph break, then the paragraphs joined
+    by breaks, a break within one a space, and normalised as ``dedup.tokens.normalize`` does an
+    ASCII text (NFKC leaves it, case-folding lowers its capitals: then :func:`normalize_ascii`)."""
+    cdef Py_ssize_t k, i, n, m = 0
+    cdef const char *text
+    cdef char c
+    for k in range(len(paragraphs)):
+        if k:
+            raw[m] = b'\n'
+            m += 1
+        paragraph = paragraphs[k]
+        text, n = <const char *> PyUnicode_DATA(paragraph), PyUnicode_GET_LENGTH(paragraph)
+        for i in range(n):
+            c = text[i]
+            raw[m + i] = b' ' if c == b'\n' else c + 32 if b'A' <= c <= b'Z' else c
+        m += n
+    made[0] = b'\n'
+    m = _apostrophes(raw, m, made + 1)
+    m = _abbreviations(made + 1, m, raw)
+    return _thousands(raw, m, made + 1) + 1
 
 
 ctypedef fused code_t:
@@ -277,15 +349,29 @@ cdef inline bint _digit(const char *s, Py_ssize_t n, Py_ssize_t i) noexcept nogi
     return i < n and b'0' <= s[i] <= b'9'
 
 
+cdef inline Py_ssize_t _find(const char *s, Py_ssize_t n, Py_ssize_t i, char c) noexcept nogil:
+    """The index of the first ``c`` in s[i:n], or n."""
+    cdef const char *at = <const char *> memchr(s + i, c, n - i) if i < n else NULL
+    return n if at == NULL else at - s
+
+
 cdef Py_ssize_t _apostrophes(const char *s, Py_ssize_t n, char *out) noexcept nogil:
     """Drop each apostrophe (' or `) between a letter or digit and a word character."""
-    cdef Py_ssize_t i, m = 0
-    for i in range(n):
-        if (s[i] == b"'" or s[i] == b'`') and i and _alnum(s[i - 1]) and _word(s, n, i + 1):
-            continue
-        out[m] = s[i]
-        m += 1
-    return m
+    cdef Py_ssize_t i = 0, m = 0, quote = _find(s, n, 0, b"'"), grave = _find(s, n, 0, b'`'), j
+    while True:  # from one apostrophe to the next, the text between copied whole
+        j = min(quote, grave)
+        memcpy(out + m, s + i, j - i)
+        m += j - i
+        if j == n:
+            return m
+        if not (j and _alnum(s[j - 1]) and _word(s, n, j + 1)):
+            out[m] = s[j]
+            m += 1
+        i = j + 1
+        if j == quote:
+            quote = _find(s, n, i, b"'")
+        else:
+            grave = _find(s, n, i, b'`')
 
 
 cdef Py_ssize_t _abbreviation_end(const char *s, Py_ssize_t n, Py_ssize_t p) noexcept nogil:
@@ -309,19 +395,24 @@ cdef Py_ssize_t _abbreviation_end(const char *s, Py_ssize_t n, Py_ssize_t p) noe
 cdef Py_ssize_t _abbreviations(const char *s, Py_ssize_t n, char *out) noexcept nogil:
     """Join the letters of an abbreviation whose first letter follows a letter that itself
     follows no word character (u.s. -> us), as ``dedup.tokens._join_abbreviation`` does."""
-    cdef Py_ssize_t i = 0, m = 0, e, j
+    cdef Py_ssize_t i = 0, m = 0, e, j, dot
     cdef bint join
     while i < n:
-        if s[i] == b'.':
-            e = _abbreviation_end(s, n, i)
-            if e >= 0:
-                join = i and _alpha(s[i - 1]) and (i < 2 or not (_alnum(s[i - 2]) or s[i - 2] == b'_'))
-                for j in range(i, e):
-                    if not (join and s[j] == b'.'):
-                        out[m] = s[j]
-                        m += 1
-                i = e
-                continue
+        dot = _find(s, n, i, b'.')  # the text up to the next dot copied whole
+        memcpy(out + m, s + i, dot - i)
+        m += dot - i
+        i = dot
+        if i == n:
+            break
+        e = _abbreviation_end(s, n, i)
+        if e >= 0:
+            join = i and _alpha(s[i - 1]) and (i < 2 or not (_alnum(s[i - 2]) or s[i - 2] == b'_'))
+            for j in range(i, e):
+                if not (join and s[j] == b'.'):
+                    out[m] = s[j]
+                    m += 1
+            i = e
+            continue
         out[m] = s[i]
         m += 1
         i += 1
@@ -330,14 +421,18 @@ cdef Py_ssize_t _abbreviations(const char *s, Py_ssize_t n, char *out) noexcept 
 
 cdef Py_ssize_t _thousands(const char *s, Py_ssize_t n, char *out) noexcept nogil:
     """Drop each comma between a digit and exactly three digits (1,500 -> 1500)."""
-    cdef Py_ssize_t i, m = 0
-    for i in range(n):
-        if (s[i] == b',' and i and _digit(s, n, i - 1) and _digit(s, n, i + 1) and _digit(s, n, i + 2)
-                and _digit(s, n, i + 3) and not _digit(s, n, i + 4)):
-            continue
-        out[m] = s[i]
-        m += 1
-    return m
+    cdef Py_ssize_t i = 0, m = 0, j
+    while True:  # from one comma to the next, the text between copied whole
+        j = _find(s, n, i, b',')
+        memcpy(out + m, s + i, j - i)
+        m += j - i
+        if j == n:
+            return m
+        if not (j and _digit(s, n, j - 1) and _digit(s, n, j + 1) and _digit(s, n, j + 2) and _digit(s, n, j + 3)
+                and not _digit(s, n, j + 4)):
+            out[m] = b','
+            m += 1
+        i = j + 1
 
 
 def normalize_ascii(str text):

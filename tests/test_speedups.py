@@ -17,6 +17,7 @@ from strategies import any_text
 from dedup import _native
 from dedup import sentences as _sentences
 from dedup import sign as _sign
+from dedup import tokens as _tokens
 from dedup import verify as _verify
 from dedup.settings import Settings
 from dedup.sign import body_hashes, long_body_hashes, shingles_many, sign_hashes, sign_many, span_hashes
@@ -145,6 +146,29 @@ def test_ascii_normalising_is_the_references(text):
     found = normalize(text)
     with reference():
         assert found == normalize(text)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(ascii_texts, max_size=4).map(tuple) | st.lists(texts | ascii_texts, max_size=4), max_size=6),
+       st.sampled_from([None, 12, 40]))
+@example([("It's U.S. Policy, 1,500 Words.", "Line\nbreak"), (), ("",), ["Путин «заявил»", "A.B."]], None)
+def test_bodies_hash_as_the_reference(bodies, limit):
+    # ASCII bodies (tuples) are handed to the compiled scan as paragraphs, joined and normalised in C; others
+    # (lists, non-ASCII) as the pieces made in Python; a small part size puts them in many parts, some cut
+    with pytest.MonkeyPatch.context() as mp:
+        if limit:
+            mp.setattr(_tokens, "PART_CODE_POINTS", limit)
+        found = body_hashes(bodies)
+        with reference():
+            _same(found, body_hashes(bodies))
+    pieces = [b for b in bodies if type(b) is tuple and FAST.ascii_size(b) >= 0]
+    with pytest.raises(ValueError):
+        FAST.scan_hashes([("ascii", "не ascii")], _tokens._code_classes(), _tokens._astral_class, 40, 3)
+    made = [_tokens._pieces([b], directed_quotes=False)[0] for b in pieces]
+    assert all(FAST.ascii_size(b) >= len(m) for b, m in zip(pieces, made))
+    _same(FAST.scan_hashes(pieces, _tokens._code_classes(), _tokens._astral_class, 40, 3),
+          FAST.scan_hashes(made, _tokens._code_classes(), _tokens._astral_class, 40, 3))
 
 
 repetitive = st.lists(st.integers(0, 6), max_size=120).map(lambda v: np.array(v, dtype=np.uint64))
