@@ -495,7 +495,7 @@ def _groups(
         n = -1 if raw is None or paragraphs is None else raw(paragraphs)
         long = n > limit if n >= 0 else paragraphs is not None and _long(paragraphs, limit)
         piece: str | tuple | None = None
-        if n >= 0 and not long:
+        if paragraphs is not None and n >= 0 and not long:
             piece = tuple(paragraphs)
         elif paragraphs is not None and not long:
             piece = _pieces([paragraphs], directed_quotes=directed_quotes)[0]
