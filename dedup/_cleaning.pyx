@@ -26,13 +26,15 @@ from cpython.unicode cimport (
     PyUnicode_READ,
 )
 from cpython.bytes cimport PyBytes_AS_STRING
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcmp, memcpy, memset
 
 
 cdef extern from "Python.h":
     bint PyUnicode_IS_ASCII(object o)
+    Py_ssize_t PyObject_Hash(object o) except -1
+    char *PyByteArray_AS_STRING(object o)
 
 
 ctypedef fused char_t:
@@ -128,6 +130,25 @@ def template_candidates(str text not None, Py_ssize_t template_max_words, slow):
     finally:
         free(buf)
     return keys
+
+
+def template_keys(list texts not None, Py_ssize_t template_max_words, slow):
+    """:func:`template_candidates` of each text, one after another (each text's keys once): each
+    key's ``hash()`` and where it starts in the keys joined by line breaks (64-bit integers, the
+    last one past the end: each key's length + 1), and that string (what a worker hands back
+    of a corpus's short lines: the caller counts hashes, and cuts out the keys it needs)."""
+    cdef list keys = []
+    cdef Py_ssize_t k
+    for text in texts:
+        keys.extend(template_candidates(text, template_max_words, slow))
+    hashes, starts = bytearray(8 * len(keys)), bytearray(8 * (len(keys) + 1))
+    cdef int64_t *hash_of = <int64_t *> PyByteArray_AS_STRING(hashes)
+    cdef int64_t *start = <int64_t *> PyByteArray_AS_STRING(starts)
+    start[0] = 0
+    for k in range(len(keys)):
+        hash_of[k] = PyObject_Hash(keys[k])  # (the set made it: the string holds it)
+        start[k + 1] = start[k] + PyUnicode_GET_LENGTH(keys[k]) + 1
+    return hashes, "\n".join(keys), starts
 
 
 cdef int _candidates(const char_t *s, Py_ssize_t n, Py_ssize_t most, str text, slow, set keys, char *buf) except -1:

