@@ -1819,3 +1819,37 @@ def written_words(list paragraphs, WordIds seen, list tokens_of, word_tokens):
             _written(<const uint32_t *> PyUnicode_DATA(paragraph), PyUnicode_GET_LENGTH(paragraph), paragraph, seen,
                      tokens_of, word_tokens, words, tokens, owner)
     return words, tokens, owner
+
+
+# --- texts a forked worker inherited ---------------------------------------------------------
+
+
+from cpython.ref cimport PyObject
+
+cdef extern from "Python.h":
+    PyObject *PyList_GET_ITEM(object items, Py_ssize_t index)  # a borrowed reference
+    Py_ssize_t PyList_GET_SIZE(object items)
+    bint _exact_str "PyUnicode_CheckExact"(PyObject *text)
+    Py_ssize_t _length_of "PyUnicode_GET_LENGTH"(PyObject *text)
+    int _kind_of "PyUnicode_KIND"(PyObject *text)
+    const void *_data_of "PyUnicode_DATA"(PyObject *text)
+
+
+def copied_texts(list texts, Py_ssize_t start, Py_ssize_t end):
+    """``texts[start:end]``, each string made anew from the original's characters without writing to
+    the original (not even to its reference count, as taking it from the list would).
+
+    For a worker forked after ``texts`` was made: its pages, shared with the parent until either
+    writes to them, stay shared, where a reference count changed would copy the page holding it
+    (each text's first page: 24 MB of the real corpus, over again in every worker). A string of a
+    subclass of ``str`` is taken as it is."""
+    cdef list found = []
+    cdef Py_ssize_t k
+    cdef PyObject *text
+    for k in range(max(start, 0), min(end, PyList_GET_SIZE(texts))):
+        text = PyList_GET_ITEM(texts, k)
+        if _exact_str(text):
+            found.append(PyUnicode_FromKindAndData(_kind_of(text), _data_of(text), _length_of(text)))
+        else:
+            found.append(<object> text)
+    return found

@@ -1,5 +1,6 @@
 """The scan API: candidates catch containment, clusters and origins, partial links kept apart."""
 
+import os
 import sys
 
 import pytest
@@ -193,6 +194,26 @@ def test_pool_runs_tasks_here_and_in_workers_and_keeps_their_order():
     assert [(k, label) for k, label, _ in results] == [(k, f"task {k}") for k in range(60)]
     places = {remote for _, _, remote in results}
     assert places == {True, False}  # this process ran tasks too
+
+
+def _texts_at(start, end, remote=False):
+    from dedup.engines.pool import inherited
+
+    return os.getpid(), inherited(start, end) if remote else None
+
+
+def test_workers_read_the_texts_they_inherit():
+    from functools import partial
+
+    from dedup.engines.pool import Pool, inherited
+
+    texts = [f"text {k} " * (k % 5) + "Путин" * (k % 3) for k in range(40)]
+    with Pool(2, inherit=texts) as pool:
+        found = list(pool.starmap(_texts_at, [(a, a + 3) for a in range(0, 40, 3)], remote=partial(_texts_at, remote=True)))
+    read = [(a, got) for a, (pid, got) in zip(range(0, 40, 3), found) if pid != os.getpid()]
+    assert read and all(got == texts[a : a + 3] for a, got in read)
+    with pytest.raises(RuntimeError, match="inherit"):
+        inherited(0, 1)  # no pool open with texts to inherit
 
 
 def test_bad_workers_is_a_config_error():

@@ -517,3 +517,26 @@ def test_best_partners_are_the_references(shared):
     found = _sentences._best_partners(mine, theirs, 13)
     with reference():
         _same(list(found), list(_sentences._best_partners(mine, theirs, 13)))
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(texts, max_size=8), st.integers(-3, 10), st.integers(-3, 10))
+def test_copied_texts_are_the_slice_made_anew(items, start, end):
+    originals = [text + "" .join(["x"] * (k % 2)) for k, text in enumerate(items)]  # (strings of their own, mostly)
+    own = [text for text in originals if len(text) > 1]  # (the empty string and one Latin-1 character are shared)
+    counts = [sys.getrefcount(text) for text in own]
+    found = FAST.copied_texts(originals, start, end)
+    assert found == originals[max(start, 0) : max(end, 0)] and all(type(t) is str for t in found)
+    # made anew (the empty string and one-character strings of Latin-1 are the interpreter's own), the originals untouched
+    assert all(copy is not text for copy, text in zip(found, originals[max(start, 0) :]) if len(text) > 1)
+    assert [sys.getrefcount(text) for text in own] == counts
+
+
+@compiled
+def test_copied_texts_keep_a_subclass_as_it_is():
+    class Text(str):
+        pass
+
+    text = Text("subclassed")
+    assert FAST.copied_texts(["plain", text], 0, 2)[1] is text

@@ -15,6 +15,7 @@ grouping, components) done in this process.
 
 from __future__ import annotations
 
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ from ..sign import Signature
 from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_batch, verify_many
 from ..tokens import spans_many
 from ..verify import Match
-from .pool import Pool, processes, tapered
+from .pool import Pool, inherited, processes, tapered
 
 _CHUNK = 256  # documents per batch: big enough to amortise numpy calls, small for memory (~30 MB)
 _VERIFY_CHUNK = 128  # candidate pairs verified per task (measured: as fast as 256, 12 MB less per process)
@@ -91,12 +92,12 @@ def scan(
     lsh_params(settings.passage_threshold, settings.num_perm)
     texts = [d.text for d in unique]
     # One pool for the whole scan, its workers forked now, while this process holds little
-    # more than the documents. Every task carries what it works on (texts, bodies), and
-    # a worker touches none of this process's objects: writing to one (a reference count)
-    # would copy its memory page, as would a worker forked later, after this process's
-    # heap had grown, allocating into its freed space.
+    # more than the documents. The workers read the texts they inherit by position, and
+    # every later task carries what it works on (bodies): a worker writes to none of this
+    # process's objects (a reference count changed would copy its memory page, as would a
+    # worker forked later, after this process's heap had grown, allocating into its freed space).
     spans = tapered(len(unique), _CHUNK, n_processes)
-    with Pool(workers if len(spans) > 1 else 1) as pool:
+    with Pool(workers if len(spans) > 1 else 1, inherit=texts) as pool:
         t0 = time.perf_counter()
         templates = _templates(pool, texts, settings, n_processes)
         timings["templates"] = time.perf_counter() - t0
@@ -175,8 +176,10 @@ def _templates(pool: Pool, texts: list[str], settings: Settings, n_processes: in
     this process 0.09 s, while the workers waited.
     """
     # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
-    tasks = [(settings, texts[a:b]) for a, b in tapered(len(texts), 4 * _CHUNK, n_processes)]
-    found = list(_starmap(pool, _template_keys, tasks, [max(map(len, t), default=0) for _, t in tasks]))
+    spans = tapered(len(texts), 4 * _CHUNK, n_processes)
+    sizes = [max(map(len, texts[a:b]), default=0) for a, b in spans]
+    found = list(_starmap(pool, partial(_template_keys_of, texts), [(settings, a, b) for a, b in spans], sizes,
+                          remote=_template_keys_inherited))
     least = settings.template_min_docs
     if any(probe != hash(_PROBE) for probe, _, _, _ in found):  # (never: forked workers hash as this process)
         return frequent_lines(Counter(k for _, _, keys, _ in found if keys for k in keys.split("\n")), template_min_docs=least)
@@ -205,6 +208,16 @@ def _template_keys(settings: Settings, texts: list[str]) -> tuple[int, np.ndarra
     return hash(_PROBE), *joined_template_keys(texts, **settings.for_step("templates"))
 
 
+def _template_keys_of(texts: list[str], settings: Settings, start: int, end: int) -> tuple:
+    """:func:`_template_keys` of ``texts[start:end]`` (a task run here)."""
+    return _template_keys(settings, texts[start:end])
+
+
+def _template_keys_inherited(settings: Settings, start: int, end: int) -> tuple:
+    """:func:`_template_keys` of the texts a worker inherited (:func:`~dedup.engines.pool.inherited`)."""
+    return _template_keys(settings, inherited(start, end))
+
+
 def _prepare(
     pool: Pool, unique: list[Document], texts: list[str], spans: list[tuple[int, int]], templates: frozenset[str],
     settings: Settings, skip: Callable[[Skipped], None], report: Progress,
@@ -213,9 +226,11 @@ def _prepare(
     with text, and each batch's band keys."""
     prepared: list[Prepared] = []
     key_blocks = []  # each batch's band keys, band by band: the signatures' keys are views of them
-    tasks = [(settings, texts[a:b], templates) for a, b in spans]
-    sizes = [max(map(len, t), default=0) for _, t, _ in tasks]
-    for (start, end), part in zip(spans, _starmap(pool, _prepare_chunk, tasks, sizes, remote=partial(_prepare_chunk, packed=True))):
+    blob = pickle.dumps(templates, protocol=pickle.HIGHEST_PROTOCOL)  # pickled once, for all the tasks
+    tasks = [(settings, a, b, blob) for a, b in spans]
+    sizes = [max(map(len, texts[a:b]), default=0) for a, b in spans]
+    found = _starmap(pool, partial(_prepare_of, texts, templates), tasks, sizes, remote=_prepare_inherited)
+    for (start, end), part in zip(spans, found):
         key_blocks.append(part[-1])
         for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
             if n == 0:
@@ -261,6 +276,29 @@ def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[st
         packed, cleaned, counts, batch.window_counts.tolist(), batch.minhashes, batch.windows,
         np.ascontiguousarray(batch.band_keys.T),  # band by band: see banded_candidate_pairs
     )
+
+
+def _prepare_of(texts: list[str], templates: frozenset[str], settings: Settings, start: int, end: int, _: bytes) -> tuple:
+    """:func:`_prepare_chunk` of ``texts[start:end]`` (a task run here)."""
+    return _prepare_chunk(settings, texts[start:end], templates)
+
+
+def _prepare_inherited(settings: Settings, start: int, end: int, templates: bytes) -> tuple:
+    """:func:`_prepare_chunk` of the texts a worker inherited (:func:`~dedup.engines.pool.inherited`),
+    the template lines pickled (:func:`_unpickled`), the cleaned documents packed."""
+    return _prepare_chunk(settings, inherited(start, end), _unpickled(templates), packed=True)
+
+
+def _unpickled(blob: bytes) -> frozenset[str]:
+    """A worker's template lines, unpickled once for all the tasks that carry the same pickle:
+    one set, whose table :func:`~dedup.clean.clean` then knows by identity (a set of 4,374 lines
+    took 0.3 ms a task to pickle and unpickle at 10^5 documents)."""
+    if blob != _LAST_TEMPLATES[0]:
+        _LAST_TEMPLATES[:] = [blob, pickle.loads(blob)]
+    return _LAST_TEMPLATES[1]
+
+
+_LAST_TEMPLATES: list = [None, frozenset()]  # (pickle, set) of the template lines a worker unpickled last
 
 
 def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
