@@ -148,7 +148,7 @@ def test_template_lines_counted_by_hash_are_those_counted_by_string(monkeypatch,
     expected = find_template_lines(texts, **settings.for_step("templates"))
     assert {"just often enough", "home world business"} <= expected and "once too few" not in expected
     monkeypatch.setattr(local, "_CHUNK", 3)  # many tasks
-    with Pool(workers) as pool:
+    with Pool(workers, inherit=texts) as pool:
         assert local._templates(pool, texts, settings, workers) == expected
         # a process that hashed keys otherwise than this one: counted by string instead
         monkeypatch.setattr(local, "_PROBE", "another salt")
@@ -197,8 +197,11 @@ def test_pool_runs_tasks_here_and_in_workers_and_keeps_their_order():
 
 
 def _texts_at(start, end, remote=False):
+    import time
+
     from dedup.engines.pool import inherited
 
+    time.sleep(0.002)  # slow enough for the worker to take tasks
     return os.getpid(), inherited(start, end) if remote else None
 
 
