@@ -219,6 +219,52 @@ def test_workers_read_the_texts_they_inherit():
         inherited(0, 1)  # no pool open with texts to inherit
 
 
+def _task(k, fail_at=-1, die_at=-1, size=0):
+    import time
+
+    time.sleep(0.002)  # slow enough for the workers to take tasks
+    if k == fail_at:
+        raise InputError(f"task {k} failed")
+    if k == die_at:
+        os._exit(3)  # as a worker killed (out of memory) ends
+    return k, os.getpid(), "x" * size
+
+
+def test_a_workers_error_reaches_the_caller_and_the_pool_closes():
+    from functools import partial
+
+    from dedup.engines.pool import Pool
+
+    with pytest.raises(InputError, match="task 4 failed"):
+        with Pool(3) as pool:
+            workers = [w.process for w in pool._workers]
+            list(pool.starmap(_task, [(k,) for k in range(40)], remote=partial(_task, fail_at=4)))  # (the first tasks go to the workers)
+    assert len(workers) == 2 and not any(p.is_alive() for p in workers)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_hang():
+    from functools import partial
+
+    from dedup.engines.pool import Pool
+
+    with pytest.raises(RuntimeError, match="worker process ended"):
+        with Pool(2) as pool:
+            list(pool.starmap(_task, [(k,) for k in range(40)], remote=partial(_task, die_at=1)))  # (the first tasks go to the worker)
+
+
+def test_the_pool_gives_every_result_after_a_caller_stopped_early_and_with_large_ones():
+    from dedup.engines.pool import _PIPE, Pool
+
+    with Pool(3) as pool:
+        first = pool.starmap(_task, [(k,) for k in range(30)])
+        assert [next(first)[0] for _ in range(3)] == [0, 1, 2]  # the rest left unread
+        big = list(pool.starmap(_task, [(k, -1, -1, _PIPE // 2) for k in range(12)]))  # two no longer fit in a pipe
+        assert [k for k, _, _ in big] == list(range(12)) and all(len(x) == _PIPE // 2 for _, _, x in big)
+        assert len({pid for _, pid, _ in big}) > 1
+        workers = [w.process for w in pool._workers]
+    assert not any(p.is_alive() for p in workers)
+
+
 def test_bad_workers_is_a_config_error():
     from dedup import ConfigError
 

@@ -2,10 +2,11 @@
 
 :class:`Pool` runs tasks on ``workers`` processes, this one included, and gives their
 results back in task order. What makes it fast is kept here, out of the stages: forked
-workers (they share the parent's imports and memory), the garbage collector's view of
-long-lived objects (``gc.freeze``), a shorter GIL switch interval while this process
-works between hand-overs, and a wider result pipe. The local engine and the index use
-it; no other module touches ``sys``, ``gc`` or pipes.
+workers (they share the parent's imports and memory, and read inherited texts in place),
+the garbage collector's view of long-lived objects (``gc.freeze``), and a hand-over with
+no thread in this process: it writes a worker's next task and reads its results itself,
+between its own tasks, on pipes wide enough to hold them. The local engine and the index
+use it; no other module touches ``gc``, processes or pipes.
 
 >>> with Pool(1) as pool:
 ...     list(pool.starmap(pow, [(2, 3), (3, 2)]))
@@ -16,16 +17,16 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import _native
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 
 def processes(workers: int) -> int:
@@ -62,18 +63,78 @@ def tapered(n: int, size: int, workers: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _widen_result_pipe(executor) -> None:
-    """Let a worker write a whole result (a batch: up to about a megabyte) into the pipe
-    at once, where Linux's 64 KB default makes it wait for this process to read every
-    64 KB, and this process reads only when its executor thread gets the GIL between
-    its own tasks (measured: a worker idle 0.25 s of 2.8 s, against 0.07 s). Best effort:
-    the pipe is the executor's private result queue, and the call exists on Linux only."""
+_PIPE = 1 << 20  # bytes a pipe to or from a worker holds (Linux's default: 64 KB)
+_DEPTH = 3  # tasks a worker holds at most: the one it runs and the next ones, read as it finishes one
+
+
+def _widen(connection: Connection) -> None:
+    """Let a pipe hold :data:`_PIPE` bytes: a worker writes a whole result (a batch: up to
+    about a megabyte) at once, and this process a task or two ahead, where with 64 KB
+    either would wait for the other to read. Best effort: the call exists on Linux only."""
     try:
         import fcntl
 
-        fcntl.fcntl(executor._result_queue._reader.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE)
     except (ImportError, AttributeError, OSError, ValueError):
         pass  # the default pipe: slower hand-over, same results
+
+
+def _serve(tasks: Connection, results: Connection, parent: int, others: list[Connection]) -> None:
+    """A worker's life: run each task ``(fn, args)`` read from ``tasks`` and write back
+    ``(True, result)`` or ``(False, the exception)``, until it reads None (or the pipe
+    closes). ``others``: the parent's ends of the pipes, which the fork copied, closed."""
+    import signal
+
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C is the parent's to handle: it ends the workers
+    for pipe in others:
+        pipe.close()
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        fn, args = task
+        try:
+            outcome: tuple = (True, fn(*args))
+        except Exception as error:  # raised again in the parent
+            outcome = (False, error)
+        try:
+            results.send(outcome)
+        except Exception as error:  # a result or exception that does not pickle
+            results.send((False, RuntimeError(f"a worker could not hand back what its task gave: {error!r}")))
+
+
+class _Worker:
+    """A worker process, its two pipes, and the tasks it holds (their entries in the order
+    they were sent: its results come back in that order)."""
+
+    def __init__(self, process: BaseProcess, tasks: Connection, results: Connection) -> None:
+        self.process, self.tasks, self.results = process, tasks, results
+        self.held: deque = deque()  # [entry, bytes] of each task sent and not yet answered
+        self.bytes = 0  # the bytes of those tasks (an upper bound of what waits in its pipe)
+
+    def send(self, entry: list, payload: bytes | memoryview) -> None:
+        self.tasks.send_bytes(payload)
+        self.held.append((entry, len(payload)))
+        self.bytes += len(payload)
+
+    def receive(self) -> None:
+        """Read the next result into its entry (:meth:`Pool._interleaved`)."""
+        from multiprocessing.reduction import ForkingPickler
+
+        try:
+            ok, value = ForkingPickler.loads(self.results.recv_bytes())
+        except (EOFError, OSError):
+            raise RuntimeError(f"a worker process ended before it handed back its task (exit code "
+                               f"{self.process.exitcode}; killed, or out of memory?)") from None
+        entry, size = self.held.popleft()
+        self.bytes -= size
+        if not ok:
+            raise value
+        entry[:] = [None, value]
 
 
 def _die_with_parent(parent: int) -> None:
@@ -112,9 +173,14 @@ class Pool:
     come in task order.
 
     With more than one, ``workers - 1`` worker processes are forked and this process
-    runs tasks too, whenever each worker already has four queued: its own results need
-    no pickling, and no third process competes for the CPUs while it gathers the rest.
-    Where processes cannot be forked, every task runs in this process.
+    runs tasks too, whenever each worker already holds :data:`_DEPTH`: its own results
+    need no pickling, and no third process competes for the CPUs while it gathers the
+    rest. Between its tasks this process reads the results that came and writes each
+    worker its next tasks itself. (The standard library's ``ProcessPoolExecutor`` does
+    both on threads of this process, which wait for the interpreter lock while this one
+    runs compiled code holding it: a worker given a task of a few bytes got it 10 to
+    60 ms late, and was idle half of the template stage.) Where processes cannot be
+    forked, every task runs in this process.
 
     While it is open, the objects alive are frozen out of the garbage collector's sight
     (``gc.freeze``; ``gc.unfreeze`` when it closes, which also releases what
@@ -122,13 +188,12 @@ class Pool:
 
     ``inherit``: texts the workers read by position (:func:`inherited`) instead of receiving
     them with each task: a forked worker has them already, and a task of 1,024 texts (a
-    megabyte) pickled, written 64 KB at a time by a thread of this process that waits for
-    the interpreter lock between writes, reached the worker 10 to 90 ms late.
+    megabyte) would be pickled, written and read again.
     """
 
     def __init__(self, workers: int, *, inherit: list[str] | None = None) -> None:
         self.workers = processes(workers)
-        self._executor: ProcessPoolExecutor | None = None
+        self._workers: list[_Worker] = []
         self._inherit = inherit
         self._inherited_before: list[str] | None = None
 
@@ -145,22 +210,43 @@ class Pool:
         gc.freeze()
         global _INHERITED
         self._inherited_before, _INHERITED = _INHERITED, self._inherit
-        if self.workers > 1:
-            from concurrent.futures import ProcessPoolExecutor
-
-            # fork shares the parent's imports: workers start in milliseconds
-            self._executor = ProcessPoolExecutor(self.workers - 1, mp_context=multiprocessing.get_context("fork"),
-                                                 initializer=_die_with_parent, initargs=(os.getpid(),))
-            _widen_result_pipe(self._executor)
-            # start the workers now, from this thread: the kernel's parent-death signal is tied to
-            # the thread that forked, and a helper thread (thread_map) may end before the pool does
-            self._executor.submit(int).result()
+        context = multiprocessing.get_context("fork")
+        try:
+            for _ in range(self.workers - 1):
+                # fork shares the parent's imports: workers start in milliseconds; forked from this
+                # thread: the kernel's parent-death signal is tied to the thread that forked
+                task_reader, task_writer = context.Pipe(duplex=False)
+                result_reader, result_writer = context.Pipe(duplex=False)
+                _widen(task_writer)
+                _widen(result_reader)
+                others = [task_writer, result_reader] + [end for w in self._workers for end in (w.tasks, w.results)]
+                process = context.Process(target=_serve, args=(task_reader, result_writer, os.getpid(), others), daemon=True)
+                process.start()
+                task_reader.close()
+                result_writer.close()
+                self._workers.append(_Worker(process, task_writer, result_reader))
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
         global _INHERITED
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
+        failed = bool(exc) and exc[0] is not None
+        for worker in self._workers:
+            if not failed and not worker.held:
+                try:
+                    worker.tasks.send(None)  # the end: the worker returns
+                except OSError:  # (it has died)
+                    pass
+        for worker in self._workers:
+            worker.process.join(5 if not failed and not worker.held else 0)
+            if worker.process.is_alive():  # (a task still running: the scan failed or was interrupted)
+                worker.process.kill()
+                worker.process.join()
+            worker.tasks.close()
+            worker.results.close()
+        self._workers = []
         _INHERITED = self._inherited_before
         gc.unfreeze()
 
@@ -200,43 +286,48 @@ class Pool:
         ``remote``, if given, is called instead of ``fn`` in a worker process: the same
         work with a result that pickles faster (the caller's to make equivalent).
         """
-        if self._executor is None:
+        if not self._workers:
             return (fn(*args) for args in tasks)
         return self._interleaved(fn, remote or fn, tasks)
 
     def _interleaved(self, local: Callable, remote: Callable, tasks: Iterable[tuple]) -> Iterator:
-        executor = self._executor
-        assert executor is not None  # starmap interleaves only with workers
-        depth = 4 * (self.workers - 1)  # tasks queued per worker, so that none waits for the next
-        pending: deque = deque()  # in task order: [worker's Future, args], or [None, local result]
+        from multiprocessing.connection import wait
+        from multiprocessing.reduction import ForkingPickler
 
-        def ready() -> Iterator:
-            while pending and (pending[0][0] is None or pending[0][0].done()):
-                future, value = pending.popleft()
-                yield value if future is None else future.result()
+        workers = self._workers
+        for worker in workers:  # (the tasks of an earlier call left unread, if its caller stopped early)
+            while worker.held:
+                worker.receive()
+        pending: deque = deque()  # in task order: [the worker holding it, None], or [None, its result]
+        by_pipe: dict[Any, _Worker] = {worker.results: worker for worker in workers}
 
-        switch = sys.getswitchinterval()
-        # This thread runs tasks for seconds at a time; the executor's threads, which hand
-        # the workers their next task and take their results, need the GIL only briefly
-        # but would wait up to the switch interval (5 ms) for it each time.
-        sys.setswitchinterval(0.0005)
-        try:
-            for args in tasks:
-                if sum(1 for f, _ in pending if f is not None and not f.done()) < depth:
-                    pending.append([executor.submit(remote, *args), args])
-                else:
-                    pending.append([None, local(*args)])
-                yield from ready()
-            # Every task is handed out: take back those no worker has started, the last
-            # first, so that this process does not wait idle for a worker's queue.
-            for entry in reversed(pending):
-                if entry[0] is None:
-                    continue
-                if not entry[0].cancel():
-                    break
-                entry[:] = [None, local(*entry[1])]
-            while pending:
-                future, value = pending.popleft()
-                yield value if future is None else future.result()
-        finally:
-            sys.setswitchinterval(switch)
+        def collect(block: bool) -> None:
+            """Read every result that has come (``block``: wait for one at least)."""
+            while True:
+                waiting = [w.results for w in workers if w.held]
+                ready = wait(waiting, None if block else 0) if waiting else []
+                if not ready:
+                    return
+                for pipe in ready:
+                    by_pipe[pipe].receive()
+                block = False
+
+        for args in tasks:
+            collect(False)
+            worker = min(workers, key=lambda w: len(w.held))
+            payload = ForkingPickler.dumps((remote, args)) if len(worker.held) < _DEPTH else None
+            # a task that would not fit in the pipe beside those the worker holds runs here instead:
+            # writing it would wait for the worker to read the one before it
+            if payload is not None and (not worker.held or worker.bytes + len(payload) <= _PIPE):
+                entry: list[Any] = [worker, None]
+                worker.send(entry, payload)
+                pending.append(entry)
+            else:
+                pending.append([None, local(*args)])
+            while pending and pending[0][0] is None:
+                yield pending.popleft()[1]
+        while pending:
+            if pending[0][0] is not None:
+                collect(True)
+            else:
+                yield pending.popleft()[1]
