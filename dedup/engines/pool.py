@@ -82,29 +82,47 @@ def _widen(connection: Connection) -> None:
 def _serve(tasks: Connection, results: Connection, parent: int, others: list[Connection]) -> None:
     """A worker's life: run each task ``(fn, args)`` read from ``tasks`` and write back
     ``(True, result)`` or ``(False, the exception)``, until it reads None (or the pipe
-    closes). ``others``: the parent's ends of the pipes, which the fork copied, closed."""
+    closes). ``others``: the parent's ends of the pipes, which the fork copied, closed.
+
+    Results are written by a thread of the worker's, so that it goes on with its next task
+    while the parent, busy with one of its own, has not yet read the last result (a batch's
+    result is most of a pipe: written by the worker itself, it waited idle 0.12 s of 0.62).
+    """
     import signal
+    import threading
+    from multiprocessing.reduction import ForkingPickler
+    from queue import SimpleQueue
 
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C is the parent's to handle: it ends the workers
     for pipe in others:
         pipe.close()
+    outbox: SimpleQueue = SimpleQueue()
+
+    def send() -> None:
+        while (payload := outbox.get()) is not None:
+            results.send_bytes(payload)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     while True:
         try:
             task = tasks.recv()
         except EOFError:
-            return
+            break
         if task is None:
-            return
+            break
         fn, args = task
         try:
             outcome: tuple = (True, fn(*args))
         except Exception as error:  # raised again in the parent
             outcome = (False, error)
         try:
-            results.send(outcome)
+            outbox.put(ForkingPickler.dumps(outcome))
         except Exception as error:  # a result or exception that does not pickle
-            results.send((False, RuntimeError(f"a worker could not hand back what its task gave: {error!r}")))
+            outbox.put(ForkingPickler.dumps((False, RuntimeError(f"a worker could not hand back what its task gave: {error!r}"))))
+    outbox.put(None)
+    sender.join()
 
 
 class _Worker:
