@@ -91,6 +91,9 @@ def scan(
     spans_many([])
     lsh_params(settings.passage_threshold, settings.num_perm)
     texts = [d.text for d in unique]
+    # their lengths, read now: read after the fork, every text's reference count written would
+    # copy its page, shared with the workers (0.025 s of page faults on the real corpus)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # One pool for the whole scan, its workers forked now, while this process holds little
     # more than the documents. The workers read the texts they inherit by position, and
     # every later task carries what it works on (bodies): a worker writes to none of this
@@ -99,11 +102,11 @@ def scan(
     spans = tapered(len(unique), _CHUNK, n_processes)
     with Pool(workers if len(spans) > 1 else 1, inherit=texts) as pool:
         t0 = time.perf_counter()
-        templates = _templates(pool, texts, settings, n_processes)
+        templates = _templates(pool, texts, lengths, settings, n_processes)
         timings["templates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        prepared, key_blocks = _prepare(pool, unique, texts, spans, templates, settings, skip, report)
+        prepared, key_blocks = _prepare(pool, unique, texts, lengths, spans, templates, settings, skip, report)
         timings["clean+sign"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -162,12 +165,17 @@ def _starmap(pool: Pool, fn: Callable, tasks: list[tuple], sizes: list[int], *, 
     return (here.pop(k) if k in here else next(rest) for k in range(len(tasks)))
 
 
+def _most(lengths: np.ndarray, spans: list[tuple[int, int]]) -> list[int]:
+    """The length of the longest text of each range of texts."""
+    return [int(lengths[a:b].max(initial=0)) for a, b in spans]
+
+
 def _longest(bodies: Sequence[tuple[str, ...]]) -> int:
     """The characters of the longest of some bodies."""
     return max((sum(map(len, body)) for body in bodies), default=0)
 
 
-def _templates(pool: Pool, texts: list[str], settings: Settings, n_processes: int) -> frozenset[str]:
+def _templates(pool: Pool, texts: list[str], lengths: np.ndarray, settings: Settings, n_processes: int) -> frozenset[str]:
     """The corpus's template lines: the short-line keys found in ``template_min_docs`` texts or more.
 
     Counted by the keys' hashes first, in numpy: only the keys whose hash is that frequent are
@@ -177,8 +185,7 @@ def _templates(pool: Pool, texts: list[str], settings: Settings, n_processes: in
     """
     # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
     spans = tapered(len(texts), 4 * _CHUNK, n_processes)
-    sizes = [max(map(len, texts[a:b]), default=0) for a, b in spans]
-    found = list(_starmap(pool, partial(_template_keys_of, texts), [(settings, a, b) for a, b in spans], sizes,
+    found = list(_starmap(pool, partial(_template_keys_of, texts), [(settings, a, b) for a, b in spans], _most(lengths, spans),
                           remote=_template_keys_inherited))
     least = settings.template_min_docs
     if any(probe != hash(_PROBE) for probe, _, _, _ in found):  # (never: forked workers hash as this process)
@@ -219,8 +226,8 @@ def _template_keys_inherited(settings: Settings, start: int, end: int) -> tuple:
 
 
 def _prepare(
-    pool: Pool, unique: list[Document], texts: list[str], spans: list[tuple[int, int]], templates: frozenset[str],
-    settings: Settings, skip: Callable[[Skipped], None], report: Progress,
+    pool: Pool, unique: list[Document], texts: list[str], lengths: np.ndarray, spans: list[tuple[int, int]],
+    templates: frozenset[str], settings: Settings, skip: Callable[[Skipped], None], report: Progress,
 ) -> tuple[list[Prepared], list[np.ndarray]]:
     """Every document cleaned and signed, a range of ``spans`` a task: the prepared ones
     with text, and each batch's band keys."""
@@ -228,8 +235,7 @@ def _prepare(
     key_blocks = []  # each batch's band keys, band by band: the signatures' keys are views of them
     blob = pickle.dumps(templates, protocol=pickle.HIGHEST_PROTOCOL)  # pickled once, for all the tasks
     tasks = [(settings, a, b, blob) for a, b in spans]
-    sizes = [max(map(len, texts[a:b]), default=0) for a, b in spans]
-    found = _starmap(pool, partial(_prepare_of, texts, templates), tasks, sizes, remote=_prepare_inherited)
+    found = _starmap(pool, partial(_prepare_of, texts, templates), tasks, _most(lengths, spans), remote=_prepare_inherited)
     for (start, end), part in zip(spans, found):
         key_blocks.append(part[-1])
         for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
