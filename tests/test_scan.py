@@ -266,6 +266,34 @@ def test_the_pool_gives_every_result_after_a_caller_stopped_early_and_with_large
     assert not any(p.is_alive() for p in workers)
 
 
+def _collecting(k):
+    import gc
+    import time
+
+    time.sleep(0.002)
+    return os.getpid(), gc.isenabled()
+
+
+def test_the_collector_is_off_while_a_pool_is_open_and_as_it_was_after():
+    import gc
+
+    from dedup.engines.pool import Pool
+
+    assert gc.isenabled()
+    with Pool(2) as pool:
+        seen = list(pool.starmap(_collecting, [(k,) for k in range(20)]))
+        assert not gc.isenabled()
+    assert len({pid for pid, _ in seen}) == 2 and not any(on for _, on in seen)  # here and in the worker
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with Pool(1):
+            pass
+        assert not gc.isenabled()  # off before: off after
+    finally:
+        gc.enable()
+
+
 def test_bad_workers_is_a_config_error():
     from dedup import ConfigError
 

@@ -244,7 +244,6 @@ def _prepare(
             else:
                 prepared.append(Prepared(d, cleaned, signature, n))
         report("prepare", end, len(unique))
-        pool.freeze()  # the prepared documents live as long as the pool
     return prepared, key_blocks
 
 
