@@ -185,8 +185,7 @@ def _templates(pool: Pool, texts: list[str], lengths: np.ndarray, settings: Sett
     """
     # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
     spans = tapered(len(texts), 4 * _CHUNK, n_processes)
-    found = list(_starmap(pool, partial(_template_keys_of, texts), [(settings, a, b) for a, b in spans], _most(lengths, spans),
-                          remote=_template_keys_inherited))
+    found = list(_starmap(pool, _template_keys_inherited, [(settings, a, b) for a, b in spans], _most(lengths, spans)))
     least = settings.template_min_docs
     if any(probe != hash(_PROBE) for probe, _, _, _ in found):  # (never: forked workers hash as this process)
         return frequent_lines(Counter(k for _, _, keys, _ in found if keys for k in keys.split("\n")), template_min_docs=least)
@@ -215,13 +214,8 @@ def _template_keys(settings: Settings, texts: list[str]) -> tuple[int, np.ndarra
     return hash(_PROBE), *joined_template_keys(texts, **settings.for_step("templates"))
 
 
-def _template_keys_of(texts: list[str], settings: Settings, start: int, end: int) -> tuple:
-    """:func:`_template_keys` of ``texts[start:end]`` (a task run here)."""
-    return _template_keys(settings, texts[start:end])
-
-
 def _template_keys_inherited(settings: Settings, start: int, end: int) -> tuple:
-    """:func:`_template_keys` of the texts a worker inherited (:func:`~dedup.engines.pool.inherited`)."""
+    """:func:`_template_keys` of the pool's texts ``start:end`` (:func:`~dedup.engines.pool.inherited`)."""
     return _template_keys(settings, inherited(start, end))
 
 
@@ -235,7 +229,7 @@ def _prepare(
     key_blocks = []  # each batch's band keys, band by band: the signatures' keys are views of them
     blob = pickle.dumps(templates, protocol=pickle.HIGHEST_PROTOCOL)  # pickled once, for all the tasks
     tasks = [(settings, a, b, blob) for a, b in spans]
-    found = _starmap(pool, partial(_prepare_of, texts, templates), tasks, _most(lengths, spans), remote=_prepare_inherited)
+    found = _starmap(pool, partial(_prepare_of, templates), tasks, _most(lengths, spans), remote=_prepare_inherited)
     for (start, end), part in zip(spans, found):
         key_blocks.append(part[-1])
         for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
@@ -283,9 +277,9 @@ def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[st
     )
 
 
-def _prepare_of(texts: list[str], templates: frozenset[str], settings: Settings, start: int, end: int, _: bytes) -> tuple:
-    """:func:`_prepare_chunk` of ``texts[start:end]`` (a task run here)."""
-    return _prepare_chunk(settings, texts[start:end], templates)
+def _prepare_of(templates: frozenset[str], settings: Settings, start: int, end: int, _: bytes) -> tuple:
+    """:func:`_prepare_chunk` of the pool's texts ``start:end`` (a task run here)."""
+    return _prepare_chunk(settings, inherited(start, end), templates)
 
 
 def _prepare_inherited(settings: Settings, start: int, end: int, templates: bytes) -> tuple:

@@ -172,18 +172,20 @@ def _die_with_parent(parent: int) -> None:
 
 
 _INHERITED: list[str] | None = None  # the texts of the innermost open pool's ``inherit``, as its workers were forked
+_SHARED = False  # whether that pool forked workers, which share the texts' memory
 
 
 def inherited(start: int, end: int) -> list[str]:
-    """In a worker of a pool opened with ``inherit=texts``: ``texts[start:end]``, as new
-    strings made without writing to the inherited ones (``dedup._speedups.copied_texts``):
-    their memory stays shared with the parent, where taking them from the list would copy
-    the page of each one's reference count."""
+    """In a pool opened with ``inherit=texts`` (in its workers and in the process that opened
+    it): ``texts[start:end]``; where workers were forked, as new strings made without writing to
+    the shared ones (``dedup._speedups.copied_texts``): taking them from the list would write
+    each one's reference count, and so copy its page (at 10^5 documents 0.15 s of page faults
+    in the process that opened the pool, and the copies' memory)."""
     texts = _INHERITED
     if texts is None:
-        raise RuntimeError("inherited() is for the workers of a Pool opened with inherit=")
+        raise RuntimeError("inherited() is for a Pool opened with inherit=")
     fast = _native.speedups
-    return fast.copied_texts(texts, start, end) if fast is not None else texts[start:end]
+    return fast.copied_texts(texts, start, end) if _SHARED and fast is not None else texts[start:end]
 
 
 class Pool:
@@ -216,7 +218,7 @@ class Pool:
         self.workers = processes(workers)
         self._workers: list[_Worker] = []
         self._inherit = inherit
-        self._inherited_before: list[str] | None = None
+        self._inherited_before: tuple[list[str] | None, bool] = (None, False)
         self._collecting = True
 
     def __enter__(self) -> Pool:
@@ -232,8 +234,9 @@ class Pool:
         self._collecting = gc.isenabled()
         gc.disable()
         gc.freeze()
-        global _INHERITED
-        self._inherited_before, _INHERITED = _INHERITED, self._inherit
+        global _INHERITED, _SHARED
+        self._inherited_before = (_INHERITED, _SHARED)
+        _INHERITED, _SHARED = self._inherit, self.workers > 1
         context = multiprocessing.get_context("fork")
         try:
             for _ in range(self.workers - 1):
@@ -255,7 +258,7 @@ class Pool:
         return self
 
     def __exit__(self, *exc) -> None:
-        global _INHERITED
+        global _INHERITED, _SHARED
         failed = bool(exc) and exc[0] is not None
         for worker in self._workers:
             if not failed and not worker.held:
@@ -271,7 +274,7 @@ class Pool:
             worker.tasks.close()
             worker.results.close()
         self._workers = []
-        _INHERITED = self._inherited_before
+        _INHERITED, _SHARED = self._inherited_before
         gc.unfreeze()
         if self._collecting:
             gc.enable()
