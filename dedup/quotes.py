@@ -34,8 +34,10 @@ _SPEECH_DASH = re.compile(r"(^|[.!?…]\s+|[,!?…]\s+)[—–―](?=\s+\w)", re
 # British single quotes, where unambiguous: an opening mark after a space or bracket and
 # before a letter, closed within the sentence by a mark after a word character and before a
 # space or punctuation, no other single or double mark between (apostrophes inside words
-# are gone by now: normalize joined them).
-_SINGLE_QUOTED = re.compile("(?<![\\w'‘’])['‘]([^\\W\\d_][^'‘’\"\\n.!?]{0,300}?[\\w.,!?])['’](?![\\w'‘’])")
+# are gone by now: normalize joined them). The mark is matched first, the character before it
+# looked at after (``(?<![\w'‘’])['‘]`` as it reads): a pattern that opens with a character set is
+# searched for by it, one that opens with a look-behind tried at every position (6x slower).
+_SINGLE_QUOTED = re.compile("['‘](?<![\\w'‘’]['‘])([^\\W\\d_][^'‘’\"\\n.!?]{0,300}?[\\w.,!?])['’](?![\\w'‘’])")
 #: An opened quotation never closed before its paragraph ends covers at most this many
 #: words (the rest of its paragraph in news style, where a quotation running over several
 #: paragraphs leaves each open); a longer one covers its own sentence only: a stray or

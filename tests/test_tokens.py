@@ -238,3 +238,19 @@ def test_a_long_body_keeps_its_words_in_variable_width_strings():
     assert len(words) == 240_000 and words.words[:3].tolist() == ["officials", "said", "the"]
     assert words.paragraph[-1] == 999 and words.sentence[-1] == 39_999
     assert words.words.dtype.kind == ("T" if _tokens._STRINGS is not None else "U")
+
+
+# The single-quote rule as it reads: the character before the mark looked at first. dedup.quotes
+# matches the mark first (a pattern that opens with a character set is searched for by it).
+_SINGLE_QUOTED_AS_READ = re.compile("(?<![\\w'‘’])['‘]([^\\W\\d_][^'‘’\"\\n.!?]{0,300}?[\\w.,!?])['’](?![\\w'‘’])")
+
+
+@hsettings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab1_ '‘’\".,!?\n—xé", max_size=60) | _texts)
+@example("he called it 'a disaster', the dogs' owner said")
+@example("'quoted' at the start and x'y' and ‘curly’ and ''double''")
+def test_single_quotes_are_found_as_the_rule_reads(text):
+    from dedup import quotes
+
+    mark = lambda m: quotes._OPEN + m.group(1) + quotes._CLOSE  # noqa: E731
+    assert quotes._SINGLE_QUOTED.sub(mark, text) == _SINGLE_QUOTED_AS_READ.sub(mark, text)
