@@ -248,7 +248,7 @@ _SINGLE_QUOTED_AS_READ = re.compile("(?<![\\w'‘’])['‘]([^\\W\\d_][^'‘’
 @hsettings(max_examples=1000, deadline=None)
 @given(st.text(alphabet="ab1_ '‘’\".,!?\n—xé", max_size=60) | _texts)
 @example("he called it 'a disaster', the dogs' owner said")
-@example("'quoted' at the start and x'y' and ‘curly’ and ''double''")
+@example("'quoted' at the start and x'y' and ‘curly’ and ''double'' and x ''ab' y")
 def test_single_quotes_are_found_as_the_rule_reads(text):
     from dedup import quotes
 
