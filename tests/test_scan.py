@@ -238,9 +238,9 @@ def test_a_workers_error_reaches_the_caller_and_the_pool_closes():
 
     with pytest.raises(InputError, match="task 4 failed"):
         with Pool(3) as pool:
-            workers = [w.process for w in pool._workers]
+            workers = list(pool._workers)
             list(pool.starmap(_task, [(k,) for k in range(40)], remote=partial(_task, fail_at=4)))  # (the first tasks go to the workers)
-    assert len(workers) == 2 and not any(p.is_alive() for p in workers)
+    assert len(workers) == 2 and not any(w.alive() for w in workers)
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang():
@@ -262,8 +262,8 @@ def test_the_pool_gives_every_result_after_a_caller_stopped_early_and_with_large
         big = list(pool.starmap(_task, [(k, -1, -1, _PIPE // 2) for k in range(12)]))  # two no longer fit in a pipe
         assert [k for k, _, _ in big] == list(range(12)) and all(len(x) == _PIPE // 2 for _, _, x in big)
         assert len({pid for _, pid, _ in big}) > 1
-        workers = [w.process for w in pool._workers]
-    assert not any(p.is_alive() for p in workers)
+        workers = list(pool._workers)
+    assert not any(w.alive() for w in workers)
 
 
 def _collecting(k):

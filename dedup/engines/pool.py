@@ -19,14 +19,10 @@ import gc
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import _native
 from ..errors import ConfigError
-
-if TYPE_CHECKING:
-    from multiprocessing.connection import Connection
-    from multiprocessing.process import BaseProcess
 
 
 def processes(workers: int) -> int:
@@ -65,49 +61,71 @@ def tapered(n: int, size: int, workers: int) -> list[tuple[int, int]]:
 
 _PIPE = 1 << 20  # bytes a pipe to or from a worker holds (Linux's default: 64 KB)
 _DEPTH = 3  # tasks a worker holds at most: the one it runs and the next ones, read as it finishes one
+_HEADER = 8  # a message: its length (8 bytes, little-endian), then its pickle
 
 
-def _widen(connection: Connection) -> None:
-    """Let a pipe hold :data:`_PIPE` bytes: a worker writes a whole result (a batch: up to
-    about a megabyte) at once, and this process a task or two ahead, where with 64 KB
-    either would wait for the other to read. Best effort: the call exists on Linux only."""
+def _pipe() -> tuple[int, int]:
+    """A pipe (read end, write end) that holds :data:`_PIPE` bytes: a worker writes a whole
+    result (a batch: up to about a megabyte) at once, and this process a task or two ahead,
+    where with 64 KB either would wait for the other to read. (The size is best effort:
+    the call exists on Linux only.)"""
+    read, write = os.pipe()
     try:
         import fcntl
 
-        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE)
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE)
     except (ImportError, AttributeError, OSError, ValueError):
         pass  # the default pipe: slower hand-over, same results
+    return read, write
 
 
-def _serve(tasks: Connection, results: Connection, parent: int, others: list[Connection]) -> None:
+def _send(fd: int, payload: bytes) -> None:
+    """Write one message (the payload, a pickle) whole."""
+    data = memoryview(len(payload).to_bytes(_HEADER, "little") + payload)
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _receive(fd: int) -> bytes:
+    """Read one message's payload whole; EOFError if the pipe closed first."""
+    size = int.from_bytes(_read(fd, _HEADER), "little")
+    return _read(fd, size)
+
+
+def _read(fd: int, size: int) -> bytes:
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        n = os.readv(fd, [view[got:]])
+        if n == 0:
+            raise EOFError
+        got += n
+    return bytes(data) if size <= 64 else data  # type: ignore[return-value]
+
+
+def _serve(tasks: int, results: int) -> None:
     """A worker's life: run each task ``(fn, args)`` read from ``tasks`` and write back
-    ``(True, result)`` or ``(False, the exception)``, until it reads None (or the pipe
-    closes). ``others``: the parent's ends of the pipes, which the fork copied, closed.
+    ``(True, result)`` or ``(False, the exception)``, until it reads None (or the pipe closes).
 
     Results are written by a thread of the worker's, so that it goes on with its next task
     while the parent, busy with one of its own, has not yet read the last result (a batch's
     result is most of a pipe: written by the worker itself, it waited idle 0.12 s of 0.62).
     """
-    import signal
+    import pickle
     import threading
-    from multiprocessing.reduction import ForkingPickler
     from queue import SimpleQueue
 
-    _die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C is the parent's to handle: it ends the workers
-    for pipe in others:
-        pipe.close()
     outbox: SimpleQueue = SimpleQueue()
 
     def send() -> None:
         while (payload := outbox.get()) is not None:
-            results.send_bytes(payload)
+            _send(results, payload)
 
     sender = threading.Thread(target=send, daemon=True)
     sender.start()
     while True:
         try:
-            task = tasks.recv()
+            task = pickle.loads(_receive(tasks))
         except EOFError:
             break
         if task is None:
@@ -118,47 +136,108 @@ def _serve(tasks: Connection, results: Connection, parent: int, others: list[Con
         except Exception as error:  # raised again in the parent
             outcome = (False, error)
         try:
-            outbox.put(ForkingPickler.dumps(outcome))
+            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # a result or exception that does not pickle
-            outbox.put(ForkingPickler.dumps((False, RuntimeError(f"a worker could not hand back what its task gave: {error!r}"))))
+            failure = RuntimeError(f"a worker could not hand back what its task gave: {error!r}")
+            payload = pickle.dumps((False, failure), protocol=pickle.HIGHEST_PROTOCOL)
+        outbox.put(payload)
     outbox.put(None)
     sender.join()
 
 
 class _Worker:
-    """A worker process, its two pipes, and the tasks it holds (their entries in the order
-    they were sent: its results come back in that order)."""
+    """A forked worker process, its two pipes (this process's ends), and the tasks it holds
+    (their entries in the order they were sent: its results come back in that order)."""
 
-    def __init__(self, process: BaseProcess, tasks: Connection, results: Connection) -> None:
-        self.process, self.tasks, self.results = process, tasks, results
+    def __init__(self, others: list[int]) -> None:
+        """Fork the worker; ``others``: file descriptors of this process's it closes at once
+        (the other workers' pipes)."""
+        task_read, task_write = _pipe()
+        result_read, result_write = _pipe()
+        parent = os.getpid()
+        pid = os.fork()  # from this thread: the kernel's parent-death signal is tied to the thread that forked
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                _die_with_parent(parent)
+                import signal
+
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # ^C is the parent's to handle: it ends the workers
+                for fd in [task_write, result_read, *others]:
+                    os.close(fd)
+                _serve(task_read, result_write)
+                code = 0
+            finally:
+                os._exit(code)  # no exit handlers, no buffers of the parent's flushed twice
+        os.close(task_read)
+        os.close(result_write)
+        self.pid, self.tasks, self.results = pid, task_write, result_read
         self.held: deque = deque()  # [entry, bytes] of each task sent and not yet answered
         self.bytes = 0  # the bytes of those tasks (an upper bound of what waits in its pipe)
+        self.exitcode: int | None = None
 
-    def send(self, entry: list, payload: bytes | memoryview) -> None:
-        self.tasks.send_bytes(payload)
+    def send(self, entry: list, payload: bytes) -> None:
+        _send(self.tasks, payload)
         self.held.append((entry, len(payload)))
         self.bytes += len(payload)
 
     def receive(self) -> None:
         """Read the next result into its entry (:meth:`Pool._interleaved`)."""
-        from multiprocessing.reduction import ForkingPickler
+        import pickle
 
         try:
-            ok, value = ForkingPickler.loads(self.results.recv_bytes())
+            ok, value = pickle.loads(_receive(self.results))
         except (EOFError, OSError):
+            self.join(0.5)
             raise RuntimeError(f"a worker process ended before it handed back its task (exit code "
-                               f"{self.process.exitcode}; killed, or out of memory?)") from None
+                               f"{self.exitcode}; killed, or out of memory?)") from None
         entry, size = self.held.popleft()
         self.bytes -= size
         if not ok:
             raise value
         entry[:] = [None, value]
 
+    def alive(self) -> bool:
+        return self.exitcode is None and not self.join(0)
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the worker to end; whether it has."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self.exitcode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.exitcode = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() >= deadline:
+                return False
+            else:
+                time.sleep(0.001)
+        return True
+
+    def close(self, now: bool) -> None:
+        """End the worker: it reads the end of its tasks, unless ``now`` (or it takes over 5 s): killed."""
+        import signal
+
+        if not now:
+            try:
+                _send(self.tasks, _END)
+            except OSError:  # (it has died)
+                pass
+        if not self.join(0 if now else 5):
+            os.kill(self.pid, signal.SIGKILL)
+            self.join(60)
+        os.close(self.tasks)
+        os.close(self.results)
+
+
+_END = b"N."  # None, pickled: a worker's last task
+
 
 def _die_with_parent(parent: int) -> None:
     """In a worker: be killed when the process that forked it dies, however it dies (a SIGKILL
     leaves no time to shut the pool down), instead of living on with the index files open.
-    Linux's ``PR_SET_PDEATHSIG``; elsewhere workers end when they next read their closed queue."""
+    Linux's ``PR_SET_PDEATHSIG``; elsewhere workers end when they next read their closed pipe."""
     import signal
 
     try:
@@ -222,9 +301,7 @@ class Pool:
         self._collecting = True
 
     def __enter__(self) -> Pool:
-        import multiprocessing
-
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not hasattr(os, "fork"):
             # spawned workers would import the caller's main module again (a script
             # without an ``if __name__ == "__main__"`` guard would run twice)
             self.workers = 1
@@ -237,21 +314,9 @@ class Pool:
         global _INHERITED, _SHARED
         self._inherited_before = (_INHERITED, _SHARED)
         _INHERITED, _SHARED = self._inherit, self.workers > 1
-        context = multiprocessing.get_context("fork")
         try:
-            for _ in range(self.workers - 1):
-                # fork shares the parent's imports: workers start in milliseconds; forked from this
-                # thread: the kernel's parent-death signal is tied to the thread that forked
-                task_reader, task_writer = context.Pipe(duplex=False)
-                result_reader, result_writer = context.Pipe(duplex=False)
-                _widen(task_writer)
-                _widen(result_reader)
-                others = [task_writer, result_reader] + [end for w in self._workers for end in (w.tasks, w.results)]
-                process = context.Process(target=_serve, args=(task_reader, result_writer, os.getpid(), others), daemon=True)
-                process.start()
-                task_reader.close()
-                result_writer.close()
-                self._workers.append(_Worker(process, task_writer, result_reader))
+            for _ in range(self.workers - 1):  # fork shares the parent's imports: workers start in milliseconds
+                self._workers.append(_Worker([fd for w in self._workers for fd in (w.tasks, w.results)]))
         except BaseException:
             self.__exit__()
             raise
@@ -261,18 +326,7 @@ class Pool:
         global _INHERITED, _SHARED
         failed = bool(exc) and exc[0] is not None
         for worker in self._workers:
-            if not failed and not worker.held:
-                try:
-                    worker.tasks.send(None)  # the end: the worker returns
-                except OSError:  # (it has died)
-                    pass
-        for worker in self._workers:
-            worker.process.join(5 if not failed and not worker.held else 0)
-            if worker.process.is_alive():  # (a task still running: the scan failed or was interrupted)
-                worker.process.kill()
-                worker.process.join()
-            worker.tasks.close()
-            worker.results.close()
+            worker.close(now=failed or bool(worker.held))  # (tasks still held: the caller stopped, or failed)
         self._workers = []
         _INHERITED, _SHARED = self._inherited_before
         gc.unfreeze()
@@ -310,21 +364,21 @@ class Pool:
         return self._interleaved(fn, remote or fn, tasks)
 
     def _interleaved(self, local: Callable, remote: Callable, tasks: Iterable[tuple]) -> Iterator:
-        from multiprocessing.connection import wait
-        from multiprocessing.reduction import ForkingPickler
+        import pickle
+        from select import select
 
         workers = self._workers
         for worker in workers:  # (the tasks of an earlier call left unread, if its caller stopped early)
             while worker.held:
                 worker.receive()
         pending: deque = deque()  # in task order: [the worker holding it, None], or [None, its result]
-        by_pipe: dict[Any, _Worker] = {worker.results: worker for worker in workers}
+        by_pipe = {worker.results: worker for worker in workers}
 
         def collect(block: bool) -> None:
             """Read every result that has come (``block``: wait for one at least)."""
             while True:
                 waiting = [w.results for w in workers if w.held]
-                ready = wait(waiting, None if block else 0) if waiting else []
+                ready = select(waiting, [], [], None if block else 0)[0] if waiting else []
                 if not ready:
                     return
                 for pipe in ready:
@@ -334,7 +388,7 @@ class Pool:
         for args in tasks:
             collect(False)
             worker = min(workers, key=lambda w: len(w.held))
-            payload = ForkingPickler.dumps((remote, args)) if len(worker.held) < _DEPTH else None
+            payload = pickle.dumps((remote, args), protocol=pickle.HIGHEST_PROTOCOL) if len(worker.held) < _DEPTH else None
             # a task that would not fit in the pipe beside those the worker holds runs here instead:
             # writing it would wait for the worker to read the one before it
             if payload is not None and (not worker.held or worker.bytes + len(payload) <= _PIPE):
