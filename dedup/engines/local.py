@@ -106,7 +106,7 @@ def scan(
         timings["templates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        prepared, key_blocks = _prepare(pool, unique, texts, lengths, spans, templates, settings, skip, report)
+        prepared, key_blocks, chars = _prepare(pool, unique, lengths, spans, templates, settings, skip, report)
         timings["clean+sign"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -115,7 +115,7 @@ def scan(
         timings["candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        matches = _verify(pool, prepared, pairs.tolist(), settings, report)
+        matches = _verify(pool, prepared, chars, pairs.tolist(), settings, report)
         timings["verify"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -125,7 +125,7 @@ def scan(
         t0 = time.perf_counter()
         by_index = {p.doc_id: i for i, p in enumerate(prepared)}
         to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
-        aligned = _align(pool, prepared, to_align, n_processes)
+        aligned = _align(pool, prepared, chars, to_align, n_processes)
     alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
     timings["align"] = time.perf_counter() - t0
     return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs), alignments)
@@ -155,12 +155,14 @@ def _as_document(item: Document | str, index: int) -> Document:
 # --- the stages, as tasks for the pool -------------------------------------------------------
 
 
-def _starmap(pool: Pool, fn: Callable, tasks: list[tuple], sizes: list[int], *, remote: Callable | None = None) -> Iterator:
-    """``pool.starmap(fn, tasks)``, but for the tasks whose longest document (``sizes``) has more
-    than :data:`_HERE_CHARS` characters, run in this process first; the results in task order."""
-    here = {k: fn(*task) for k, task in enumerate(tasks) if sizes[k] > _HERE_CHARS}
-    if not here:
+def _starmap(pool: Pool, fn: Callable, tasks: Iterable[tuple], sizes: list[int], *, remote: Callable | None = None) -> Iterator:
+    """``pool.starmap(fn, tasks)``, but for the tasks whose longest document (``sizes``, at least)
+    has more than :data:`_HERE_CHARS` characters, run in this process first; the results in task
+    order. ``tasks`` may be made as they are handed out (an iterator), unless a task runs here."""
+    if all(size <= _HERE_CHARS for size in sizes):
         return pool.starmap(fn, tasks, remote=remote)
+    tasks = list(tasks)
+    here = {k: fn(*task) for k, task in enumerate(tasks) if sizes[k] > _HERE_CHARS}
     rest = pool.starmap(fn, [task for k, task in enumerate(tasks) if k not in here], remote=remote)
     return (here.pop(k) if k in here else next(rest) for k in range(len(tasks)))
 
@@ -170,9 +172,10 @@ def _most(lengths: np.ndarray, spans: list[tuple[int, int]]) -> list[int]:
     return [int(lengths[a:b].max(initial=0)) for a, b in spans]
 
 
-def _longest(bodies: Sequence[tuple[str, ...]]) -> int:
-    """The characters of the longest of some bodies."""
-    return max((sum(map(len, body)) for body in bodies), default=0)
+def _most_chars(chars: np.ndarray, blocks: list) -> list[int]:
+    """For each block of pairs, the characters of its longest document's text (``chars``: of
+    each prepared document; at least its body's)."""
+    return [max((int(chars[x]) for pair in block for x in pair), default=0) for block in blocks]
 
 
 def _templates(pool: Pool, texts: list[str], lengths: np.ndarray, settings: Settings, n_processes: int) -> frozenset[str]:
@@ -220,25 +223,27 @@ def _template_keys_inherited(settings: Settings, start: int, end: int) -> tuple:
 
 
 def _prepare(
-    pool: Pool, unique: list[Document], texts: list[str], lengths: np.ndarray, spans: list[tuple[int, int]],
-    templates: frozenset[str], settings: Settings, skip: Callable[[Skipped], None], report: Progress,
-) -> tuple[list[Prepared], list[np.ndarray]]:
-    """Every document cleaned and signed, a range of ``spans`` a task: the prepared ones
-    with text, and each batch's band keys."""
+    pool: Pool, unique: list[Document], lengths: np.ndarray, spans: list[tuple[int, int]], templates: frozenset[str],
+    settings: Settings, skip: Callable[[Skipped], None], report: Progress,
+) -> tuple[list[Prepared], list[np.ndarray], np.ndarray]:
+    """Every document cleaned and signed (the pool's texts), a range of ``spans`` a task: the
+    prepared ones with text, each batch's band keys, and each prepared one's text length."""
     prepared: list[Prepared] = []
+    kept: list[int] = []  # the position of each prepared one among the texts
     key_blocks = []  # each batch's band keys, band by band: the signatures' keys are views of them
     blob = pickle.dumps(templates, protocol=pickle.HIGHEST_PROTOCOL)  # pickled once, for all the tasks
     tasks = [(settings, a, b, blob) for a, b in spans]
     found = _starmap(pool, partial(_prepare_of, templates), tasks, _most(lengths, spans), remote=_prepare_inherited)
     for (start, end), part in zip(spans, found):
         key_blocks.append(part[-1])
-        for d, (cleaned, signature, n) in zip(unique[start:end], _unpack(part)):
+        for k, (d, (cleaned, signature, n)) in enumerate(zip(unique[start:end], _unpack(part)), start=start):
             if n == 0:
                 skip(Skipped(d.doc_id, NO_ARTICLE_TEXT))
             else:
                 prepared.append(Prepared(d, cleaned, signature, n))
+                kept.append(k)
         report("prepare", end, len(unique))
-    return prepared, key_blocks
+    return prepared, key_blocks, lengths[np.array(kept, dtype=np.int64)]
 
 
 def _candidates(pool: Pool, prepared: list[Prepared], key_blocks: list[np.ndarray], settings: Settings) -> np.ndarray:
@@ -313,9 +318,11 @@ def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
 
 
 def _verify(
-    pool: Pool, prepared: list[Prepared], pair_list: list[list[int]], settings: Settings, report: Progress,
+    pool: Pool, prepared: list[Prepared], chars: np.ndarray, pair_list: list[list[int]], settings: Settings,
+    report: Progress,
 ) -> list[Match]:
-    """The candidate pairs verified, in blocks that carry their documents; the matches not ``none``, by (a, b)."""
+    """The candidate pairs verified, in blocks that carry their documents (``chars``: the length of
+    each one's text); the matches not ``none``, by (a, b)."""
     grouped = _by_component(pair_list)
     if pool.workers == 1:
         pair_list = [pair for pairs in grouped for pair in pairs]
@@ -325,8 +332,8 @@ def _verify(
         matches = []
         blocks = _blocks(grouped, _VERIFY_CHUNK, _VERIFY_MOST)
         done = 0
-        tasks = [(settings, *_task(prepared, b)) for b in blocks]
-        for block, found in zip(blocks, _starmap(pool, _verify_block, tasks, [_longest(t[-1]) for t in tasks])):
+        tasks = ((settings, *_task(prepared, b)) for b in blocks)  # made as they are handed out
+        for block, found in zip(blocks, _starmap(pool, _verify_block, tasks, _most_chars(chars, blocks))):
             matches += found
             done += len(block)
             report("verify", done, len(pair_list))
@@ -447,11 +454,13 @@ def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, .
     )
 
 
-def _align(pool: Pool, prepared: list[Prepared], to_align: list[tuple[int, int]], n_processes: int) -> list[Alignment]:
-    """The alignment of each (origin, member) pair, in order."""
+def _align(
+    pool: Pool, prepared: list[Prepared], chars: np.ndarray, to_align: list[tuple[int, int]], n_processes: int,
+) -> list[Alignment]:
+    """The alignment of each (origin, member) pair, in order (``chars``: as for :func:`_verify`)."""
     blocks = [to_align[a:b] for a, b in tapered(len(to_align), _ALIGN_CHUNK, n_processes)]
-    tasks = [(pairs, bodies) for pairs, _, bodies in (_task(prepared, b) for b in blocks)]
-    return [a for found in _starmap(pool, _align_block, tasks, [_longest(t[-1]) for t in tasks]) for a in found]
+    tasks = ((pairs, bodies) for pairs, _, bodies in (_task(prepared, b) for b in blocks))  # made as they are handed out
+    return [a for found in _starmap(pool, _align_block, tasks, _most_chars(chars, blocks)) for a in found]
 
 
 def _align_block(pair_list: list, bodies: list[tuple[str, ...]]) -> list[Alignment]:
