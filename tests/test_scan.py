@@ -240,7 +240,7 @@ def test_a_workers_error_reaches_the_caller_and_the_pool_closes():
         with Pool(3) as pool:
             workers = list(pool._workers)
             list(pool.starmap(_task, [(k,) for k in range(40)], remote=partial(_task, fail_at=4)))  # (the first tasks go to the workers)
-    assert len(workers) == 2 and not any(w.alive() for w in workers)
+    assert len(workers) == 2 and all(w.join(5) for w in workers)
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang():
@@ -263,7 +263,7 @@ def test_the_pool_gives_every_result_after_a_caller_stopped_early_and_with_large
         assert [k for k, _, _ in big] == list(range(12)) and all(len(x) == _PIPE // 2 for _, _, x in big)
         assert len({pid for _, pid, _ in big}) > 1
         workers = list(pool._workers)
-    assert not any(w.alive() for w in workers)
+    assert all(w.join(5) for w in workers)  # ended (waited for by a thread)
 
 
 def _collecting(k):
