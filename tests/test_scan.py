@@ -266,6 +266,30 @@ def test_the_pool_gives_every_result_after_a_caller_stopped_early_and_with_large
     assert all(w.join(5) for w in workers)  # ended (waited for by a thread)
 
 
+def _slow(k, log):
+    import time
+
+    with open(log, "a") as f:
+        f.write(f"{k}\n")
+    time.sleep(0.02)
+    return k, os.getpid()
+
+
+def test_a_workers_last_tasks_are_taken_back_and_skipped(tmp_path):
+    from dedup.engines.pool import Pool
+
+    log = tmp_path / "runs"
+    with Pool(2) as pool:
+        # the worker is given tasks 0-2 (three at most), this process runs 3; then, rather than wait,
+        # takes back 2 (the worker still runs 1): the worker skips it
+        found = list(pool.starmap(_slow, [(k, log) for k in range(4)]))
+        assert [k for k, _ in found] == [0, 1, 2, 3]
+        assert [pid == os.getpid() for _, pid in found] == [False, False, True, True]
+        again = list(pool.starmap(_slow, [(k, log) for k in range(4, 8)]))  # (its answer to 2 read first)
+        assert [k for k, _ in again] == [4, 5, 6, 7]
+    assert sorted(map(int, log.read_text().split())) == list(range(8))  # each run once
+
+
 def _collecting(k):
     import gc
     import time
