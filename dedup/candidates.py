@@ -128,12 +128,13 @@ def _band_pairs(keys: np.ndarray, docs: np.ndarray, max_bucket: int) -> list[np.
     group, docs = code // n, code % n
     starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
     lengths = np.diff(np.append(starts, len(docs)))
-    pairs = []
-    for size in distinct(np.sort(lengths[(lengths > 1) & (lengths <= max_bucket)])).tolist():
-        # all buckets of one size at once: the same pattern of pairs from each one's start
-        first = starts[lengths == size][:, None]
-        i, j = np.triu_indices(size, k=1)
-        pairs.append(np.stack([docs[first + i].ravel(), docs[first + j].ravel()], axis=1))
+    # every pair of every bucket of up to max_bucket documents at once: each document paired with
+    # those after it in its bucket (numpy calls of the number of pairs, not of the bucket sizes)
+    size = np.repeat(np.where(lengths <= max_bucket, lengths, 0), lengths)  # its bucket's size (0: a huge one)
+    later = np.maximum(size - (np.arange(len(docs)) - np.repeat(starts, lengths)) - 1, 0)  # documents after it
+    first = np.repeat(np.arange(len(docs)), later)
+    second = first + np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later) + 1
+    pairs = [np.stack([docs[first], docs[second]], axis=1)]
     pairs += [_bucket_pairs(docs[s : s + n], max_bucket) for s, n in zip(starts[lengths > max_bucket], lengths[lengths > max_bucket])]
     return pairs
 
