@@ -235,9 +235,7 @@ cdef Py_ssize_t _ascii_piece(tuple paragraphs, char *raw, char *made) noexcept:
             raw[m + i] = b' ' if c == b'\n' else c + 32 if b'A' <= c <= b'Z' else c
         m += n
     made[0] = b'\n'
-    m = _apostrophes(raw, m, made + 1)
-    m = _abbreviations(made + 1, m, raw)
-    return _thousands(raw, m, made + 1) + 1
+    return _joins(raw, m, raw, made + 1) + 1
 
 
 ctypedef fused code_t:
@@ -435,6 +433,14 @@ cdef Py_ssize_t _thousands(const char *s, Py_ssize_t n, char *out) noexcept nogi
         i = j + 1
 
 
+cdef Py_ssize_t _joins(const char *s, Py_ssize_t n, char *spare, char *out) noexcept nogil:
+    """The three joins of an ASCII text, each over the previous one's output (``spare``: a buffer of
+    ``n`` bytes, ``s`` itself if it may be overwritten), written to ``out``; the length returned."""
+    n = _apostrophes(s, n, out)
+    n = _abbreviations(out, n, spare)
+    return _thousands(spare, n, out)
+
+
 def normalize_ascii(str text):
     """``dedup.tokens.normalize`` of an ASCII text already case-folded: apostrophes,
     abbreviations and thousands separators joined, each step over the previous one's output."""
@@ -448,9 +454,7 @@ def normalize_ascii(str text):
         raise MemoryError()
     try:
         with nogil:
-            n = _apostrophes(s, n, a)
-            n = _abbreviations(a, n, b)
-            n = _thousands(b, n, a)
+            n = _joins(s, n, b, a)
         return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, a, n)
     finally:
         free(a)
