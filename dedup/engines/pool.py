@@ -89,13 +89,14 @@ def _send(fd: int, payload: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _receive(fd: int) -> bytes:
+def _receive(fd: int) -> bytearray:
     """Read one message's payload whole; EOFError if the pipe closed first."""
     size = int.from_bytes(_read(fd, _HEADER), "little")
     return _read(fd, size)
 
 
-def _read(fd: int, size: int) -> bytes:
+def _read(fd: int, size: int) -> bytearray:
+    """Read ``size`` bytes, into one buffer as they come."""
     data = bytearray(size)
     view, got = memoryview(data), 0
     while got < size:
@@ -103,7 +104,7 @@ def _read(fd: int, size: int) -> bytes:
         if n == 0:
             raise EOFError
         got += n
-    return bytes(data) if size <= 64 else data  # type: ignore[return-value]
+    return data
 
 
 def _serve(tasks: int, results: int, taken: mmap) -> None:
@@ -273,6 +274,7 @@ class _Worker:
             self._reaper.start()
         os.close(self.tasks)
         os.close(self.results)
+        self.taken.close()
 
     def _reap(self) -> None:
         """Wait for the worker to end (killed if it takes over 5 s)."""
