@@ -150,10 +150,10 @@ def test_template_lines_counted_by_hash_are_those_counted_by_string(monkeypatch,
     assert {"just often enough", "home world business"} <= expected and "once too few" not in expected
     monkeypatch.setattr(local, "_CHUNK", 3)  # many tasks
     with Pool(workers, inherit=texts) as pool:
-        assert local._templates(pool, texts, np.array(list(map(len, texts))), settings, workers) == expected
+        assert local._templates(pool, np.array(list(map(len, texts))), settings, workers) == expected
         # a process that hashed keys otherwise than this one: counted by string instead
         monkeypatch.setattr(local, "_PROBE", "another salt")
-        assert local._templates(pool, texts, np.array(list(map(len, texts))), settings, workers) == expected
+        assert local._templates(pool, np.array(list(map(len, texts))), settings, workers) == expected
 
 
 def test_the_ways_of_long_texts_give_the_same_scan(monkeypatch):

@@ -102,7 +102,7 @@ def scan(
     spans = tapered(len(unique), _CHUNK, n_processes)
     with Pool(workers if len(spans) > 1 else 1, inherit=texts) as pool:
         t0 = time.perf_counter()
-        templates = _templates(pool, texts, lengths, settings, n_processes)
+        templates = _templates(pool, lengths, settings, n_processes)
         timings["templates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -178,8 +178,9 @@ def _most_chars(chars: np.ndarray, blocks: list) -> list[int]:
     return [max((int(chars[x]) for pair in block for x in pair), default=0) for block in blocks]
 
 
-def _templates(pool: Pool, texts: list[str], lengths: np.ndarray, settings: Settings, n_processes: int) -> frozenset[str]:
-    """The corpus's template lines: the short-line keys found in ``template_min_docs`` texts or more.
+def _templates(pool: Pool, lengths: np.ndarray, settings: Settings, n_processes: int) -> frozenset[str]:
+    """The corpus's template lines (of the pool's texts, ``lengths`` long): the short-line keys found in
+    ``template_min_docs`` texts or more.
 
     Counted by the keys' hashes first, in numpy: only the keys whose hash is that frequent are
     then counted as strings (a key's count is at most its hash's, so the frequent keys are
@@ -187,7 +188,7 @@ def _templates(pool: Pool, texts: list[str], lengths: np.ndarray, settings: Sett
     this process 0.09 s, while the workers waited.
     """
     # keying lines is quick: larger tasks than the chunks, so that handing them out costs little
-    spans = tapered(len(texts), 4 * _CHUNK, n_processes)
+    spans = tapered(len(lengths), 4 * _CHUNK, n_processes)
     found = list(_starmap(pool, _template_keys_inherited, [(settings, a, b) for a, b in spans], _most(lengths, spans)))
     least = settings.template_min_docs
     if any(probe != hash(_PROBE) for probe, _, _, _ in found):  # (never: forked workers hash as this process)
