@@ -257,7 +257,6 @@ class _Worker:
     def close(self, now: bool) -> None:
         """End the worker: it reads the end of its tasks and ends, waited for by a thread (its
         memory freed by the kernel as it exits took 10-20 ms of a scan), unless ``now``: killed."""
-        import signal
         import threading
 
         if not now:
@@ -266,21 +265,18 @@ class _Worker:
             except OSError:  # (it has died)
                 now = True
         if now:
-            if not self.join(0):
-                os.kill(self.pid, signal.SIGKILL)
-            self.join(60)
+            self._end(0)
         else:
-            self._reaper = threading.Thread(target=self._reap, daemon=True)
-            self._reaper.start()
+            threading.Thread(target=self._end, args=(5,), daemon=True).start()
         os.close(self.tasks)
         os.close(self.results)
         self.taken.close()
 
-    def _reap(self) -> None:
-        """Wait for the worker to end (killed if it takes over 5 s)."""
+    def _end(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the worker to end, then kill it."""
         import signal
 
-        if not self.join(5):
+        if not self.join(timeout):
             os.kill(self.pid, signal.SIGKILL)
             self.join(60)
 
