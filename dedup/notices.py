@@ -38,7 +38,8 @@ _NOTICE = re.compile(
 _NOTICE_STEMS = (
     "cookie", "privacy", "confidentialit", "datenschutzerkl", "prywatno", "privacidad", "конфиденциальн", "gizlilik",
     "çerez", "akzeptieren", "accept all", "accept and close", "zaakceptuj", "j'accepte", "captcha", "robot", "робот",
-    " ip", "unusual traffic", "access denied", "access is denied", "verweigert", "javascript", "free trial",
+    "your ip", "ihre ip", "votre ip", "tu ip", "twój ip", "ваш ip", "adres ip", "adresse ip", "dirección ip",
+    "unusual traffic", "access denied", "access is denied", "verweigert", "javascript", "free trial",
     "trial request", "registered user", "subscribe", "continue reading", "create an account", "passwor",
     "first name", "last name", "read up to", "abonnieren", "abonnez", "suscr", "abbonati", "подпишитесь",
 )

@@ -182,6 +182,19 @@ def test_rule_prefilters_change_no_kind(text):
     assert fast == slow
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_notice_marker_holds_one_of_the_literals_that_let_a_text_be_searched(data):
+    # the literals are a filter in front of the regex: a marker without one would never be counted
+    notices = importlib.import_module("dedup.notices")
+    marker = data.draw(st.from_regex(re.compile(notices._NOTICE.pattern), fullmatch=True))
+    for written in (marker, marker.upper(), marker.title()):
+        assert notices._holds_stem(written.lower()), written
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(_native, "cleaning", None)
+            assert notices._holds_stem(written.lower()), written
+
+
 def test_a_notice_among_a_scraped_articles_paragraphs_is_told_from_its_prose():
     # a scraped page (a menu line, a related link) whose article mentions cookies once: only the
     # consent banner, dense in markers, is a notice; the paragraphs without a marker stay body
