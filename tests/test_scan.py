@@ -309,6 +309,12 @@ def test_the_collector_is_off_while_a_pool_is_open_and_as_it_was_after():
         assert not gc.isenabled()
     assert len({pid for pid, _ in seen}) == 2 and not any(on for _, on in seen)  # here and in the worker
     assert gc.isenabled()
+    with Pool(1):
+        kept = [[k] for k in range(1000)]
+    # what the pool's user made and keeps is in the oldest generation, not the youngest (where
+    # the next collection would go over all of it)
+    assert not any(o is kept[0] for o in gc.get_objects(generation=0))
+    assert any(o is kept[0] for o in gc.get_objects(generation=2))
     gc.disable()
     try:
         with Pool(1):
