@@ -21,6 +21,7 @@ def signatures(
     shingles: np.ndarray, shingle_counts: np.ndarray, windows: np.ndarray, window_counts: np.ndarray, a: np.ndarray,
     b: np.ndarray, bands: int, rows: int, position: np.ndarray, salt: int | np.uint64,
 ) -> tuple[np.ndarray, np.ndarray]: ...
+def band_pairs(blocks: list[np.ndarray], band: int, docs: np.ndarray, max_bucket: int) -> np.ndarray: ...
 def best_edits(
     ids: np.ndarray, starts: np.ndarray, sizes: np.ndarray, sentences: np.ndarray, candidates: np.ndarray,
     first: np.ndarray, count: np.ndarray, threshold: float, min_words: int, width: int,

@@ -635,6 +635,148 @@ cdef inline Py_ssize_t _open_segment(uint32_t *ring, int64_t *seg_start, Py_ssiz
     return closed
 
 
+# --- candidates -----------------------------------------------------------------------------
+
+
+cdef struct Hit:  # a window whose band key may be held by another (band_pairs, below)
+    uint64_t key
+    int32_t doc
+    int32_t next  # the next hit of its key, in window order (-1: none)
+
+
+def band_pairs(list blocks, Py_ssize_t band, const int32_t[::1] docs, Py_ssize_t max_bucket):
+    """``dedup.candidates._band_pairs`` of row ``band`` of the blocks (each a C-ordered
+    (bands, n) uint64 array; ``docs``: each window's document, ascending), as one (m, 2)
+    int64 array: the same pairs, in another order and maybe repeated.
+
+    A hash table rather than sorts, with the interpreter lock released. Two bit tables of
+    the keys' low bits (a few MB: in cache) first pass the windows whose key may be
+    another's; those few go in a table of their keys' high bits, each key's windows
+    chained in order (documents ascending) and its documents paired when the last is in.
+    """
+    cdef Py_ssize_t parts = len(blocks), n = docs.shape[0], p, i, j = 0, total = 0, kept = 0, slots, pairs = 0
+    cdef const uint64_t **rows = <const uint64_t **>malloc(max(parts, 1) * sizeof(uint64_t *))
+    cdef Py_ssize_t *sizes = <Py_ssize_t *>malloc(max(parts, 1) * sizeof(Py_ssize_t))
+    cdef const uint64_t[:, ::1] block
+    if rows == NULL or sizes == NULL:
+        free(rows)
+        free(sizes)
+        raise MemoryError()
+    for p in range(parts):
+        block = blocks[p]
+        sizes[p] = block.shape[1]
+        rows[p] = &block[band, 0] if block.shape[1] else NULL
+        total += block.shape[1]
+    if total != n:
+        free(rows)
+        free(sizes)
+        raise ValueError(f"the blocks hold {total} windows, the documents {n}")
+    cdef uint64_t bits = 1 << 16
+    while bits < <uint64_t>(16 * n) and bits < (<uint64_t>1 << 27):
+        bits <<= 1
+    cdef uint64_t mask = bits - 1, key, h
+    cdef uint8_t *seen = <uint8_t *>calloc(bits >> 2, 1)  # two bits a slot: seen, seen twice (one cache line)
+    cdef uint8_t bit
+    cdef Hit *hits = NULL
+    cdef int32_t *heads = NULL
+    cdef int32_t *tails = NULL
+    cdef int32_t *members = NULL
+    if seen == NULL:
+        free(rows)
+        free(sizes)
+        raise MemoryError()
+    hits = <Hit *>malloc(max(n, 1) * sizeof(Hit))  # (pages of it never written are never touched)
+    members = <int32_t *>malloc(max(n, 1) * sizeof(int32_t))
+    if hits == NULL or members == NULL:
+        _free_band(rows, sizes, seen, hits, heads, tails, members)
+        raise MemoryError()
+    with nogil:
+        for p in range(parts):  # (no branch: whether a key's slot was seen is a coin toss)
+            for i in range(sizes[p]):
+                h = rows[p][i] & mask
+                bit = 1 << ((h & 3) << 1)
+                seen[h >> 2] |= ((seen[h >> 2] & bit) << 1) | bit
+        for p in range(parts):
+            for i in range(sizes[p]):
+                key = rows[p][i]
+                h = key & mask
+                if (seen[h >> 2] >> (((h & 3) << 1) + 1)) & 1:
+                    hits[kept].key, hits[kept].doc, hits[kept].next = key, docs[j], -1
+                    kept += 1
+                j += 1
+        slots = 16
+        while slots < 2 * kept:
+            slots <<= 1
+        heads = <int32_t *>malloc(slots * sizeof(int32_t))
+        tails = <int32_t *>malloc(slots * sizeof(int32_t))
+    if heads == NULL or tails == NULL:
+        _free_band(rows, sizes, seen, hits, heads, tails, members)
+        raise MemoryError()
+    with nogil:
+        memset(heads, 0xFF, slots * sizeof(int32_t))
+        for i in range(kept):
+            key = hits[i].key
+            h = (key >> 32) & <uint64_t>(slots - 1)
+            while heads[h] >= 0 and hits[heads[h]].key != key:
+                h = (h + 1) & <uint64_t>(slots - 1)
+            if heads[h] < 0:
+                heads[h] = <int32_t>i
+            else:
+                hits[tails[h]].next = <int32_t>i
+            tails[h] = <int32_t>i
+        for h in range(<uint64_t>slots):
+            pairs += _bucket(hits, heads[h], members, max_bucket, NULL)
+    out_arr = np.empty((pairs, 2), dtype=np.int64)
+    cdef int64_t[:, ::1] out = out_arr
+    with nogil:
+        pairs = 0
+        for h in range(<uint64_t>slots):
+            pairs += _bucket(hits, heads[h], members, max_bucket, &out[pairs, 0] if pairs < out.shape[0] else NULL)
+    _free_band(rows, sizes, seen, hits, heads, tails, members)
+    return out_arr
+
+
+cdef Py_ssize_t _bucket(const Hit *hits, int32_t head, int32_t *members, Py_ssize_t max_bucket, int64_t *out) noexcept nogil:
+    """The pairs of the documents of one key's chain of hits (from ``head``; -1: none): every
+    pair of up to ``max_bucket`` documents, else a star and a chain; written to ``out``
+    (pairs of int64) unless it is NULL; returns how many."""
+    cdef Py_ssize_t d = 0, i, j, k = 0
+    cdef int32_t at = head
+    while at >= 0:
+        if d == 0 or members[d - 1] != hits[at].doc:
+            members[d] = hits[at].doc
+            d += 1
+        at = hits[at].next
+    if d < 2:
+        return 0
+    if d > max_bucket:  # the first with each of the others, and each with the next
+        if out != NULL:
+            for i in range(1, d):
+                out[k], out[k + 1] = members[0], members[i]
+                k += 2
+            for i in range(1, d - 1):
+                out[k], out[k + 1] = members[i], members[i + 1]
+                k += 2
+        return 2 * d - 3
+    if out != NULL:
+        for i in range(d):
+            for j in range(i + 1, d):
+                out[k], out[k + 1] = members[i], members[j]
+                k += 2
+    return d * (d - 1) // 2
+
+
+cdef void _free_band(const uint64_t **rows, Py_ssize_t *sizes, uint8_t *seen, Hit *hits, int32_t *heads, int32_t *tails,
+                     int32_t *members) noexcept:
+    free(rows)
+    free(sizes)
+    free(seen)
+    free(hits)
+    free(heads)
+    free(tails)
+    free(members)
+
+
 # --- verify ---------------------------------------------------------------------------------
 
 

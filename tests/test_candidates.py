@@ -1,4 +1,5 @@
-"""Candidates: the sort-based grouping gives the pairs of its plain definition."""
+"""Candidates: the grouping (numpy sorts, the reference; a hash table in C) gives the pairs of
+its plain definition."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ from itertools import combinations
 import numpy as np
 import pytest
 
+from dedup import _native
 from dedup.candidates import banded_candidate_pairs, candidate_pairs
+
+
+@pytest.fixture(params=["compiled", "reference"], autouse=True)
+def path(request, monkeypatch):
+    """Every test on both paths: the compiled one (where built) and the numpy reference."""
+    if request.param == "compiled" and _native.speedups is None:
+        pytest.skip("the compiled extension is not built here (or DEDUP_PURE is set)")
+    if request.param == "reference":
+        monkeypatch.setattr(_native, "speedups", None)
+    return request.param
 
 
 def _plain_pairs(band_keys: list[np.ndarray], max_bucket: int) -> list[list[int]]:
@@ -31,10 +43,12 @@ def _plain_pairs(band_keys: list[np.ndarray], max_bucket: int) -> list[list[int]
 
 def _corpus(seed: int, docs: int = 300, bands: int = 6) -> list[np.ndarray]:
     """Random window keys with planted shared keys (small and large buckets), keys that
-    share their high 32 bits but not their low ones, and documents without windows."""
+    share their high 32 bits but not their low ones (and the other way round), and documents
+    without windows."""
     rng = np.random.default_rng(seed)
     shared = rng.integers(0, 2**64, 40, dtype=np.uint64)
     twins = rng.integers(0, 2**32, 10, dtype=np.uint64) << np.uint64(32)
+    lows = rng.integers(0, 2**32, 10, dtype=np.uint64)
     out = []
     for _ in range(docs):
         n = int(rng.integers(0, 6))
@@ -47,6 +61,8 @@ def _corpus(seed: int, docs: int = 300, bands: int = 6) -> list[np.ndarray]:
                 keys.flat[cell] = twins[rng.integers(0, len(twins))] | np.uint64(rng.integers(0, 2**32))
             elif r < 0.10:
                 keys.flat[cell] = shared[0]  # one crowded bucket
+            elif r < 0.13:  # same low half as another, different high half
+                keys.flat[cell] = lows[rng.integers(0, len(lows))] | (np.uint64(rng.integers(0, 2**32)) << np.uint64(32))
         out.append(keys)
     return out
 

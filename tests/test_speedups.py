@@ -541,3 +541,35 @@ def test_copied_texts_keep_a_subclass_as_it_is():
 
     text = Text("subclassed")
     assert FAST.copied_texts(["plain", text], 0, 2)[1] is text
+
+
+# keys built from a few high and low halves: equal keys, and keys equal in one half only
+_halves = st.sampled_from([0, 1, 0xFFFF, 0x10000, 0xDEADBEEF, 2**32 - 1])
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(_halves, _halves), max_size=4), max_size=12), st.integers(2, 5), st.data())
+def test_band_pairs_are_the_reference_pairs(docs_keys, max_bucket, data):
+    from dedup import candidates as _candidates
+
+    windows = np.array([len(keys) for keys in docs_keys], dtype=np.int64)
+    column = np.array([(high << 32) | low for keys in docs_keys for high, low in keys], dtype=np.uint64)
+    docs = np.repeat(np.arange(len(docs_keys), dtype=np.int32), windows)
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(column)), max_size=4))) | {0, len(column)})
+    other = data.draw(st.integers(0, 2**64 - 1))  # a second band, to take the right row
+    blocks = [np.stack([np.full(b - a, other, dtype=np.uint64), column[a:b]]) for a, b in zip(cuts, cuts[1:])]
+    n = np.int64(max(len(docs_keys), 1))
+
+    def codes(found: list[np.ndarray]) -> list[int]:
+        pairs = np.concatenate([np.zeros((0, 2), dtype=np.int64), *found])
+        assert pairs.dtype == np.int64 and (pairs[:, 0] < pairs[:, 1]).all()
+        return sorted(set((pairs[:, 0] * n + pairs[:, 1]).tolist()))
+
+    assert codes([FAST.band_pairs(blocks, 1, docs, max_bucket)]) == codes(_candidates._band_pairs(column, docs, max_bucket))
+
+
+@compiled
+def test_band_pairs_want_every_window_of_the_documents():
+    with pytest.raises(ValueError, match="windows"):
+        FAST.band_pairs([np.zeros((2, 3), dtype=np.uint64)], 0, np.zeros(4, dtype=np.int32), 5)
