@@ -461,6 +461,143 @@ def normalize_ascii(str text):
         free(b)
 
 
+# --- normalising any text -------------------------------------------------------------------
+
+cdef extern from "Python.h":
+    Py_UCS4 *PyUnicode_AsUCS4Copy(object text) except NULL
+    void PyMem_Free(void *p)
+    bint Py_UNICODE_ISALNUM(Py_UCS4 ch) nogil
+    bint Py_UNICODE_ISALPHA(Py_UCS4 ch) nogil
+    bint Py_UNICODE_ISDECIMAL(Py_UCS4 ch) nogil
+    bint Py_UNICODE_ISDIGIT(Py_UCS4 ch) nogil
+    int PyUnicode_4BYTE_KIND
+
+
+cdef inline bint _u_word(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Whether s[i] is a regex word character (``\\w``: alphanumeric, or ``_``); False past the end."""
+    return i < n and (Py_UNICODE_ISALNUM(s[i]) or s[i] == 95)
+
+
+cdef inline bint _u_letter(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Whether s[i] is in ``[^\\W\\d_]``; False past the end."""
+    return i < n and Py_UNICODE_ISALNUM(s[i]) and not Py_UNICODE_ISDECIMAL(s[i])
+
+
+cdef inline bint _u_decimal(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    return i < n and Py_UNICODE_ISDECIMAL(s[i])
+
+
+cdef inline bint _quote_char(Py_UCS4 c) noexcept nogil:
+    """One of ``dedup.tokens._QUOTE_CHARS``: “”„‟«»「」『』〝〞〟."""
+    return (0x201C <= c <= 0x201F) or c == 0xAB or c == 0xBB or (0x300C <= c <= 0x300F) or (0x301D <= c <= 0x301F)
+
+
+cdef inline bint _apostrophe_char(Py_UCS4 c) noexcept nogil:
+    """One of ``dedup.tokens._APOSTROPHE``'s marks: ' ‘ ’ ‛ ′ ` ´ ʼ."""
+    return c == 39 or c == 96 or c == 0xB4 or c == 0x2BC or c == 0x2032 or (0x2018 <= c <= 0x201B and c != 0x201A)
+
+
+cdef Py_ssize_t _u_marks(Py_UCS4 *s, Py_ssize_t n, const Py_UCS4 *digits) noexcept nogil:
+    """In place: the double quotation marks of every language folded to '"', the decimal digits
+    of other scripts (``digits``: each code point's ASCII digit, or 0) to ASCII."""
+    cdef Py_ssize_t i
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = s[i]
+        if c < 0xAB:
+            continue
+        if _quote_char(c):
+            s[i] = 34
+        elif c < 0x1800 and digits[c]:
+            s[i] = digits[c]
+    return n
+
+
+cdef Py_ssize_t _u_apostrophes(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept nogil:
+    """Drop each apostrophe between a letter or digit and a word character (``_join_apostrophe``)."""
+    cdef Py_ssize_t i, m = 0
+    for i in range(n):
+        if _apostrophe_char(s[i]) and i and Py_UNICODE_ISALNUM(s[i - 1]) and _u_word(s, n, i + 1):
+            continue
+        out[m] = s[i]
+        m += 1
+    return m
+
+
+cdef Py_ssize_t _u_abbreviation_end(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+    """:func:`_abbreviation_end` over code points."""
+    cdef Py_ssize_t e, k = 0
+    if not _u_letter(s, n, p + 1):
+        return -1
+    e = p + 2
+    while e + 1 < n and s[e] == 46 and _u_letter(s, n, e + 1):
+        e += 2
+        k += 1
+    if e < n and s[e] == 46 and not _u_word(s, n, e + 1):
+        return e + 1
+    if not _u_word(s, n, e):
+        return e
+    return e - 2 if k else -1
+
+
+cdef Py_ssize_t _u_abbreviations(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept nogil:
+    """:func:`_abbreviations` over code points (``_join_abbreviation``)."""
+    cdef Py_ssize_t i = 0, m = 0, e, j
+    cdef bint join
+    while i < n:
+        if s[i] == 46:
+            e = _u_abbreviation_end(s, n, i)
+            if e >= 0:
+                join = i and Py_UNICODE_ISALPHA(s[i - 1]) and (i < 2 or not _u_word(s, n, i - 2))
+                for j in range(i, e):
+                    if not (join and s[j] == 46):
+                        out[m] = s[j]
+                        m += 1
+                i = e
+                continue
+        out[m] = s[i]
+        m += 1
+        i += 1
+    return m
+
+
+cdef Py_ssize_t _u_thousands(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept nogil:
+    """Drop each comma between a digit and exactly three decimal digits (``_join_thousands``)."""
+    cdef Py_ssize_t i, m = 0
+    for i in range(n):
+        if (s[i] == 44 and i and Py_UNICODE_ISDIGIT(s[i - 1]) and _u_decimal(s, n, i + 1) and _u_decimal(s, n, i + 2)
+                and _u_decimal(s, n, i + 3) and not _u_decimal(s, n, i + 4)):
+            continue
+        out[m] = s[i]
+        m += 1
+    return m
+
+
+def normalize_text(str text, const uint32_t[::1] digits):
+    """``dedup.tokens.normalize`` of a text already NFKC-normalised and case-folded, any
+    script: quotation marks and other scripts' digits folded (``digits``: each code point's
+    ASCII digit below U+1800, or 0), then apostrophes, abbreviations and thousands separators
+    joined, each step over the previous one's output."""
+    cdef Py_ssize_t n = len(text)
+    if digits.shape[0] < 0x1800:
+        raise ValueError("digits: a code point's digit for each below U+1800")
+    cdef Py_UCS4 *a = PyUnicode_AsUCS4Copy(text)
+    cdef Py_UCS4 *b = <Py_UCS4 *> malloc((n + 1) * sizeof(Py_UCS4))
+    if b == NULL:
+        PyMem_Free(a)
+        raise MemoryError()
+    try:
+        with nogil:
+            _u_marks(a, n, <const Py_UCS4 *> &digits[0])
+            n = _u_apostrophes(a, n, b)
+            n = _u_abbreviations(b, n, a)
+            n = _u_thousands(a, n, b)
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, b, n)
+    finally:
+        PyMem_Free(a)
+        free(b)
+
+
 def word_matrix(const uint32_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends, Py_ssize_t width):
     """The rows of ``dedup.tokens._strings``: each word's code points, padded with zeros to ``width``."""
     cdef Py_ssize_t n = starts.shape[0], k
@@ -1029,10 +1166,6 @@ def word_codes(const uint64_t[::1] a, const uint64_t[::1] b):
         free(values)
         free(number)
         free(codes)
-
-
-cdef extern from "Python.h":
-    bint Py_UNICODE_ISDIGIT(Py_UCS4 ch) nogil
 
 
 def digit_words(const uint32_t[::1] words, Py_ssize_t width):

@@ -148,6 +148,21 @@ def test_ascii_normalising_is_the_references(text):
         assert found == normalize(text)
 
 
+# any script, dense in what the folds and joins look at: quotation marks and apostrophes of
+# every kind, other scripts' digits, letters that are numbers, dots, commas, underscores
+unicode_texts = st.text(alphabet="aя1_ .,'`´ʼ‘’‛‚′“”„‟«»「」『』〝〞〟٣۴५၃៣፩Ⅻ五²½ß\u0301", max_size=60) | texts
+
+
+@compiled
+@hsettings(max_examples=2000, deadline=None)
+@given(unicode_texts)
+@example("«Мы» т.е. С.Ш.А. don’t ١,٣٥٩ 1,٣٥٩ ٣,500 a’_ 5,00٣ x.五.y. ½,000 ²,000 ፩,000 ၃,៣၃៣ u.s’s")
+def test_normalising_any_text_is_the_references(text):
+    found = normalize(text)
+    with reference():
+        assert found == normalize(text)
+
+
 @compiled
 @hsettings(max_examples=500, deadline=None)
 @given(st.lists(st.lists(ascii_texts, max_size=4).map(tuple) | st.lists(texts | ascii_texts, max_size=4), max_size=6),
