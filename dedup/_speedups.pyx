@@ -598,6 +598,53 @@ def normalize_text(str text, const uint32_t[::1] digits):
         free(b)
 
 
+cdef extern from "Python.h":
+    bint Py_UNICODE_ISSPACE(Py_UCS4 ch) nogil
+
+
+cdef inline bint _before_open(Py_UCS4 c) noexcept nogil:
+    """One of ``dedup.quotes._BEFORE_OPEN``: a space, tab or newline, ( [ { /, a dash or hyphen."""
+    return c == 32 or c == 9 or c == 10 or c == 40 or c == 91 or c == 123 or c == 47 or c == 0x2014 or c == 0x2013 or c == 45
+
+
+cdef inline bint _after_close(Py_UCS4 c) noexcept nogil:
+    """One of ``dedup.quotes._AFTER_CLOSE``: a space, tab or newline, . , ; : ! ? ) ] } /, a dash or hyphen."""
+    return (c == 32 or c == 9 or c == 10 or c == 46 or c == 44 or c == 59 or c == 58 or c == 33 or c == 63 or c == 41
+            or c == 93 or c == 125 or c == 47 or c == 0x2014 or c == 0x2013 or c == 45)
+
+
+def quote_directions(str text):
+    """``dedup.quotes._QUOTE_MARK.sub(_quote_direction, text)``: each '"' made an opening mark
+    (U+201C), a closing one (U+201D), left a toggle, or made a space, by the characters
+    beside it."""
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, before, after
+    cdef bint can_open, can_close
+    cdef Py_UCS4 *out = <Py_UCS4 *> malloc((n + 1) * sizeof(Py_UCS4))
+    if out == NULL:
+        raise MemoryError()
+    try:
+        with nogil:
+            for i in range(n):
+                c = PyUnicode_READ(kind, data, i)
+                if c == 34:
+                    before = PyUnicode_READ(kind, data, i - 1) if i else 32
+                    after = PyUnicode_READ(kind, data, i + 1) if i + 1 < n else 32
+                    can_open = _before_open(before) and not Py_UNICODE_ISSPACE(after)
+                    can_close = not Py_UNICODE_ISSPACE(before) and _after_close(after)
+                    if can_open != can_close:
+                        c = 0x201C if can_open else 0x201D
+                    elif not (can_open or (Py_UNICODE_ISSPACE(before) and Py_UNICODE_ISSPACE(after) and i + 1 < n
+                                           and after != 10)):
+                        c = 32
+                out[i] = c
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n)
+    finally:
+        free(out)
+
+
 def word_matrix(const uint32_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends, Py_ssize_t width):
     """The rows of ``dedup.tokens._strings``: each word's code points, padded with zeros to ``width``."""
     cdef Py_ssize_t n = starts.shape[0], k

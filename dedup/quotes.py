@@ -15,6 +15,8 @@ import re
 
 import numpy as np
 
+from . import _native
+
 # Quotation marks get a direction from their surroundings (after folding every style
 # to '"'): an opening mark follows a space or bracket and precedes text, a closing mark
 # follows text and precedes a space or punctuation. Marks with text on both sides, or
@@ -120,7 +122,8 @@ def _directed_marks(body: str) -> str:
     if "'" in body or "‘" in body:
         body = _SINGLE_QUOTED.sub(lambda m: _OPEN + m.group(1) + _CLOSE, body)
     if '"' in body:
-        body = _QUOTE_MARK.sub(_quote_direction, body)
+        fast = _native.speedups  # in C, the same directions: a callback a mark took 0.1 s of a scan of 10^5 documents
+        body = fast.quote_directions(body) if fast is not None else _QUOTE_MARK.sub(_quote_direction, body)
     return body
 
 

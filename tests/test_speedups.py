@@ -164,6 +164,16 @@ def test_normalising_any_text_is_the_references(text):
 
 
 @compiled
+@hsettings(max_examples=2000, deadline=None)
+@given(st.text(alphabet='"a \t\n([{/—–-.,;:!?)]}\u00a0\u3000я“”', max_size=40) | texts)
+@example('"a" b"c "d " e "\n" (" ".')
+def test_quote_directions_are_the_references(text):
+    from dedup import quotes
+
+    assert FAST.quote_directions(text) == quotes._QUOTE_MARK.sub(quotes._quote_direction, text)
+
+
+@compiled
 @hsettings(max_examples=500, deadline=None)
 @given(st.lists(st.lists(ascii_texts, max_size=4).map(tuple) | st.lists(texts | ascii_texts, max_size=4), max_size=6),
        st.sampled_from([None, 12, 40]))
