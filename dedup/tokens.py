@@ -131,6 +131,8 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize('He said: "We will win." Then left.')
     ['he', 'said', 'we', 'will', 'win', 'then', 'left']
     """
+    if text.isascii() and text.isalnum():  # one word of ASCII letters and digits (most words a word diff asks for)
+        return [text.lower()[:_MAX_WORD]]
     return [w[:_MAX_WORD] for w in WORD_TOKEN.findall(normalize(text))]
 
 

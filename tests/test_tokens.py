@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from dedup.tokens import analyse, normalize, tokenize
+from dedup.tokens import WORD_TOKEN, analyse, normalize, tokenize
 from strategies import any_text as _any_text, ascii_text as _ascii_text, texts as _texts
 
 _tokens = importlib.import_module("dedup.tokens")
@@ -48,6 +48,15 @@ def test_cyrillic_guillemets_are_quotes():
 
 
 # --- the fast paths give what the plain definitions give ---------------------------------
+
+@hsettings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet="aZ09_", min_size=1, max_size=50), st.from_regex(r"[A-Za-z0-9]{1,60}", fullmatch=True),
+                 _ascii_text, _any_text))
+@example("A" * 41)
+def test_a_word_tokenises_as_the_definition_says(text):
+    # one ASCII word of letters and digits is lower-cased and cut without the regexes
+    assert tokenize(text) == [w[:_tokens._MAX_WORD] for w in WORD_TOKEN.findall(normalize(text))]
+
 
 @hsettings(max_examples=300, deadline=None)
 @given(st.one_of(_ascii_text, _any_text, st.text(alphabet="a1_ '`’.,", max_size=30)))
