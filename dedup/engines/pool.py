@@ -83,10 +83,15 @@ def _pipe() -> tuple[int, int]:
 
 
 def _send(fd: int, payload: bytes) -> None:
-    """Write one message (the payload, a pickle) whole."""
-    data = memoryview(len(payload).to_bytes(_HEADER, "little") + payload)
-    while data:
-        data = data[os.write(fd, data) :]
+    """Write one message (the payload, a pickle) whole: its length, then itself (not copied
+    after the length: a batch's result is megabytes)."""
+    parts = [memoryview(len(payload).to_bytes(_HEADER, "little")), memoryview(payload)]
+    while parts:
+        written = os.writev(fd, parts)
+        while parts and written >= len(parts[0]):
+            written -= len(parts.pop(0))
+        if parts:
+            parts[0] = parts[0][written:]
 
 
 def _receive(fd: int) -> bytearray:
