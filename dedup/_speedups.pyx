@@ -822,10 +822,80 @@ cdef inline Py_ssize_t _open_segment(uint32_t *ring, int64_t *seg_start, Py_ssiz
 # --- candidates -----------------------------------------------------------------------------
 
 
-cdef struct Hit:  # a window whose band key may be held by another (band_pairs, below)
-    uint64_t key
-    int32_t doc
-    int32_t next  # the next hit of its key, in window order (-1: none)
+cdef struct Found:  # pairs of documents as they are found: a buffer that grows
+    int64_t *items
+    Py_ssize_t used, size  # in values (two a pair)
+
+
+cdef int _found(Found *out, int64_t a, int64_t b) noexcept nogil:
+    """Add the pair (a, b); -1 if memory ran out."""
+    cdef int64_t *grown
+    if out.used + 2 > out.size:
+        grown = <int64_t *> realloc(out.items, 2 * out.size * sizeof(int64_t))
+        if grown == NULL:
+            return -1
+        out.items, out.size = grown, 2 * out.size
+    out.items[out.used], out.items[out.used + 1] = a, b
+    out.used += 2
+    return 0
+
+
+cdef int _bucket(const int32_t *docs, const int32_t *next, int32_t head, int32_t *members, Py_ssize_t max_bucket,
+                 Found *out) noexcept nogil:
+    """The pairs of the documents of one key's chain of windows (from ``head``; ``docs``
+    ascending along it): every pair of up to ``max_bucket`` documents, else a star (the first
+    with each other) and a chain (each with the next). -1 if memory ran out."""
+    cdef Py_ssize_t d = 0, i, j
+    cdef int32_t at = head
+    while at >= 0:
+        if d == 0 or members[d - 1] != docs[at]:
+            members[d] = docs[at]
+            d += 1
+        at = next[at]
+    if d > max_bucket:
+        for i in range(1, d):
+            if _found(out, members[0], members[i]) < 0:
+                return -1
+        for i in range(1, d - 1):
+            if _found(out, members[i], members[i + 1]) < 0:
+                return -1
+        return 0
+    for i in range(d):
+        for j in range(i + 1, d):
+            if _found(out, members[i], members[j]) < 0:
+                return -1
+    return 0
+
+
+cdef int _part_pairs(const uint64_t *keys, const int32_t *docs, Py_ssize_t m, int32_t *heads, int32_t *tails,
+                     int32_t *next, int32_t *members, Py_ssize_t max_bucket, Found *out) noexcept nogil:
+    """The pairs of one part of a band's windows (``m`` keys, their documents ascending): the
+    windows chained by key in a table of the part's size (in cache), each key's documents
+    paired. -1 if memory ran out."""
+    cdef Py_ssize_t slots = 16, i, firsts = 0
+    cdef uint64_t h, mask
+    while slots < 4 * m:  # (a quarter full at most: few probes)
+        slots <<= 1
+    mask = slots - 1
+    memset(heads, 0xFF, slots * sizeof(int32_t))
+    for i in range(m):
+        h = keys[i] & mask
+        while heads[h] >= 0 and keys[heads[h]] != keys[i]:
+            h = (h + 1) & mask
+        next[i] = -1
+        if heads[h] < 0:
+            heads[h] = <int32_t>i
+            members[firsts] = <int32_t>i  # (the keys' first windows, listed where the members go later)
+            firsts += 1
+        else:
+            next[tails[h]] = <int32_t>i
+        tails[h] = <int32_t>i
+    # each key held by more than one window, from its first (the list moved out of the way of the members)
+    memcpy(tails, members, firsts * sizeof(int32_t))
+    for i in range(firsts):
+        if next[tails[i]] >= 0 and _bucket(docs, next, tails[i], members, max_bucket, out) < 0:
+            return -1
+    return 0
 
 
 def band_pairs(list blocks, Py_ssize_t band, const int32_t[::1] docs, Py_ssize_t max_bucket):
@@ -833,132 +903,97 @@ def band_pairs(list blocks, Py_ssize_t band, const int32_t[::1] docs, Py_ssize_t
     (bands, n) uint64 array; ``docs``: each window's document, ascending), as one (m, 2)
     int64 array: the same pairs, in another order and maybe repeated.
 
-    A hash table rather than sorts, with the interpreter lock released. Two bit tables of
-    the keys' low bits (a few MB: in cache) first pass the windows whose key may be
-    another's; those few go in a table of their keys' high bits, each key's windows
-    chained in order (documents ascending) and its documents paired when the last is in.
+    A hash join's partitioning rather than sorts, with the interpreter lock released: the
+    windows are spread by their keys' top bits into parts of about 2,048 (one pass to count,
+    one to place, each part's documents still ascending), and each part's keys are grouped
+    by a table small enough to stay in cache.
     """
-    cdef Py_ssize_t parts = len(blocks), n = docs.shape[0], p, i, j = 0, total = 0, kept = 0, slots, pairs = 0
-    cdef const uint64_t **rows = <const uint64_t **>malloc(max(parts, 1) * sizeof(uint64_t *))
-    cdef Py_ssize_t *sizes = <Py_ssize_t *>malloc(max(parts, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t parts = len(blocks), n = docs.shape[0], p, i, j = 0, total = 0, at, most = 0
     cdef const uint64_t[:, ::1] block
-    if rows == NULL or sizes == NULL:
-        free(rows)
-        free(sizes)
-        raise MemoryError()
+    cdef list rows_of = []
     for p in range(parts):
         block = blocks[p]
-        sizes[p] = block.shape[1]
-        rows[p] = &block[band, 0] if block.shape[1] else NULL
+        if block.shape[1]:
+            rows_of.append(block[band])
         total += block.shape[1]
     if total != n:
-        free(rows)
-        free(sizes)
         raise ValueError(f"the blocks hold {total} windows, the documents {n}")
-    cdef uint64_t bits = 1 << 16
-    while bits < <uint64_t>(16 * n) and bits < (<uint64_t>1 << 27):
-        bits <<= 1
-    cdef uint64_t mask = bits - 1, key, h
-    cdef uint8_t *seen = <uint8_t *>calloc(bits >> 2, 1)  # two bits a slot: seen, seen twice (one cache line)
-    cdef uint8_t bit
-    cdef Hit *hits = NULL
+    if n >= 2**31 - 1:
+        raise ValueError(f"{n} windows in a band; at most 2^31 - 2 are paired at once")
+    parts = len(rows_of)
+    cdef int bits = 0
+    while (<Py_ssize_t>1 << bits) * 2048 < n and bits < 16:
+        bits += 1
+    cdef Py_ssize_t count = <Py_ssize_t>1 << bits
+    cdef const uint64_t **rows = <const uint64_t **> malloc(max(parts, 1) * sizeof(uint64_t *))
+    cdef Py_ssize_t *sizes = <Py_ssize_t *> malloc(max(parts, 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *starts = <Py_ssize_t *> calloc(count + 1, sizeof(Py_ssize_t))
+    cdef uint64_t *keys = <uint64_t *> malloc(max(n, 1) * sizeof(uint64_t))
+    cdef int32_t *owners = <int32_t *> malloc(max(n, 1) * sizeof(int32_t))
+    cdef Found out
+    out.used, out.size = 0, 1 << 12
+    out.items = <int64_t *> malloc(out.size * sizeof(int64_t))
     cdef int32_t *heads = NULL
     cdef int32_t *tails = NULL
+    cdef int32_t *next = NULL
     cdef int32_t *members = NULL
-    if seen == NULL:
+    cdef const uint64_t[::1] row
+    cdef uint64_t key
+    cdef int failed = 0
+    cdef int64_t[:, ::1] into
+    try:
+        if rows == NULL or sizes == NULL or starts == NULL or keys == NULL or owners == NULL or out.items == NULL:
+            raise MemoryError()
+        for p in range(parts):
+            row = rows_of[p]
+            rows[p], sizes[p] = &row[0], row.shape[0]
+        with nogil:
+            for p in range(parts):  # each part's size, then where it starts
+                for i in range(sizes[p]):
+                    starts[(rows[p][i] >> (64 - bits)) + 1 if bits else 1] += 1
+            for p in range(count):
+                most = max(most, starts[p + 1])
+                starts[p + 1] += starts[p]
+            for p in range(parts):  # each window placed in its part, in order
+                for i in range(sizes[p]):
+                    key = rows[p][i]
+                    at = starts[key >> (64 - bits) if bits else 0]
+                    starts[key >> (64 - bits) if bits else 0] = at + 1
+                    keys[at], owners[at] = key, docs[j]
+                    j += 1
+            # (each part's start moved to its end: the start of the next one)
+            heads = <int32_t *> malloc(max(8 * most, 16) * sizeof(int32_t))
+            tails = <int32_t *> malloc(max(8 * most, 16) * sizeof(int32_t))
+            next = <int32_t *> malloc(max(most, 1) * sizeof(int32_t))
+            members = <int32_t *> malloc(max(most, 1) * sizeof(int32_t))
+            if heads == NULL or tails == NULL or next == NULL or members == NULL:
+                failed = 1
+            at = 0
+            for p in range(count):
+                if failed:
+                    break
+                if starts[p] - at >= 2 and _part_pairs(keys + at, owners + at, starts[p] - at, heads, tails, next,
+                                                       members, max_bucket, &out) < 0:
+                    failed = 1
+                at = starts[p]
+        if failed:
+            raise MemoryError()
+        found = np.empty((out.used // 2, 2), dtype=np.int64)
+        if out.used:
+            into = found
+            memcpy(&into[0, 0], out.items, out.used * sizeof(int64_t))
+        return found
+    finally:
         free(rows)
         free(sizes)
-        raise MemoryError()
-    hits = <Hit *>malloc(max(n, 1) * sizeof(Hit))  # (pages of it never written are never touched)
-    members = <int32_t *>malloc(max(n, 1) * sizeof(int32_t))
-    if hits == NULL or members == NULL:
-        _free_band(rows, sizes, seen, hits, heads, tails, members)
-        raise MemoryError()
-    with nogil:
-        for p in range(parts):  # (no branch: whether a key's slot was seen is a coin toss)
-            for i in range(sizes[p]):
-                h = rows[p][i] & mask
-                bit = 1 << ((h & 3) << 1)
-                seen[h >> 2] |= ((seen[h >> 2] & bit) << 1) | bit
-        for p in range(parts):
-            for i in range(sizes[p]):
-                key = rows[p][i]
-                h = key & mask
-                if (seen[h >> 2] >> (((h & 3) << 1) + 1)) & 1:
-                    hits[kept].key, hits[kept].doc, hits[kept].next = key, docs[j], -1
-                    kept += 1
-                j += 1
-        slots = 16
-        while slots < 2 * kept:
-            slots <<= 1
-        heads = <int32_t *>malloc(slots * sizeof(int32_t))
-        tails = <int32_t *>malloc(slots * sizeof(int32_t))
-    if heads == NULL or tails == NULL:
-        _free_band(rows, sizes, seen, hits, heads, tails, members)
-        raise MemoryError()
-    with nogil:
-        memset(heads, 0xFF, slots * sizeof(int32_t))
-        for i in range(kept):
-            key = hits[i].key
-            h = (key >> 32) & <uint64_t>(slots - 1)
-            while heads[h] >= 0 and hits[heads[h]].key != key:
-                h = (h + 1) & <uint64_t>(slots - 1)
-            if heads[h] < 0:
-                heads[h] = <int32_t>i
-            else:
-                hits[tails[h]].next = <int32_t>i
-            tails[h] = <int32_t>i
-        for h in range(<uint64_t>slots):
-            pairs += _bucket(hits, heads[h], members, max_bucket, NULL)
-    out_arr = np.empty((pairs, 2), dtype=np.int64)
-    cdef int64_t[:, ::1] out = out_arr
-    with nogil:
-        pairs = 0
-        for h in range(<uint64_t>slots):
-            pairs += _bucket(hits, heads[h], members, max_bucket, &out[pairs, 0] if pairs < out.shape[0] else NULL)
-    _free_band(rows, sizes, seen, hits, heads, tails, members)
-    return out_arr
-
-
-cdef Py_ssize_t _bucket(const Hit *hits, int32_t head, int32_t *members, Py_ssize_t max_bucket, int64_t *out) noexcept nogil:
-    """The pairs of the documents of one key's chain of hits (from ``head``; -1: none): every
-    pair of up to ``max_bucket`` documents, else a star and a chain; written to ``out``
-    (pairs of int64) unless it is NULL; returns how many."""
-    cdef Py_ssize_t d = 0, i, j, k = 0
-    cdef int32_t at = head
-    while at >= 0:
-        if d == 0 or members[d - 1] != hits[at].doc:
-            members[d] = hits[at].doc
-            d += 1
-        at = hits[at].next
-    if d < 2:
-        return 0
-    if d > max_bucket:  # the first with each of the others, and each with the next
-        if out != NULL:
-            for i in range(1, d):
-                out[k], out[k + 1] = members[0], members[i]
-                k += 2
-            for i in range(1, d - 1):
-                out[k], out[k + 1] = members[i], members[i + 1]
-                k += 2
-        return 2 * d - 3
-    if out != NULL:
-        for i in range(d):
-            for j in range(i + 1, d):
-                out[k], out[k + 1] = members[i], members[j]
-                k += 2
-    return d * (d - 1) // 2
-
-
-cdef void _free_band(const uint64_t **rows, Py_ssize_t *sizes, uint8_t *seen, Hit *hits, int32_t *heads, int32_t *tails,
-                     int32_t *members) noexcept:
-    free(rows)
-    free(sizes)
-    free(seen)
-    free(hits)
-    free(heads)
-    free(tails)
-    free(members)
+        free(starts)
+        free(keys)
+        free(owners)
+        free(out.items)
+        free(heads)
+        free(tails)
+        free(next)
+        free(members)
 
 
 # --- verify ---------------------------------------------------------------------------------

@@ -595,6 +595,29 @@ def test_band_pairs_are_the_reference_pairs(docs_keys, max_bucket, data):
 
 
 @compiled
+@pytest.mark.parametrize("seed", [1, 2])
+def test_band_pairs_of_many_windows_are_the_reference_pairs(seed):
+    # enough windows (over 2,048) for them to be spread into parts by their keys' top bits
+    from dedup import candidates as _candidates
+
+    rng = np.random.default_rng(seed)
+    windows = rng.integers(0, 8, 6000)
+    n = int(windows.sum())
+    column = rng.integers(0, 2**64, n, dtype=np.uint64)
+    shared = rng.integers(0, 2**64, 300, dtype=np.uint64)
+    some = rng.random(n) < 0.3
+    column[some] = shared[rng.integers(0, len(shared), int(some.sum()))]  # buckets of a few to a few dozen
+    column[rng.random(n) < 0.01] = shared[0] ^ np.uint64(1)  # a crowded one, its top bits another's
+    docs = np.repeat(np.arange(len(windows), dtype=np.int32), windows)
+    blocks = [column[None, a:b].copy() for a, b in zip([0, n // 3], [n // 3, n])]
+    found = FAST.band_pairs(blocks, 0, docs, 20)
+    expected = np.concatenate(_candidates._band_pairs(column, docs, 20))
+    assert len(found) > 1000
+    code = np.int64(len(windows))
+    assert np.array_equal(np.unique(found[:, 0] * code + found[:, 1]), np.unique(expected[:, 0] * code + expected[:, 1]))
+
+
+@compiled
 def test_band_pairs_want_every_window_of_the_documents():
     with pytest.raises(ValueError, match="windows"):
         FAST.band_pairs([np.zeros((2, 3), dtype=np.uint64)], 0, np.zeros(4, dtype=np.int32), 5)
