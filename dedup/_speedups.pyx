@@ -683,6 +683,8 @@ def shingles(const uint64_t[::1] hashes, const int64_t[::1] counts, int shingle_
     (every document's shingle hashes, one after another; each document's count)."""
     cdef Py_ssize_t docs = counts.shape[0], d, i, j, total = 0, at = 0, off = 0, n, width, m = position.shape[0]
     cdef uint64_t acc
+    if shingle_size < 1 or m < 1:
+        raise ValueError(f"shingles of {shingle_size} words with {m} multipliers; one word and one multiplier at least")
     for d in range(docs):
         n = counts[d]
         total += n - min(n, <Py_ssize_t>shingle_size) + 1 if n else 0
@@ -690,18 +692,25 @@ def shingles(const uint64_t[::1] hashes, const int64_t[::1] counts, int shingle_
     sizes_arr = np.empty(docs, dtype=np.int64)
     cdef uint64_t[::1] out = out_arr
     cdef int64_t[::1] sizes = sizes_arr
+    # each word's multiplier by its place in a shingle, looked up (a division a word took a third of the time)
+    cdef uint64_t *multiplier = <uint64_t *> malloc(shingle_size * sizeof(uint64_t))
+    if multiplier == NULL:
+        raise MemoryError()
+    for j in range(shingle_size):
+        multiplier[j] = position[j % m]
     with nogil:
         for d in range(docs):
             n = counts[d]
             width = min(n, <Py_ssize_t>shingle_size)
             sizes[d] = n - width + 1 if n else 0
             for i in range(sizes[d]):
-                acc = hashes[off + i] * position[0]
+                acc = hashes[off + i] * multiplier[0]
                 for j in range(1, width):
-                    acc += hashes[off + i + j] * position[j % m]
+                    acc += hashes[off + i + j] * multiplier[j]
                 out[at] = fmix64(acc ^ <uint64_t>width)
                 at += 1
             off += n
+    free(multiplier)
     return out_arr, sizes_arr
 
 
@@ -757,6 +766,9 @@ def signatures(const uint64_t[::1] shingles, const int64_t[::1] shingle_counts, 
     for i in range(windows.shape[0]):
         ring_rows = max(ring_rows, <Py_ssize_t>(windows[i, 1] - windows[i, 0]))
     ring_rows += 1  # a window's segments, and the open one
+    while ring_rows & (ring_rows - 1):  # a power of two: a row's place is a mask, not a division (one a shingle)
+        ring_rows += 1
+    cdef Py_ssize_t ring_mask = ring_rows - 1
     minhash_arr = np.full((docs, num_perm), 0xFFFFFFFF, dtype=np.uint32)
     keys_arr = np.empty((windows.shape[0], bands), dtype=np.uint64)
     cdef uint32_t[:, ::1] minhash = minhash_arr
@@ -764,11 +776,15 @@ def signatures(const uint64_t[::1] shingles, const int64_t[::1] shingle_counts, 
     cdef uint32_t *ring = <uint32_t *> malloc(ring_rows * max(used, 1) * sizeof(uint32_t))
     cdef int64_t *seg_start = <int64_t *> malloc(ring_rows * sizeof(int64_t))
     cdef uint32_t *low = <uint32_t *> malloc(max(used, 1) * sizeof(uint32_t))
-    if ring == NULL or low == NULL or seg_start == NULL:
+    cdef uint64_t *multiplier = <uint64_t *> malloc(max(rows, 1) * sizeof(uint64_t))  # each row's (no division a row)
+    if ring == NULL or low == NULL or seg_start == NULL or multiplier == NULL:
         free(ring)
         free(low)
         free(seg_start)
+        free(multiplier)
         raise MemoryError()
+    for r in range(rows):
+        multiplier[r] = position[r % m]
     with nogil:
         for d in range(docs):
             sc = shingle_counts[d]
@@ -782,40 +798,41 @@ def signatures(const uint64_t[::1] shingles, const int64_t[::1] shingle_counts, 
                 while ws < w_end and windows[ws, 0] < i:
                     ws += 1
                 if ws < w_end and windows[ws, 0] == i and open_at < i:  # a window starts here: a new segment
-                    closed = _open_segment(ring, seg_start, closed, ring_rows, used, i)
+                    closed = _open_segment(ring, seg_start, closed, ring_mask, used, i)
                     open_at = i
                 hv = fmix32(<uint32_t>(shingles[off + i] >> 32))
-                dedup_permute_min(&a[0], &b[0], hv, ring + (closed % ring_rows) * used, &minhash[d, 0], used, num_perm)
+                dedup_permute_min(&a[0], &b[0], hv, ring + (closed & ring_mask) * used, &minhash[d, 0], used, num_perm)
                 if w < w_end and windows[w, 1] == i + 1:  # windows end here: so does the segment
-                    closed = _open_segment(ring, seg_start, closed, ring_rows, used, i + 1)
+                    closed = _open_segment(ring, seg_start, closed, ring_mask, used, i + 1)
                     open_at = i + 1
                 while w < w_end and windows[w, 1] == i + 1:
                     s = windows[w, 0]
                     k = closed - 1  # the window's last segment; back to the one it starts with
-                    memcpy(low, ring + (k % ring_rows) * used, used * sizeof(uint32_t))
-                    while seg_start[k % ring_rows] != s:
+                    memcpy(low, ring + (k & ring_mask) * used, used * sizeof(uint32_t))
+                    while seg_start[k & ring_mask] != s:
                         k -= 1
-                        dedup_lower(low, ring + (k % ring_rows) * used, used)
+                        dedup_lower(low, ring + (k & ring_mask) * used, used)
                     for band in range(bands):
                         acc = 0
                         for r in range(rows):
-                            acc += <uint64_t>low[band * rows + r] * position[r % m]
+                            acc += <uint64_t>low[band * rows + r] * multiplier[r]
                         keys[w, band] = fmix64(acc ^ (<uint64_t>(band + 1) * salt))
                     w += 1
             off += sc
     free(ring)
     free(low)
     free(seg_start)
+    free(multiplier)
     return minhash_arr, keys_arr
 
 
-cdef inline Py_ssize_t _open_segment(uint32_t *ring, int64_t *seg_start, Py_ssize_t closed, Py_ssize_t ring_rows,
+cdef inline Py_ssize_t _open_segment(uint32_t *ring, int64_t *seg_start, Py_ssize_t closed, Py_ssize_t ring_mask,
                                      Py_ssize_t used, int64_t at) noexcept nogil:
-    """Close the open segment of :func:`signatures`' ring and open the next, at shingle ``at``
-    (its minima all-max); return the segments closed."""
+    """Close the open segment of :func:`signatures`' ring (of ``ring_mask`` + 1 rows, a power
+    of two) and open the next, at shingle ``at`` (its minima all-max); return the segments closed."""
     closed += 1
-    seg_start[closed % ring_rows] = at
-    memset(ring + (closed % ring_rows) * used, 0xFF, used * sizeof(uint32_t))
+    seg_start[closed & ring_mask] = at
+    memset(ring + (closed & ring_mask) * used, 0xFF, used * sizeof(uint32_t))
     return closed
 
 
