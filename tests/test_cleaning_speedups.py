@@ -196,6 +196,20 @@ def test_literal_masks_are_any_of_each_set(text, sets, data):
     assert FAST.Literals(sets).mask(text) == expected
 
 
+# a few characters of one byte and of more, mixed: strings fall within runs of the first, or hold the others
+_mixed = st.text(alphabet="abé ЖК一", max_size=40)
+
+
+@compiled
+@hsettings(max_examples=500, deadline=None)
+@given(_mixed, st.lists(st.lists(st.text(alphabet="abé ЖК一", max_size=3), max_size=4), min_size=1, max_size=6))
+@example("abЖab", [["ab"], ["bЖ"], ["Ж"], ["a"], ["b"]])
+def test_literals_in_texts_of_wide_characters_are_found_as_by_in(text, sets):
+    expected = sum(1 << k for k, strings in enumerate(sets) if any(map(text.__contains__, strings)))
+    assert FAST.Literals(sets).mask(text) == expected
+    assert FAST.Literals(sets).found_in(text) == bool(expected)
+
+
 # notice markers and their stems in any case (ÇEREZ, İ: a lower case of two characters), among prose
 MARKERS = [*notices._NOTICE_STEMS, "COOKIES", "Privacy Policy", "ÇEREZ", "Çerez", "İp", "NOT A ROBOT", "Accept All", "Ａ",
            "We use cookies.", "Subscribe to continue reading.", "Enter your first name", "ÀÉÎ", "µß", "ÿ"]
