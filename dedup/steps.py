@@ -31,7 +31,7 @@ from .ingest import Document, Skipped
 from .settings import Settings
 from .sign import Signature, SignedBatch, body_hashes, long_body_hashes, shingle_hashes, shingles_many, sign_batch, sign_hashes, span_hashes
 from .tokens import Part, analyse_parts, joined_parts, long_word_counts
-from .verify import Analysed, Match, compare_many
+from .verify import Analysed, Match, compare_copies, compare_many
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +230,12 @@ def verify(a: Analysed, b: Analysed, settings: Settings) -> Match:
 def verify_many(pairs: Sequence[tuple[Analysed, Analysed]], settings: Settings) -> list[Match]:
     """:func:`verify` of many pairs, their shingles matched in one pass (:func:`~dedup.verify.compare_many`)."""
     return compare_many(pairs, **settings.for_step("verify"))
+
+
+def copies_of(pairs: Sequence[tuple[Analysed, Analysed]], settings: Settings) -> list[Match]:
+    """The matches of :func:`verify_many` whose verdict is not ``none``, in order (those of
+    ``none`` are not made: what a scan keeps; :func:`~dedup.verify.compare_copies`)."""
+    return compare_copies(pairs, **settings.for_step("verify"))
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,23 @@ def compare_many(
     verdict for each pair. The shingles of all pairs are matched in one numpy pass, and
     their edited sentences looked for in another (per pair, its few hundred words cost
     less than numpy's per-call overhead)."""
+    found = _compared(pairs, False, shingle_size=shingle_size, min_run_words=min_run_words,
+                      sentence_match=sentence_match, partial_min_sentences=partial_min_sentences,
+                      reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+    return cast("list[Match]", found)
+
+
+def compare_copies(pairs: Sequence[tuple[Analysed, Analysed]], **knobs) -> list[Match]:
+    """The matches of :func:`compare_many` (``knobs``: its keywords) whose verdict is not
+    ``none``, in order; of the others no record is made (their passages and conflicts are not
+    written out: what a scan keeps)."""
+    return [m for m in _compared(pairs, True, **knobs) if m is not None]
+
+
+def _compared(pairs: Sequence[tuple[Analysed, Analysed]], copies_only: bool, *, shingle_size: int, min_run_words: int,
+              sentence_match: float, partial_min_sentences: int, reprint_threshold: float,
+              duplicate_threshold: float) -> list[Match | None]:
+    """:func:`compare_many`, or None for a pair of verdict ``none`` if ``copies_only``."""
     found = _shared_runs_many([(a.shingles, b.shingles) for a, b in pairs], shingle_size=shingle_size)
     chosen, sentences = [], []
     # by id(): a document of several pairs has its sentences measured, its numbers found, once
@@ -237,33 +254,38 @@ def compare_many(
     match_sentences(sentences, sentence_match=sentence_match)
     return [
         _match(a, b, runs, sizes, s, digits, partial_min_sentences=partial_min_sentences,
-               reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold)
+               reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold, copies_only=copies_only)
         for (a, b), runs, (_, sizes), s in zip(pairs, chosen, found, sentences)
     ]
 
 
 def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, digits: Callable[[Analysed], bytes], *,
-           partial_min_sentences, reprint_threshold, duplicate_threshold) -> Match:
+           partial_min_sentences, reprint_threshold, duplicate_threshold, copies_only=False) -> Match | None:
     """The match of one pair from its chosen shared runs, (distinct shingles of a, of b,
-    shared) and its sentences; ``digits`` gives a text's :func:`_digit_words`."""
+    shared) and its sentences; ``digits`` gives a text's :func:`_digit_words`. None for a
+    pair of verdict ``none`` if ``copies_only``."""
     size_a, size_b, inter = sizes
     union = size_a + size_b - inter
     n_a, n_b = len(a.words), len(b.words)
-    qa, qb, words_a = a.words.quoted, b.words.quoted, a.words.words
-    passages = []
     ordered = sorted(runs)
-    for (a0, b0, n), quoted in zip(ordered, _quoted_words(qa, qb, ordered)):
-        passages.append(SharedPassage(a0, b0, n, quoted, " ".join(words_a[a0 : a0 + n].tolist())))
-    shared = sum(p.words for p in passages)
-    conflicts: tuple[str, ...] = ()
+    shared = sum(n for _, _, n in ordered)
+    spans: list[tuple[int, int, int, int]] = []
     # conflicts decide only whether shared copy is a template filled in again
     could_share = s.complete or max(s.copied_a, s.copied_b) >= min(partial_min_sentences, max(min(s.counted_a, s.counted_b), 1))
     if could_share and shared and n_a * n_b <= _MAX_CONFLICT_CELLS:
-        conflicts = _number_conflicts(a, b, digits(a), digits(b))
+        spans = _number_conflict_spans(a, b, digits(a), digits(b))
     verdict = _verdict(
-        s, shared=shared, n_a=n_a, n_b=n_b, conflicts=len(conflicts), partial_min_sentences=partial_min_sentences,
+        s, shared=shared, n_a=n_a, n_b=n_b, conflicts=len(spans), partial_min_sentences=partial_min_sentences,
         reprint_threshold=reprint_threshold, duplicate_threshold=duplicate_threshold,
     )
+    if copies_only and verdict == "none":
+        return None
+    qa, qb, words_a, words_b = a.words.quoted, b.words.quoted, a.words.words, b.words.words
+    passages = [
+        SharedPassage(a0, b0, n, quoted, " ".join(words_a[a0 : a0 + n].tolist()))
+        for (a0, b0, n), quoted in zip(ordered, _quoted_words(qa, qb, ordered))
+    ]
+    conflicts = tuple(f"{' '.join(words_a[i:j].tolist())}→{' '.join(words_b[k:end].tolist())}" for i, j, k, end in spans)
     return Match(
         a=a.doc_id, b=b.doc_id, verdict=verdict, jaccard=inter / union if union else 0.0,
         containment_a_in_b=inter / size_a if size_a else 0.0, containment_b_in_a=inter / size_b if size_b else 0.0,
@@ -496,9 +518,10 @@ def _select(runs: list[tuple[int, int, int]], n_a: int, n_b: int) -> list[tuple[
     return kept
 
 
-def _number_conflicts(a: Analysed, b: Analysed, digits_a: bytes, digits_b: bytes) -> tuple[str, ...]:
-    """Find short substitutions between the texts where a number changed, as ``"a→b"``
-    strings of normalised words (``digits_a``, ``digits_b``: each text's :func:`_digit_words`).
+def _number_conflict_spans(a: Analysed, b: Analysed, digits_a: bytes, digits_b: bytes) -> list[tuple[int, int, int, int]]:
+    """Find short substitutions between the texts where a number changed, as :func:`number_conflict_spans`
+    does (``digits_a``, ``digits_b``: each text's :func:`_digit_words`); :func:`_match` writes
+    them as ``"a→b"`` strings of normalised words.
 
     The words are aligned as strings of one character a word (:func:`_word_codes`), whether a
     word holds a digit read off a byte string (:func:`_digit_words`): rapidfuzz reads no
@@ -507,10 +530,9 @@ def _number_conflicts(a: Analysed, b: Analysed, digits_a: bytes, digits_b: bytes
     wa, wb = a.words.words, b.words.words
     if len(wa) + len(wb) <= _MAX_CODES:
         seq_a, seq_b = _word_codes(a.hashes, b.hashes)
-        spans = _conflict_spans(seq_a, seq_b, digits_a, digits_b)
-    else:  # more words than code points (a text of a million words and a line): the words themselves
-        spans = number_conflict_spans(wa.tolist(), wb.tolist())
-    return tuple(f"{' '.join(wa[i:j].tolist())}→{' '.join(wb[k:end].tolist())}" for i, j, k, end in spans)
+        return _conflict_spans(seq_a, seq_b, digits_a, digits_b)
+    # more words than code points (a text of a million words and a line): the words themselves
+    return number_conflict_spans(wa.tolist(), wb.tolist())
 
 
 #: Texts of more words together than Unicode has code points are aligned as lists (:func:`_word_codes`).

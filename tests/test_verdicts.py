@@ -222,3 +222,17 @@ def test_notice_pages_are_not_articles_and_never_copies():
     assert result.clusters == () and result.pairs == ()
     assert [(s.location, s.reason) for s in result.skipped] == [("page-1", NO_ARTICLE_TEXT), ("page-2", NO_ARTICLE_TEXT)]
     assert compare(page, page).verdict == "none"
+
+
+def test_copies_of_are_the_matches_of_every_verdict_but_none():
+    # a scan keeps the copies only and has verify make no record of the rest: the same records
+    from dedup.clean import split_paragraphs
+    from dedup.steps import analyse_documents, copies_of, verify_many
+
+    texts = [stories.WIRE, stories.padded(), stories.borrowed(), stories.QUOTE_STORY_A, stories.QUOTE_STORY_B,
+             stories.TEMPLATE_1, stories.TEMPLATE_2, stories.CYRILLIC_WIRE, stories.CYRILLIC_REPRINT, stories.CJK_WIRE]
+    docs = analyse_documents([f"d{k}" for k in range(len(texts))], [split_paragraphs(t) for t in texts])
+    pairs = [(a, b) for k, a in enumerate(docs) for b in docs[k + 1 :]]
+    every = verify_many(pairs, Settings())
+    assert {m.verdict for m in every} >= {"none", "reprint"}
+    assert copies_of(pairs, Settings()) == [m for m in every if m.verdict != "none"]

@@ -1,7 +1,7 @@
 """The local engine: a scan on one machine, its stages in this process and a :class:`~dedup.engines.pool.Pool`'s workers.
 
 ``ingest → clean → sign → candidates → verify → cluster → align``. Per-document work is
-:func:`dedup.steps.prepare_batch` and per-pair work :func:`dedup.steps.verify_many`,
+:func:`dedup.steps.prepare_batch` and per-pair work :func:`dedup.steps.verify_many` (:func:`~dedup.steps.copies_of`: its copies),
 the functions every engine calls; what is this engine's own is how the work is cut into
 tasks and handed to processes, and the corpus-level steps (template lines, candidate
 grouping, components) done in this process.
@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
 from ..settings import Settings, lsh_params
 from ..sign import Signature
-from ..steps import Analysed, Prepared, ScanResult, analyse_documents, prepare_batch, verify_many
+from ..steps import Analysed, Prepared, ScanResult, analyse_documents, copies_of, prepare_batch
 from ..tokens import spans_many
 from ..verify import Match
 from .pool import Pool, inherited, processes, tapered
@@ -364,7 +364,7 @@ def _verify_pairs(
             # needed after this block: arrays of its own, so that the batch's are freed with the block
             known[x] = analysed.detached() if last_pair[x] >= block + _VERIFY_CHUNK else analysed
         ordered = [(i, j) if doc_ids[i] <= doc_ids[j] else (j, i) for i, j in here]
-        matches += [m for m in verify_many([(known[a], known[b]) for a, b in ordered], settings) if m.verdict != "none"]
+        matches += copies_of([(known[a], known[b]) for a, b in ordered], settings)
         for k, pair in enumerate(here, start=block):
             for x in pair:
                 if last_pair[x] == k:
