@@ -87,6 +87,15 @@ def test_banded_blocks_give_the_same_pairs_however_the_documents_are_split(seed)
     assert banded_candidate_pairs(blocks, windows, max_bucket=5).tolist() == expected
 
 
+def test_banded_blocks_of_any_memory_layout_give_the_same_pairs():
+    # blocks as views (transposed, not copied): the compiled path reads C-ordered keys only
+    keys = _corpus(3)
+    windows = np.array([len(k) for k in keys])
+    whole = np.concatenate(keys)
+    assert not whole.T.flags.c_contiguous
+    assert banded_candidate_pairs([whole.T], windows, max_bucket=5).tolist() == candidate_pairs(keys, max_bucket=5).tolist()
+
+
 def test_banded_blocks_must_hold_every_window():
     keys = _corpus(1)
     with pytest.raises(ValueError, match="windows"):
