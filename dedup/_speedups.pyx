@@ -372,51 +372,6 @@ cdef Py_ssize_t _apostrophes(const char *s, Py_ssize_t n, char *out) noexcept no
             grave = _find(s, n, i, b'`')
 
 
-cdef Py_ssize_t _abbreviation_end(const char *s, Py_ssize_t n, Py_ssize_t p) noexcept nogil:
-    """Where ``\\.[^\\W\\d_](?:\\.[^\\W\\d_])*\\.?(?!\\w)`` matching at p (a dot) ends, the
-    regex engine's backtracking included; -1 if it does not match there."""
-    cdef Py_ssize_t e, k = 0
-    if not (p + 1 < n and _alpha(s[p + 1])):
-        return -1
-    e = p + 2
-    while e + 1 < n and s[e] == b'.' and _alpha(s[e + 1]):
-        e += 2
-        k += 1
-    if e < n and s[e] == b'.' and not _word(s, n, e + 1):
-        return e + 1
-    if not _word(s, n, e):
-        return e
-    # one repetition fewer: a dot follows it, and a dot is not a word character
-    return e - 2 if k else -1
-
-
-cdef Py_ssize_t _abbreviations(const char *s, Py_ssize_t n, char *out) noexcept nogil:
-    """Join the letters of an abbreviation whose first letter follows a letter that itself
-    follows no word character (u.s. -> us), as ``dedup.tokens._join_abbreviation`` does."""
-    cdef Py_ssize_t i = 0, m = 0, e, j, dot
-    cdef bint join
-    while i < n:
-        dot = _find(s, n, i, b'.')  # the text up to the next dot copied whole
-        memcpy(out + m, s + i, dot - i)
-        m += dot - i
-        i = dot
-        if i == n:
-            break
-        e = _abbreviation_end(s, n, i)
-        if e >= 0:
-            join = i and _alpha(s[i - 1]) and (i < 2 or not (_alnum(s[i - 2]) or s[i - 2] == b'_'))
-            for j in range(i, e):
-                if not (join and s[j] == b'.'):
-                    out[m] = s[j]
-                    m += 1
-            i = e
-            continue
-        out[m] = s[i]
-        m += 1
-        i += 1
-    return m
-
-
 cdef Py_ssize_t _thousands(const char *s, Py_ssize_t n, char *out) noexcept nogil:
     """Drop each comma between a digit and exactly three digits (1,500 -> 1500)."""
     cdef Py_ssize_t i = 0, m = 0, j
@@ -524,37 +479,75 @@ cdef Py_ssize_t _u_apostrophes(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noe
     return m
 
 
-cdef Py_ssize_t _u_abbreviation_end(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t p) noexcept nogil:
-    """:func:`_abbreviation_end` over code points."""
+ctypedef fused text_t:  # a character of ASCII text, or a code point of any text
+    char
+    Py_UCS4
+
+
+cdef inline bint _letter_at(const text_t *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Whether s[i] is in ``[^\\W\\d_]`` (of ASCII: a letter); False past the end."""
+    if text_t is char:
+        return i < n and _alpha(s[i])
+    else:
+        return _u_letter(s, n, i)
+
+
+cdef inline bint _word_at(const text_t *s, Py_ssize_t n, Py_ssize_t i) noexcept nogil:
+    """Whether s[i] is a regex word character (``\\w``); False past the end."""
+    if text_t is char:
+        return _word(s, n, i)
+    else:
+        return _u_word(s, n, i)
+
+
+cdef Py_ssize_t _abbreviation_end(const text_t *s, Py_ssize_t n, Py_ssize_t p) noexcept nogil:
+    """Where ``\\.[^\\W\\d_](?:\\.[^\\W\\d_])*\\.?(?!\\w)`` matching at p (a dot) ends, the
+    regex engine's backtracking included; -1 if it does not match there."""
     cdef Py_ssize_t e, k = 0
-    if not _u_letter(s, n, p + 1):
+    if not _letter_at(s, n, p + 1):
         return -1
     e = p + 2
-    while e + 1 < n and s[e] == 46 and _u_letter(s, n, e + 1):
+    while e + 1 < n and s[e] == 46 and _letter_at(s, n, e + 1):
         e += 2
         k += 1
-    if e < n and s[e] == 46 and not _u_word(s, n, e + 1):
+    if e < n and s[e] == 46 and not _word_at(s, n, e + 1):
         return e + 1
-    if not _u_word(s, n, e):
+    if not _word_at(s, n, e):
         return e
+    # one repetition fewer: a dot follows it, and a dot is not a word character
     return e - 2 if k else -1
 
 
-cdef Py_ssize_t _u_abbreviations(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept nogil:
-    """:func:`_abbreviations` over code points (``_join_abbreviation``)."""
-    cdef Py_ssize_t i = 0, m = 0, e, j
+cdef Py_ssize_t _abbreviations(const text_t *s, Py_ssize_t n, text_t *out) noexcept nogil:
+    """Join the letters of an abbreviation whose first letter follows a letter that itself
+    follows no word character (u.s. -> us), as ``dedup.tokens._join_abbreviation`` does."""
+    cdef Py_ssize_t i = 0, m = 0, e, j, dot
     cdef bint join
     while i < n:
-        if s[i] == 46:
-            e = _u_abbreviation_end(s, n, i)
-            if e >= 0:
+        if text_t is char:  # the text up to the next dot copied whole
+            dot = _find(s, n, i, b'.')
+            memcpy(out + m, s + i, dot - i)
+            m += dot - i
+            i = dot
+            if i == n:
+                break
+        elif s[i] != 46:
+            out[m] = s[i]
+            m += 1
+            i += 1
+            continue
+        e = _abbreviation_end(s, n, i)
+        if e >= 0:
+            if text_t is char:
+                join = i and _alpha(s[i - 1]) and (i < 2 or not _word(s, n, i - 2))
+            else:
                 join = i and Py_UNICODE_ISALPHA(s[i - 1]) and (i < 2 or not _u_word(s, n, i - 2))
-                for j in range(i, e):
-                    if not (join and s[j] == 46):
-                        out[m] = s[j]
-                        m += 1
-                i = e
-                continue
+            for j in range(i, e):
+                if not (join and s[j] == 46):
+                    out[m] = s[j]
+                    m += 1
+            i = e
+            continue
         out[m] = s[i]
         m += 1
         i += 1
@@ -590,7 +583,7 @@ def normalize_text(str text, const uint32_t[::1] digits):
         with nogil:
             _u_marks(a, n, <const Py_UCS4 *> &digits[0])
             n = _u_apostrophes(a, n, b)
-            n = _u_abbreviations(b, n, a)
+            n = _abbreviations(b, n, a)
             n = _u_thousands(a, n, b)
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, b, n)
     finally:
