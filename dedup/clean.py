@@ -408,6 +408,15 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     >>> [p.kind for p in c.paragraphs], c.credits, c.published, c.headline
     (['headline', 'byline', 'date', 'body'], ('Reuters',), '2019-09-05', 'Putin Rebuffs Abe')
     """
+    raw, kinds, credits, published, headline = cleaned_parts(text, template_lines=template_lines)
+    return Cleaned(paragraph_records(raw, kinds), credits, published, headline)
+
+
+def cleaned_parts(
+    text: str, *, template_lines: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str], tuple[str, ...], str | None, str | None]:
+    """:func:`clean` before its records are made: each paragraph's text and kind, the credits,
+    the date and the headline (what a worker process hands back: no record made to be taken apart)."""
     raw = split_paragraphs(text)
     if len(raw) == 1 and raw[0].count(" ") >= _LOST_BREAKS_WORDS:
         raw = _sentences(raw[0])  # one long paragraph: its breaks were lost in extraction
@@ -418,7 +427,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     if not credits:  # a text credited to a wire agency is an article, not a site's notice
         mark_notices(text, raw, sizes, kinds)
     headline = _strip_markup(raw[headline_at]) if headline_at is not None else None
-    return Cleaned(paragraph_records(raw, kinds), tuple(sorted(credits)), published, headline)
+    return raw, kinds, tuple(sorted(credits)), published, headline
 
 
 def _label(raw: list[str], sizes: list[int], template_lines: frozenset[str]) -> list[str]:

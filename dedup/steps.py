@@ -25,7 +25,7 @@ from typing import Any, cast
 import numpy as np
 
 from .align import Alignment, align
-from .clean import Cleaned, agency, clean
+from .clean import Cleaned, agency, cleaned_parts, paragraph_records
 from .cluster import Cluster
 from .ingest import Document, Skipped
 from .settings import Settings
@@ -138,17 +138,22 @@ def prepare_texts(
 
 
 def prepare_batch(
-    texts: Sequence[str], *, template_lines: frozenset[str] = frozenset(), **knobs: Any
-) -> tuple[list[Cleaned], list[int], SignedBatch | None]:
+    texts: Sequence[str], *, template_lines: frozenset[str] = frozenset(), parts: bool = False, **knobs: Any
+) -> tuple[list[Any], list[int], SignedBatch | None]:
     """:func:`prepare_texts` with the signatures as one :class:`~dedup.sign.SignedBatch` (what an
-    engine ships between processes; None for no texts); the knobs: those of :func:`prepare_texts`."""
-    cleaned = [clean(t, template_lines=template_lines) for t in texts]
-    if not cleaned:
+    engine ships between processes; None for no texts); the knobs: those of :func:`prepare_texts`.
+    ``parts``: each text cleaned as :func:`~dedup.clean.cleaned_parts` leaves it, not a
+    :class:`~dedup.clean.Cleaned` (what a worker hands back)."""
+    found = [cleaned_parts(t, template_lines=template_lines) for t in texts]
+    if not found:
         return [], [], None
+    cleaned = found if parts else [
+        Cleaned(paragraph_records(raw, kinds), credits, published, headline) for raw, kinds, credits, published, headline in found
+    ]
     # Word hashes, not words: signing needs no Python string per word (words are computed
     # again, by analyse_documents, only for the documents a comparison needs). A body
     # longer than a tokenising part is signed on its own, its hashes laid out in place.
-    bodies = [c.body for c in cleaned]
+    bodies = [tuple([p for p, kind in zip(raw, kinds) if kind == "body"]) for raw, kinds, *_ in found]  # (Cleaned.body)
     long = long_word_counts(bodies)
     if all(n is None for n in long):  # (as good as always) one batch
         hashes, sentence_start, counts = body_hashes(bodies)

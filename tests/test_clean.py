@@ -212,3 +212,17 @@ def test_a_notice_among_a_scraped_articles_paragraphs_is_told_from_its_prose():
     kinds = {p.text: p.kind for p in clean(text).paragraphs}
     assert kinds[banner] == "notice"
     assert {kinds[p] for p in article} == {"body"}
+
+
+def test_a_batch_cleaned_as_parts_is_the_cleaned_records_taken_apart():
+    # a worker hands back each text's paragraphs and kinds, credits, date and headline, not records
+    from dedup.clean import Cleaned, paragraph_records
+    from dedup.steps import prepare_batch
+
+    texts = [stories.with_furniture(stories.WIRE), stories.QUOTE_STORY_A, stories.CYRILLIC_WIRE, "", "Home\n\nNews"]
+    cleaned, counts, batch = prepare_batch(texts)
+    parts, part_counts, part_batch = prepare_batch(texts, parts=True)
+    assert [Cleaned(paragraph_records(raw, kinds), *rest) for raw, kinds, *rest in parts] == cleaned
+    assert counts == part_counts and batch is not None and part_batch is not None
+    assert (batch.band_keys == part_batch.band_keys).all() and (batch.minhashes == part_batch.minhashes).all()
+    assert any(c.credits for c in cleaned) and any(c.headline for c in cleaned)

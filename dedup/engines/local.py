@@ -268,17 +268,11 @@ def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[st
     candidates need them again. The arrays of the range are returned as one array each
     (the caller slices them): a numpy array costs microseconds to pickle and unpickle
     whatever its size. ``packed`` (in a worker process): the cleaned documents as plain
-    tuples, which the caller unpickles and builds two to three times faster than pickled
-    dataclasses (the first item says which).
+    tuples (:func:`~dedup.clean.cleaned_parts`), which the caller unpickles and builds two to
+    three times faster than pickled dataclasses (the first item says which).
     """
-    cleaned: list  # Cleaned, or plain tuples when packed
-    cleaned, counts, batch = prepare_batch(texts, template_lines=templates, **settings.for_step("prepare"))
+    cleaned, counts, batch = prepare_batch(texts, template_lines=templates, parts=packed, **settings.for_step("prepare"))
     assert batch is not None  # (a task has texts)
-    if packed:
-        cleaned = [
-            (tuple(q.text for q in c.paragraphs), tuple(q.kind for q in c.paragraphs), c.credits, c.published, c.headline)
-            for c in cleaned
-        ]
     return (
         packed, cleaned, counts, batch.window_counts.tolist(), batch.minhashes, batch.windows,
         np.ascontiguousarray(batch.band_keys.T),  # band by band: see banded_candidate_pairs
