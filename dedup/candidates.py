@@ -89,18 +89,30 @@ def banded_candidate_pairs(
     # (C-ordered 64-bit keys for the compiled path: a scan's blocks are, and are not copied)
     rows = [np.ascontiguousarray(k, dtype=np.uint64) for k in blocks] if fast is not None else []
 
-    def band(b: int) -> list[np.ndarray]:
+    n = np.int64(len(windows))
+
+    def band(b: int) -> np.ndarray:
         if fast is not None:  # in C, a partitioned hash join, no interpreter lock: 29 -> 10 ms a band at 10^5 documents
-            return [fast.band_pairs(rows, b, docs, max_bucket)]
-        return _band_pairs(blocks[0][b] if len(blocks) == 1 else np.concatenate([k[b] for k in blocks]), docs, max_bucket)
+            # each pair once, by a table in C: a pair shares keys in many windows and bands (at
+            # 10^5 documents 1.7 million pairs found, 31,011 distinct: sorted all, 0.15 s on one thread)
+            return _distinct_codes(fast, fast.band_pairs(rows, b, docs, max_bucket), n)
+        pairs = _band_pairs(blocks[0][b] if len(blocks) == 1 else np.concatenate([k[b] for k in blocks]), docs, max_bucket)
+        return np.concatenate([np.zeros(0, dtype=np.int64)] + [p[:, 0] * n + p[:, 1] for p in pairs])
 
     found = list(map_bands(band, range(len(blocks[0]))))  # in any order: the pairs are sorted below
-    allpairs = np.concatenate([np.zeros((0, 2), dtype=np.int64)] + [p for pairs in found for p in pairs])
-    if not len(allpairs):
+    every = np.concatenate([np.zeros(0, dtype=np.int64), *found])
+    if not len(every):
         return np.zeros((0, 2), dtype=np.int64)
-    n = np.int64(len(windows))
-    code = distinct(np.sort(allpairs[:, 0] * n + allpairs[:, 1]))
+    code = np.sort(_distinct_codes(fast, every)) if fast is not None else distinct(np.sort(every))
     return np.stack([code // n, code % n], axis=1)
+
+
+def _distinct_codes(fast, pairs: np.ndarray, n: np.int64 | None = None) -> np.ndarray:
+    """The distinct codes ``i * n + j`` of pairs (an (m, 2) array; or the codes, without ``n``), in
+    order of first occurrence: numbered by a table in the compiled module (``fast``)."""
+    codes = np.ascontiguousarray(pairs[:, 0] * n + pairs[:, 1] if n is not None else pairs, dtype=np.int64)
+    first, _ = fast.numbered(codes.view(np.uint64))
+    return codes[first]
 
 
 _GATHER = 4096  # documents' keys concatenated at a time while gathering the columns
