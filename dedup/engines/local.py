@@ -457,7 +457,7 @@ def _verify_block(settings: Settings, pair_list: list, doc_ids: list[str], bodie
 def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, ...]:
     """The clusters of the copy links, each with its origin."""
     linked = {m.a for m in matches} | {m.b for m in matches}
-    members = [p for p in prepared if p.doc_id in linked]  # the evidence of origin of these only
+    members = [p for p in prepared if p.document.doc_id in linked]  # the evidence of origin of these only
     return build_clusters(
         [p.doc_id for p in members], matches,  # the others are in no cluster
         credits={p.doc_id: p.credits for p in members},
