@@ -127,17 +127,20 @@ def test_template_candidates_are_the_reference(text, template_max_words):
 @given(st.lists(texts, max_size=6), st.integers(0, 25))
 @example(["Home\nNews\nHome", "", "Ärger über\nHome"], 3)
 def test_joined_template_keys_are_the_reference(texts_, template_max_words):
-    def keyed(found):  # (hash, key) of each key, as the starts cut them out of the string (each text's in any order)
+    def keyed(found):  # the keys as the starts cut them out of the string (each text's in any order), and each one's hash
         hashes, joined, starts = found
         assert hashes.dtype == np.dtype(np.int64) and starts.dtype == np.dtype(np.int64) and len(starts) == len(hashes) + 1
         assert starts[-1] == (len(joined) + 1 if len(hashes) else 0)
         keys = [joined[a : b - 1] for a, b in zip(starts[:-1].tolist(), starts[1:].tolist())]
-        assert hashes.tolist() == list(map(hash, keys))
-        return sorted(zip(hashes.tolist(), keys))
+        hash_of: dict[str, int] = {}
+        for h, key in zip(hashes.tolist(), keys):
+            assert hash_of.setdefault(key, h) == h  # a key's hash, whichever text holds it
+        assert len(set(hash_of.values())) == len(hash_of)  # (64 bits: no two of a test's few keys alike)
+        return sorted(keys)
 
     found = clean_module.joined_template_keys(texts_, template_max_words=template_max_words)
     expected = [k for t in texts_ for k in clean_module.template_candidates(t, template_max_words=template_max_words)]
-    assert keyed(found) == sorted((hash(k), k) for k in expected)
+    assert keyed(found) == sorted(expected)
     with reference():
         assert keyed(clean_module.joined_template_keys(texts_, template_max_words=template_max_words)) == keyed(found)
 
@@ -389,6 +392,21 @@ def test_the_headline_is_the_reference(rows, words):
     with reference():
         expected = clean_module._place_headline(raw, sizes, expected_kinds)
     assert found == expected and found_kinds == expected_kinds
+
+
+@compiled
+def test_joined_template_keys_of_many_lines_are_the_reference():
+    # past the first room of the keys' table, bytes and slots: thousands of distinct short lines in one
+    # text, each held twice, some not ASCII, beside texts that repeat some of them
+    lines = [f"Section {k} of the site" for k in range(5000)] + [f"Ärger über {k}" for k in range(300)]
+    texts_ = ["\n".join(lines + lines[::-1]), "\n".join(lines[:40]), "", "One long line " * 30]
+    hashes, joined, starts = clean_module.joined_template_keys(texts_)
+    keys = [joined[a : b - 1] for a, b in zip(starts[:-1].tolist(), starts[1:].tolist())]
+    expected = [k for t in texts_ for k in clean_module.template_candidates(t)]
+    assert sorted(keys) == sorted(expected) and len(keys) == 5340
+    assert len(set(zip(keys, hashes.tolist()))) == len(set(keys))  # each key one hash
+    with reference():
+        assert sorted(keys) == sorted(k for t in texts_ for k in clean_module.template_candidates(t))
 
 
 @compiled
