@@ -340,8 +340,8 @@ def template_candidates(text: str, *, template_max_words: int = 20) -> set[str]:
 
 def joined_template_keys(texts: Sequence[str], *, template_max_words: int = 20) -> tuple[np.ndarray, str, np.ndarray]:
     """:func:`template_candidates` of each text, one after another (each text's keys once), as
-    a worker hands them back: each key's hash (equal keys, equal hashes: the compiled path's
-    own of the key's bytes, the same in every process; here ``hash()``), the keys joined by line
+    a worker hands them back: each key's hash (equal keys, equal hashes: this process's, as its
+    forked workers'; compiled, ``hash()`` of the key's UTF-8 bytes), the keys joined by line
     breaks (keys hold none) and where each starts in that string (int64; the last: its length
     + 1, 0 for no keys). One string, not a list: 17,000 keys pickle and unpickle in 0.2 ms, not 3.7 ms.
 

@@ -11,6 +11,7 @@ import os
 import pickle
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -407,6 +408,19 @@ def test_joined_template_keys_of_many_lines_are_the_reference():
     assert len(set(zip(keys, hashes.tolist()))) == len(set(keys))  # each key one hash
     with reference():
         assert sorted(keys) == sorted(k for t in texts_ for k in clean_module.template_candidates(t))
+
+
+@compiled
+@hsettings(max_examples=200, deadline=None)
+@given(st.lists(texts, max_size=8), st.integers(1, 3))
+@example(["Home\nNews", "Home\nÄrger über", "Ärger über\nHome"], 2)
+def test_template_hits_count_the_keys_of_frequent_hashes(texts_, least):
+    hashes, joined, starts = clean_module.joined_template_keys(texts_)
+    keys = [joined[a : b - 1] for a, b in zip(starts[:-1].tolist(), starts[1:].tolist())]
+    values, counts = np.unique(hashes, return_counts=True)
+    often = values[counts >= least]
+    expected = Counter(k for k, h in zip(keys, hashes.tolist()) if h in set(often.tolist()))
+    assert FAST.template_hits(hashes, joined, starts, often) == expected
 
 
 @compiled
