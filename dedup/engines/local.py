@@ -243,12 +243,17 @@ def _prepare(
     found = _starmap(pool, partial(_prepare_of, templates), tasks, _most(lengths, spans), remote=_prepare_inherited)
     for (start, end), part in zip(spans, found):
         key_blocks.append(part[-1])
-        for k, (d, (cleaned, signature, n)) in enumerate(zip(unique[start:end], _unpack(part)), start=start):
-            if n == 0:
-                skip(Skipped(d.doc_id, NO_ARTICLE_TEXT))
-            else:
-                prepared.append(Prepared(d, cleaned, signature, n))
-                kept.append(k)
+        cleaned, signatures, counts = _unpack(part)
+        if all(counts):  # (most batches) the records made a column at a time: 1.2 us a document less
+            prepared += _records(Prepared, unique[start:end], cleaned, signatures, counts)
+            kept += range(start, end)
+        else:
+            for k, (d, c, signature, n) in enumerate(zip(unique[start:end], cleaned, signatures, counts), start=start):
+                if n == 0:
+                    skip(Skipped(d.doc_id, NO_ARTICLE_TEXT))
+                else:
+                    prepared.append(Prepared(d, c, signature, n))
+                    kept.append(k)
         report("prepare", end, len(unique))
     return prepared, key_blocks, lengths[np.array(kept, dtype=np.int64)]
 
@@ -306,8 +311,8 @@ def _unpickled(blob: bytes) -> frozenset[str]:
 _LAST_TEMPLATES: list = [None, frozenset()]  # (pickle, set) of the template lines a worker unpickled last
 
 
-def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
-    """The (cleaned, signature, word count) of each document of a :func:`_prepare_chunk` result.
+def _unpack(part: tuple) -> tuple[Sequence[Cleaned], Sequence[Signature], list[int]]:
+    """The cleaned documents, signatures and word counts of a :func:`_prepare_chunk` result, a column each.
 
     The records are made a column at a time (:func:`_records`): a frozen dataclass's
     ``__init__`` and an array view at a time were 3.4 us a document, most of the caller's share
@@ -321,7 +326,7 @@ def _unpack(part: tuple) -> Iterator[tuple[Cleaned, Signature, int]]:
     if packed:
         texts, kinds, credits, published, headline = zip(*cleaned) if cleaned else ((),) * 5
         cleaned = _records(Cleaned, list(map(paragraph_records, texts, kinds)), credits, published, headline)
-    return zip(cleaned, signatures, word_counts)
+    return cleaned, signatures, word_counts
 
 
 def _records(cls: type, *columns: Sequence) -> Sequence:
