@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from . import _native
-from .tokens import tokenize
+from .tokens import _MAX_WORD, tokenize
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -39,7 +39,7 @@ def _words(paragraphs: Sequence[str]) -> tuple[list[str], list[str], list[int]]:
         # for the 2,348 sides of the real corpus's edited blocks (87,000 words)
         if not _SEEN or len(_SEEN[0]) > 1 << 16:
             _SEEN[:] = [fast.WordIds(), []]
-        return fast.written_words(list(paragraphs), _SEEN[0], _SEEN[1], _word_tokens)
+        return fast.written_words(list(paragraphs), _SEEN[0], _SEEN[1], _word_tokens, _MAX_WORD)
     written = [word for paragraph in paragraphs for word in paragraph.split()]
     found = list(map(_word_tokens, written))
     # a lone dash or ellipsis carries no token and is never a change

@@ -219,6 +219,8 @@ written = st.lists(st.one_of(any_text, st.lists(st.sampled_from(SPACES + WORDS),
 @hsettings(max_examples=500, deadline=None)
 @given(written, written)
 @example(["U.S.-led — talks\u3000resumed\x1c"], ["US led talks ... resumed"])
+@example(['("Rates," she SAID.) 1987; rose 1,500 (x.y Inc. e.g. 5.2 don\'t 6-3/8 "Hi!" ( ." ' + "Q" * 45 + "!?"],
+         ["Rates said 1987 rose 1500 xy inc eg 52 dont 638 hi " + "q" * 40])
 def test_written_words_and_word_diffs_are_the_references(a, b):
     from dedup import worddiff
 
