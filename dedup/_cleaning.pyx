@@ -28,7 +28,7 @@ from cpython.unicode cimport (
 from cpython.bytes cimport PyBytes_AS_STRING
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport free, malloc, realloc
-from libc.string cimport memcmp, memcpy, memset
+from libc.string cimport memchr, memcmp, memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -496,13 +496,20 @@ cdef int _paragraphs(const char_t *s, Py_ssize_t n, str terminal, Py_ssize_t *st
     as white space); each block's lines not blank go to :func:`_block`."""
     cdef Py_ssize_t i = 0, start, j, e, lines = 0
     cdef uint32_t c
+    cdef const void *found
+    # one-byte text with no \r: its lines end at \n alone, found by memchr (vectorised)
+    cdef bint newlines_only = char_t is uint8_t and n > 0 and memchr(s, 13, n) == NULL
     while True:
         start = i
-        while i < n:
-            c = s[i]
-            if c == 10 or c == 13 or c == 0x2028 or c == 0x2029:
-                break
-            i += 1
+        if newlines_only:
+            found = memchr(s + i, 10, n - i)
+            i = <const char_t *> found - s if found != NULL else n
+        else:
+            while i < n:
+                c = s[i]
+                if c == 10 or c == 13 or c == 0x2028 or c == 0x2029:
+                    break
+                i += 1
         j = start
         while j < i and _blank_char(s[j]):
             j += 1
@@ -581,6 +588,20 @@ cdef inline object _text(char_t *buf, Py_ssize_t length):
         return PyUnicode_FromKindAndData(4, buf, length)
 
 
+cdef inline bint _single_spaced(const uint8_t *s, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether a stripped line of one-byte characters holds no white space but single spaces (no
+    tab, no run of spaces, none of Latin-1's other spaces): one branch-free pass the compiler
+    vectorises."""
+    cdef Py_ssize_t j
+    cdef uint8_t c, bad = 0
+    for j in range(start, end):
+        c = s[j]
+        bad |= (<uint8_t>(c - 9) < 5) | (<uint8_t>(c - 28) < 4) | (c == 0x85) | (c == 0xA0)
+    for j in range(start + 1, end):
+        bad |= (s[j] == 32) & (s[j - 1] == 32)
+    return not bad
+
+
 cdef inline Py_ssize_t _words(const char_t *s, Py_ssize_t start, Py_ssize_t end, char_t *buf, Py_ssize_t at) noexcept:
     """Append ``" ".join(line.split())`` of a stripped line to ``buf`` at ``at``; return the new end.
 
@@ -590,6 +611,9 @@ cdef inline Py_ssize_t _words(const char_t *s, Py_ssize_t start, Py_ssize_t end,
     cdef Py_ssize_t j
     cdef bint space, after_space = False
     cdef char_t c
+    if char_t is uint8_t and _single_spaced(s, start, end):  # (most lines) copied whole
+        memcpy(buf + at, s + start, end - start)
+        return at + end - start
     for j in range(start, end):
         c = s[j]
         space = (_flags(c) & SPACE) != 0

@@ -105,6 +105,10 @@ def _same(found, expected) -> None:
 @example("x" * 30 + "\nnext line")
 @example("x" * 100 + "\nnext line")
 @example("x" * 101 + "\nnext line")
+# one-byte text: lines copied whole when single-spaced, or word by word (tabs, runs of spaces,
+# Latin-1's other spaces); lines found by memchr where no \r is in the text, else one by one
+@example("Caf\xe9 au lait, said he.\nA  b\tc\xa0d\x85e\x1cf\x0bg\x0ch\n\n  Indented line here.\nlast")
+@example("Caf\xe9 one two.\r\nA  b\tc\r\rnext\rend  ")
 def test_split_paragraphs_is_the_reference(text):
     found = clean_module.split_paragraphs(text)
     with reference():
