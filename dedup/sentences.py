@@ -99,12 +99,17 @@ class Sentences:
         self.todo_a: list[int] = []
         self.todo_b: list[int] = []
 
+    @property
+    def matches_a(self) -> tuple[SentenceMatch, ...]:
+        """a's matched sentences as :class:`SentenceMatch` records, made when asked (after
+        :meth:`finish`): a scan never asks of a pair of verdict none, two in three of its pairs."""
+        quote_a, quote_b = self.side_a.quoted_list, self.side_b.quoted_list
+        return tuple(SentenceMatch(k, t, how, sim, quote_a[k] or quote_b[t]) for k, (t, how, sim) in sorted(self.found_a.items()))
+
     def finish(self) -> Sentences:
         found_a, found_b = self.found_a, self.found_b
         side_a, side_b = self.side_a, self.side_b
         quote_a, quote_b = side_a.quoted_list, side_b.quoted_list
-        self.matches_a = tuple(SentenceMatch(k, t, how, sim, quote_a[k] or quote_b[t])
-                               for k, (t, how, sim) in sorted(found_a.items()))
         copied_a = [k for k in side_a.counted if k in found_a and not quote_b[found_a[k][0]]]
         copied_b = [k for k in side_b.counted if k in found_b and not quote_a[found_b[k][0]]]
         self.counted_a, self.counted_b = len(side_a.counted), len(side_b.counted)
