@@ -59,6 +59,7 @@ def _agency_names(fast: ModuleType) -> Literals:
     return fast.Literals((_AGENCY_NAMES,))
 
 
+@lru_cache(maxsize=4096)  # (a corpus has few sources, asked of for every document's credits)
 def agency(name: str | None) -> str | None:
     """Return the canonical wire agency a source name denotes, or None.
 
