@@ -1376,33 +1376,110 @@ def close(list raw not None, list sizes not None, list kinds not None, Literals 
 
 
 cdef extern from "Python.h":
-    int PyObject_GenericSetAttr(object o, object name, object value) except -1
-    bint PyUnicode_CheckExact(object o)
-    void PyObject_GC_UnTrack(object o)
+    ctypedef struct PyObject
+    ctypedef struct PyTypeObject:
+        PyObject *(*tp_alloc)(PyTypeObject *, Py_ssize_t)
+    ctypedef struct PyMemberDef:
+        int type
+        Py_ssize_t offset
+        int flags
+    ctypedef struct PyMemberDescrObject:
+        PyMemberDef *d_member
+    PyTypeObject PyMemberDescr_Type
+    PyTypeObject *Py_TYPE(object o)
+    PyObject **PySequence_Fast_ITEMS(object o)
+    object PyTuple_New(Py_ssize_t n)
+    void PyTuple_SET_ITEM(object t, Py_ssize_t i, PyObject *o)
+    void Py_INCREF(PyObject *o)
+    void Py_DECREF(PyObject *o)
+    bint PyUnicode_CheckExact(PyObject *o)
+    void PyObject_GC_UnTrack(void *o)
+    PyTypeObject *PyDescr_TYPE(object d)
+    int T_OBJECT_EX
+    int READONLY
+
+
+cdef Py_ssize_t _slot(type cls, str field) except -1:
+    """Where a record of ``cls`` holds ``field``: the offset of the slot that ``cls`` itself
+    defines for it (a ``__slots__`` member that holds any object), or a ValueError."""
+    descriptor = cls.__dict__.get(field)
+    if descriptor is None or Py_TYPE(descriptor) != &PyMemberDescr_Type or PyDescr_TYPE(descriptor) != <PyTypeObject *> cls:
+        raise ValueError(f"{cls.__name__} has no slot of its own named {field!r}")
+    cdef PyMemberDef *member = (<PyMemberDescrObject *> <PyObject *> descriptor).d_member
+    if member.type != T_OBJECT_EX or member.flags & READONLY:
+        raise ValueError(f"{cls.__name__}.{field} is not a slot that holds an object")
+    return member.offset
+
+
+DEF _MOST_FIELDS = 8
+DEF _KNOWN = 8
+# The slots' offsets of the (class, fields) asked for, each pair kept (held in _HELD, so that
+# neither address becomes another object's): a document's records are made by several calls,
+# each a few records (0.3 -> 0.14 us a call of one record).
+cdef PyObject *_known_class[_KNOWN]
+cdef PyObject *_known_fields[_KNOWN]
+cdef Py_ssize_t _known_offsets[_KNOWN][_MOST_FIELDS]
+cdef int _known = 0
+_HELD: list = []
+
+
+cdef Py_ssize_t *_offsets(type cls, tuple fields) except NULL:
+    """The offsets of ``fields`` in ``cls``'s records (:func:`_slot`), found once a pair."""
+    global _known
+    cdef int k
+    for k in range(_known):
+        if _known_class[k] == <PyObject *> cls and _known_fields[k] == <PyObject *> fields:
+            return _known_offsets[k]
+    found = [_slot(cls, field) for field in fields]
+    k = _known if _known < _KNOWN else _KNOWN - 1  # (full: the last entry taken over; a few classes use this)
+    if _known < _KNOWN:
+        _known += 1
+        _HELD.append((cls, fields))
+    else:
+        _HELD[k] = (cls, fields)
+    for f in range(len(fields)):
+        _known_offsets[k][f] = found[f]
+    _known_class[k], _known_fields[k] = <PyObject *> cls, <PyObject *> fields
+    return _known_offsets[k]
 
 
 def records(type cls not None, tuple fields not None, *columns):
-    """``tuple(map(cls, *columns))`` (columns of one length) for a dataclass ``cls`` whose
-    ``__init__`` only stores ``fields``, one a column: each record made without calling it, its
-    fields stored as ``object.__setattr__`` stores them (as a frozen dataclass's ``__init__`` does),
-    and left untracked by the garbage collector where they are all exact str (the tuple too, where
-    every record's are)."""
+    """``tuple(map(cls, *columns))`` (columns of one length) for a dataclass ``cls`` with slots
+    whose ``__init__`` only stores ``fields``, one a column: each record allocated as
+    ``object.__new__`` allocates it and its fields written to their slots (as a frozen dataclass's
+    ``__init__`` stores them, through ``object.__setattr__``), without calling either: 2.1 -> 0.45 us
+    a document's paragraphs. Records whose fields are all exact str are left untracked by the
+    garbage collector (the tuple too, where every record's are)."""
     cdef Py_ssize_t n, i, f, m = len(fields)
-    if len(columns) != m or m == 0:
-        raise ValueError(f"{len(columns)} columns for {m} fields; one a field expected")
-    n = len(columns[0])
-    for column in columns:
-        if len(column) != n:
+    if len(columns) != m or m == 0 or m > _MOST_FIELDS:
+        raise ValueError(f"{len(columns)} columns for {m} fields; one a field (up to {_MOST_FIELDS}) expected")
+    cdef Py_ssize_t *offset = _offsets(cls, fields)
+    cdef PyObject **items[_MOST_FIELDS]
+    cdef list held = list(columns)  # (each a list or tuple: their items are read in place)
+    for f in range(m):
+        column = held[f]
+        if type(column) is not list and type(column) is not tuple:
+            held[f] = column = list(column)
+        if f == 0:
+            n = len(column)
+        elif len(column) != n:
             raise ValueError(f"columns of {n} and {len(column)} values; columns of one length expected")
+        items[f] = PySequence_Fast_ITEMS(column)
+    cdef PyTypeObject *kind = <PyTypeObject *> cls
+    cdef PyObject *record
+    cdef PyObject *value
     cdef bint strings, all_strings = True
-    out = []
-    new = object.__new__
+    made = PyTuple_New(n)
     for i in range(n):
-        record = new(cls)
+        record = kind.tp_alloc(kind, 0)
+        if record == NULL:
+            raise MemoryError()
+        PyTuple_SET_ITEM(made, i, record)  # (the tuple owns it, and frees it on an error)
         strings = True
         for f in range(m):
-            value = columns[f][i]
-            PyObject_GenericSetAttr(record, fields[f], value)
+            value = items[f][i]
+            Py_INCREF(value)
+            (<PyObject **> (<char *> record + offset[f]))[0] = value
             strings = strings and PyUnicode_CheckExact(value)
         if strings:
             # A record of strings only is in no reference cycle: the garbage collector need not
@@ -1410,8 +1487,6 @@ def records(type cls not None, tuple fields not None, *columns):
             # corpus's 139,027 paragraphs kept, as a scan keeps them.
             PyObject_GC_UnTrack(record)
         all_strings = all_strings and strings
-        out.append(record)
-    made = tuple(out)
     if all_strings and n:  # ... nor is a tuple of them (which the collector would keep walking: they are of a class of its)
-        PyObject_GC_UnTrack(made)
+        PyObject_GC_UnTrack(<PyObject *> made)
     return made

@@ -513,6 +513,32 @@ def test_paragraphs_made_in_c_are_the_dataclass(rows):
     assert all(map(gc.is_tracked, others)) and gc.is_tracked(others)
 
 
+@compiled
+def test_records_are_made_only_into_slots_of_their_class():
+    # records() writes a field to the slot its class defines for it: a class of other fields,
+    # or none, is refused rather than written into at a wrong place
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        text: str
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Child(clean_module.Paragraph):
+        extra: str
+
+    for cls, fields in ((Plain, ("text",)), (Child, ("text", "kind", "extra")), (clean_module.Paragraph, ("text", "nope"))):
+        with pytest.raises(ValueError, match="slot"):
+            FAST.records(cls, fields, *[["x"]] * len(fields))
+    with pytest.raises(ValueError, match="9 fields"):
+        FAST.records(clean_module.Paragraph, ("text",) * 9, *[["x"]] * 9)
+    # columns of any iterable kind; a class's offsets are remembered, a refused one's not
+    for _ in range(3):
+        made = FAST.records(clean_module.Paragraph, ("text", "kind"), (t for t in ["a", "b"]), ("body", "byline"))
+        assert made == (clean_module.Paragraph("a", "body"), clean_module.Paragraph("b", "byline"))
+        assert FAST.records(clean_module.Paragraph, ("kind", "text"), ["body"], ["a"]) == (clean_module.Paragraph("a", "body"),)
+        with pytest.raises(ValueError, match="slot"):
+            FAST.records(Child, ("text", "kind", "extra"), ["a"], ["body"], ["x"])
+
+
 def _cleaned(texts_, template_lines=frozenset()):
     return [clean_module.clean(t, template_lines=template_lines) for t in texts_]
 
