@@ -27,7 +27,7 @@ from cpython.unicode cimport (
 )
 from cpython.bytes cimport PyBytes_AS_STRING
 from libc.stdint cimport int64_t, uint8_t, uint16_t, uint32_t, uint64_t
-from libc.stdlib cimport free, malloc, realloc
+from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memchr, memcmp, memcpy, memset
 
 
@@ -358,7 +358,10 @@ def template_hits(const int64_t[::1] hashes, str joined not None, const int64_t[
     distinct key once with how many times it is there: a dict {key: count}. Keys are told apart
     by their code points, not their hashes (two keys of one hash are counted apart), and a
     string is made a distinct key only (at 10^5 documents 167,720 keys sliced and counted one
-    by one: 0.09 s of the scan's own process while its workers waited)."""
+    by one: 0.09 s of the scan's own process while its workers waited). Most keys are ruled out
+    by a table of the frequent hashes' low 16 bits before they are looked for among them, and
+    the search runs without the interpreter's lock (the scan's tasks' keys on two threads:
+    1.5 million keys at 10^5 documents, 0.11 -> 0.03 s)."""
     cdef Py_ssize_t n = hashes.shape[0], m = often.shape[0], i, lo, hi, mid, slot, k, size = 64
     cdef int64_t h
     if starts.shape[0] != n + 1:
@@ -369,35 +372,41 @@ def template_hits(const int64_t[::1] hashes, str joined not None, const int64_t[
         size *= 2
     cdef int64_t *first = <int64_t *> malloc(size * sizeof(int64_t))  # a slot's key: its first place, -1: empty
     cdef int64_t *count = <int64_t *> malloc(size * sizeof(int64_t))
+    cdef uint64_t *low = <uint64_t *> calloc(1024, sizeof(uint64_t))  # the frequent hashes' low 16 bits
     cdef int kind = PyUnicode_KIND(joined)
     cdef const char *data = <const char *> PyUnicode_DATA(joined)
     found = {}
     try:
-        if first == NULL or count == NULL:
+        if first == NULL or count == NULL or low == NULL:
             raise MemoryError()
-        for k in range(size):
-            first[k] = -1
-        for i in range(n):
-            h = hashes[i]
-            lo, hi = 0, m
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if often[mid] < h:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo == m or often[lo] != h:
-                continue
-            slot = <uint64_t>h & (size - 1)
-            while first[slot] >= 0:
-                k = first[slot]
-                if hashes[k] == h and starts[k + 1] - starts[k] == starts[i + 1] - starts[i] and \
-                        memcmp(data + starts[k] * kind, data + starts[i] * kind, (starts[i + 1] - starts[i] - 1) * kind) == 0:
-                    break
-                slot = (slot + 1) & (size - 1)
-            if first[slot] < 0:
-                first[slot], count[slot] = i, 0
-            count[slot] += 1
+        with nogil:
+            for k in range(size):
+                first[k] = -1
+            for k in range(m):
+                low[(often[k] & 0xFFFF) >> 6] |= 1ull << (often[k] & 63)
+            for i in range(n):
+                h = hashes[i]
+                if not (low[(h & 0xFFFF) >> 6] >> (h & 63)) & 1:
+                    continue
+                lo, hi = 0, m
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    if often[mid] < h:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                if lo == m or often[lo] != h:
+                    continue
+                slot = <uint64_t>h & (size - 1)
+                while first[slot] >= 0:
+                    k = first[slot]
+                    if hashes[k] == h and starts[k + 1] - starts[k] == starts[i + 1] - starts[i] and \
+                            memcmp(data + starts[k] * kind, data + starts[i] * kind, (starts[i + 1] - starts[i] - 1) * kind) == 0:
+                        break
+                    slot = (slot + 1) & (size - 1)
+                if first[slot] < 0:
+                    first[slot], count[slot] = i, 0
+                count[slot] += 1
         for slot in range(size):
             if first[slot] >= 0:
                 k = first[slot]
@@ -406,6 +415,7 @@ def template_hits(const int64_t[::1] hashes, str joined not None, const int64_t[
     finally:
         free(first)
         free(count)
+        free(low)
 
 
 def line_keys(list texts not None, slow):
