@@ -478,13 +478,16 @@ def _verify_block(settings: Settings, pair_list: list, doc_ids: list[str], bodie
 def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, ...]:
     """The clusters of the copy links, each with its origin."""
     linked = {m.a for m in matches} | {m.b for m in matches}
-    members = [p for p in prepared if p.document.doc_id in linked]  # the evidence of origin of these only
-    return build_clusters(
-        [p.doc_id for p in members], matches,  # the others are in no cluster
-        credits={p.doc_id: p.credits for p in members},
-        published={p.doc_id: p.published for p in members},
-        lengths={p.doc_id: p.word_count for p in members},
-    )
+    # the evidence of origin of these only (the others are in no cluster), in one pass (four
+    # passes over 15,000 members at 10^5 documents, each id asked of its record: 0.07 s)
+    ids: list[str] = []
+    credits, published, lengths = {}, {}, {}
+    for p in prepared:
+        doc_id = p.document.doc_id
+        if doc_id in linked:
+            ids.append(doc_id)
+            credits[doc_id], published[doc_id], lengths[doc_id] = p.credits, p.published, p.word_count
+    return build_clusters(ids, matches, credits=credits, published=published, lengths=lengths)
 
 
 def _align(
