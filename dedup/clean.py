@@ -17,7 +17,6 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
 from operator import ge
@@ -40,6 +39,13 @@ from .origin import (
     _head_credits,
 )
 from .origin import agency as agency  # (where dedup.check and dedup.steps import it from)
+from .paragraphs import _PARAGRAPH_FIELDS as _PARAGRAPH_FIELDS  # (re-exported: where tests and callers import them from)
+from .paragraphs import Cleaned as Cleaned
+from .paragraphs import Paragraph as Paragraph
+from .paragraphs import cleaned_records as cleaned_records
+from .paragraphs import compact_parts as compact_parts
+from .paragraphs import joined_texts as joined_texts
+from .paragraphs import paragraph_records as paragraph_records
 from .tokens import _CJK_WORD, CJK_CHAR, WORD_TOKEN, _code_classes
 
 if TYPE_CHECKING:
@@ -239,48 +245,6 @@ _LONG_PROSE = 60
 TEMPLATE_MAX_WORDS = _LONG_PROSE
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    """One paragraph as written (for display), with its kind (``body`` or furniture).
-
-    >>> clean("By Reuters\\n\\nTalks resumed.").paragraphs[0]
-    Paragraph(text='By Reuters', kind='byline')
-    """
-
-    text: str
-    kind: str
-
-
-_PARAGRAPH_FIELDS = ("text", "kind")  # what Paragraph's __init__ stores, in order (tests hold it to the dataclass)
-
-
-@dataclass(frozen=True, slots=True)
-class Cleaned:
-    """An article split into labelled paragraphs, with the evidence of origin found in it.
-
-    Attributes:
-        paragraphs: every paragraph in order, body and furniture.
-        credits: wire agencies credited in bylines, datelines, copyright or sign-off lines
-            (captions excluded: a photo credit says nothing of the text), sorted.
-        published: the first date found in the furniture, ISO ``YYYY-MM-DD``, or None.
-        headline: the headline found in the text, or None.
-
-    >>> cleaned = clean("By Reuters\\n\\nTalks resumed on Monday.")
-    >>> len(cleaned.paragraphs), cleaned.credits
-    (2, ('Reuters',))
-    """
-
-    paragraphs: tuple[Paragraph, ...]
-    credits: tuple[str, ...] = ()
-    published: str | None = None
-    headline: str | None = None
-
-    @property
-    def body(self) -> tuple[str, ...]:
-        """The body paragraphs' text, in order."""
-        return tuple([p.text for p in self.paragraphs if p.kind == "body"])  # (a list first: 1.6x as fast)
-
-
 def line_key(text: str) -> str:
     """Return the key under which a line is counted for corpus-level template detection.
 
@@ -421,8 +385,7 @@ def clean(text: str, *, template_lines: frozenset[str] = frozenset()) -> Cleaned
     >>> [p.kind for p in c.paragraphs], c.credits, c.published, c.headline
     (['headline', 'byline', 'date', 'body'], ('Reuters',), '2019-09-05', 'Putin Rebuffs Abe')
     """
-    raw, kinds, credits, published, headline = cleaned_parts(text, template_lines=template_lines)
-    return Cleaned(paragraph_records(raw, kinds), credits, published, headline)
+    return cleaned_records([compact_parts(*cleaned_parts(text, template_lines=template_lines))])[0]
 
 
 def cleaned_parts(
@@ -515,15 +478,6 @@ def _close(raw: list[str], sizes: list[int], kinds: list[str]) -> tuple[set[str]
             published = _find_date(paragraph)
         kinds[index] = kind
     return credits, published
-
-
-def paragraph_records(raw: Sequence[str], kinds: Sequence[str]) -> tuple[Paragraph, ...]:
-    """``tuple(map(Paragraph, raw, kinds))`` (made in C, where compiled: a frozen dataclass's
-    ``__init__`` is slow)."""
-    fast = _native.cleaning
-    if fast is not None:
-        return fast.records(Paragraph, _PARAGRAPH_FIELDS, raw, kinds)
-    return tuple(map(Paragraph, raw, kinds))
 
 
 #: A text that is one paragraph of at least this many words lost its paragraph breaks (a news

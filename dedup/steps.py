@@ -25,7 +25,7 @@ from typing import Any, cast
 import numpy as np
 
 from .align import Alignment, align
-from .clean import Cleaned, agency, cleaned_parts, paragraph_records
+from .clean import Cleaned, agency, cleaned_parts, cleaned_records, compact_parts
 from .cluster import Cluster
 from .ingest import Document, Skipped
 from .settings import Settings
@@ -142,14 +142,13 @@ def prepare_batch(
 ) -> tuple[list[Any], list[int], SignedBatch | None]:
     """:func:`prepare_texts` with the signatures as one :class:`~dedup.sign.SignedBatch` (what an
     engine ships between processes; None for no texts); the knobs: those of :func:`prepare_texts`.
-    ``parts``: each text cleaned as :func:`~dedup.clean.cleaned_parts` leaves it, not a
-    :class:`~dedup.clean.Cleaned` (what a worker hands back)."""
+    ``parts``: each text's :class:`~dedup.clean.Cleaned` as its fields (:func:`~dedup.clean.compact_parts`:
+    what a worker hands back, :func:`~dedup.clean.cleaned_records` makes the records)."""
     found = [cleaned_parts(t, template_lines=template_lines) for t in texts]
     if not found:
         return [], [], None
-    cleaned = found if parts else [
-        Cleaned(paragraph_records(raw, kinds), credits, published, headline) for raw, kinds, credits, published, headline in found
-    ]
+    compact = [compact_parts(*f) for f in found]
+    cleaned = compact if parts else list(cleaned_records(compact))
     # Word hashes, not words: signing needs no Python string per word (words are computed
     # again, by analyse_documents, only for the documents a comparison needs). A body
     # longer than a tokenising part is signed on its own, its hashes laid out in place.

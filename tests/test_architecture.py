@@ -27,6 +27,7 @@ LAYERS = [
     ("dedup.tokens",),
     ("dedup.notices",),  # clean's notices (cookie, paywall, sign-up pages)
     ("dedup.origin",),  # clean's evidence of origin (wire credits, dates)
+    ("dedup.paragraphs",),  # clean's records (a paragraph, a cleaned article)
     ("dedup.clean",),
     ("dedup.sign",),
     ("dedup.candidates",),

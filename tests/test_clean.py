@@ -1,6 +1,8 @@
 """Cleaning: body versus furniture on the seeds and synthetic pages; template lines; the LSH shape."""
 
+import copy
 import importlib
+import pickle
 import re
 
 import numpy as np
@@ -215,14 +217,29 @@ def test_a_notice_among_a_scraped_articles_paragraphs_is_told_from_its_prose():
 
 
 def test_a_batch_cleaned_as_parts_is_the_cleaned_records_taken_apart():
-    # a worker hands back each text's paragraphs and kinds, credits, date and headline, not records
-    from dedup.clean import Cleaned, paragraph_records
+    # a worker hands back each text's cleaned fields (joined paragraphs, their ends and kinds,
+    # credits, date and headline), not records
+    from dedup.clean import Cleaned, Paragraph, cleaned_records
     from dedup.steps import prepare_batch
 
     texts = [stories.with_furniture(stories.WIRE), stories.QUOTE_STORY_A, stories.CYRILLIC_WIRE, "", "Home\n\nNews"]
     cleaned, counts, batch = prepare_batch(texts)
     parts, part_counts, part_batch = prepare_batch(texts, parts=True)
-    assert [Cleaned(paragraph_records(raw, kinds), *rest) for raw, kinds, *rest in parts] == cleaned
+    assert list(cleaned_records(parts)) == cleaned == [clean(t) for t in texts]
+    # ... the fields of the record made from its paragraphs, which it gives back
+    for c, (joined, ends, kinds, *rest) in zip(cleaned, parts):
+        paragraphs = c.paragraphs
+        assert all(type(p) is Paragraph for p in paragraphs) and tuple(p.kind for p in paragraphs) == kinds == c.kinds
+        assert "".join(p.text for p in paragraphs) == joined and c.texts == tuple(p.text for p in paragraphs)
+        assert c.body == tuple(p.text for p in paragraphs if p.kind == "body")
+        again = Cleaned(paragraphs, *rest)
+        assert pickle.loads(pickle.dumps(c)) == c and copy.deepcopy(c) == c
+        assert again == c and hash(again) == hash(c) and again.ends == ends and again.paragraphs == paragraphs
+        assert repr(again) == f"Cleaned(paragraphs={paragraphs!r}, credits={c.credits!r}, published={c.published!r}, " \
+                              f"headline={c.headline!r})"
+    assert Cleaned([Paragraph("a", "body")]) != Cleaned([Paragraph("a", "nav")]) != Cleaned([Paragraph("", "nav")])
+    assert Cleaned([Paragraph("ab", "body"), Paragraph("", "body")]) != Cleaned([Paragraph("a", "body"), Paragraph("b", "body")])
+    assert Cleaned().paragraphs == () and Cleaned().body == () and Cleaned() == Cleaned(())
     assert counts == part_counts and batch is not None and part_batch is not None
     assert (batch.band_keys == part_batch.band_keys).all() and (batch.minhashes == part_batch.minhashes).all()
     assert any(c.credits for c in cleaned) and any(c.headline for c in cleaned)

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import gc
 import importlib
+import itertools
 import os
 import pickle
 import subprocess
@@ -512,6 +513,20 @@ def test_paragraphs_made_in_c_are_the_dataclass(rows):
     others = FAST.records(Paragraph, clean_module._PARAGRAPH_FIELDS, [["x"], type("S", (str,), {})("x")], ["body", "body"])
     assert all(map(gc.is_tracked, others)) and gc.is_tracked(others)
 
+
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(paragraph, st.text(max_size=8)), max_size=8))
+def test_joined_texts_are_the_reference(texts):
+    from dedup.paragraphs import joined_texts
+
+    found = FAST.joined_texts(texts)
+    with reference():
+        assert joined_texts(texts) == found
+    assert found[0] == "".join(texts) and list(memoryview(found[1]).cast("I")) == list(itertools.accumulate(map(len, texts)))
+    with pytest.raises(TypeError):
+        FAST.joined_texts(["a", b"b"])
 
 @compiled
 def test_records_are_made_only_into_slots_of_their_class():

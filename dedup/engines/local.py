@@ -27,7 +27,7 @@ import numpy as np
 from .. import _native
 from ..align import Alignment, align_many
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
-from ..clean import NO_ARTICLE_TEXT, Cleaned, frequent_lines, joined_template_keys, paragraph_records
+from ..clean import NO_ARTICLE_TEXT, Cleaned, cleaned_records, frequent_lines, joined_template_keys
 from ..cluster import Cluster, build_clusters, components
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
@@ -288,9 +288,9 @@ def _prepare_chunk(settings: Settings, texts: list[str], templates: frozenset[st
     most of a prepared document's memory and of the payload from a worker, and only
     candidates need them again. The arrays of the range are returned as one array each
     (the caller slices them): a numpy array costs microseconds to pickle and unpickle
-    whatever its size. ``packed`` (in a worker process): the cleaned documents as plain
-    tuples (:func:`~dedup.clean.cleaned_parts`), which the caller unpickles and builds two to
-    three times faster than pickled dataclasses (the first item says which).
+    whatever its size. ``packed`` (in a worker process): the cleaned documents as tuples of
+    their fields (:func:`~dedup.clean.compact_parts`), which the caller unpickles and builds two
+    to three times faster than pickled dataclasses (the first item says which).
     """
     cleaned, counts, batch = prepare_batch(texts, template_lines=templates, parts=packed, **settings.for_step("prepare"))
     assert batch is not None  # (a task has texts)
@@ -336,8 +336,7 @@ def _unpack(part: tuple) -> tuple[Sequence[Cleaned], Sequence[Signature], list[i
     signatures = _records(Signature, list(minhashes), [windows[a:b] for a, b in zip(start, end)],
                           [keys[a:b] for a, b in zip(start, end)])
     if packed:
-        texts, kinds, credits, published, headline = zip(*cleaned) if cleaned else ((),) * 5
-        cleaned = _records(Cleaned, list(map(paragraph_records, texts, kinds)), credits, published, headline)
+        cleaned = cleaned_records(cleaned)
     return cleaned, signatures, word_counts
 
 

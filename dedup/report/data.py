@@ -35,8 +35,8 @@ def document_to_dict(p: Prepared) -> dict:
     ('a', 7, ['Reuters'])
     """
     kinds: dict[str, int] = {}
-    for para in p.cleaned.paragraphs:
-        kinds[para.kind] = kinds.get(para.kind, 0) + 1
+    for kind in p.cleaned.kinds:
+        kinds[kind] = kinds.get(kind, 0) + 1
     return {
         "id": p.doc_id,
         "title": p.title,
