@@ -138,6 +138,20 @@ def build_clusters(
     lengths: Mapping[str, int],
 ) -> tuple[Cluster, ...]:
     """Group documents linked by copy verdicts and name each group's origin."""
+    return numbered(groups_of(doc_ids, matches, credits=credits, published=published, lengths=lengths))
+
+
+def groups_of(
+    doc_ids: Sequence[str],
+    matches: Sequence[Match],
+    *,
+    credits: Mapping[str, Sequence[str]],
+    published: Mapping[str, str | None],
+    lengths: Mapping[str, int],
+) -> list[tuple[tuple[str, ...], str, str]]:
+    """The groups of documents linked by copy verdicts as ``(members, origin, reason)``, not yet
+    numbered (:func:`numbered`): a group is the same whatever others are found with it, so
+    that the groups of separate parts of a corpus, numbered together, are its clusters."""
     copies = [m for m in matches if m.is_copy]
     groups = components(doc_ids, ((m.a, m.b) for m in copies))
     by_member: dict[str, list[Match]] = {}
@@ -148,5 +162,14 @@ def build_clusters(
         inside = [m for member in members for m in by_member.get(member, ())]
         origin, reason = choose_origin(members, inside, credits=credits, published=published, lengths=lengths)
         found.append((members, origin, reason))
-    found.sort(key=lambda g: (-len(g[0]), g[1]))
+    return found
+
+
+def numbered(groups: Iterable[tuple[tuple[str, ...], str, str]]) -> tuple[Cluster, ...]:
+    """Clusters of groups :func:`groups_of` found: ``c1``, ``c2``, ... by decreasing size, then origin id.
+
+    >>> [c.cluster_id + ":" + c.origin for c in numbered([(("a", "b"), "b", "id"), (("c", "d", "e"), "e", "id")])]
+    ['c1:e', 'c2:b']
+    """
+    found = sorted(groups, key=lambda g: (-len(g[0]), g[1]))
     return tuple(Cluster(f"c{i}", origin, reason, members) for i, (members, origin, reason) in enumerate(found, 1))

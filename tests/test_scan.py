@@ -112,6 +112,21 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
     # the tasks holding a long document run here, first; the others in the pool
     monkeypatch.setattr(local, "_HERE_CHARS", sorted(len(d.text) for d in docs)[len(docs) // 2])
     assert dumps(scan_to_dict(scan(docs, workers=2))) == one
+    # a worker finds the clusters of the components it verified whole, with their alignments;
+    # those of components verified in pieces are found here, and aligned by a stage of their own
+    grouped_here: list = []
+    groups = local._groups
+
+    def spied(prepared, matches):
+        grouped_here.append(groups(prepared, matches))
+        return grouped_here[-1]
+
+    monkeypatch.setattr(local, "_groups", spied)
+    monkeypatch.setattr(local, "_VERIFY_CHUNK", 1)
+    for most, here in ((1, True), (4096, False)):
+        monkeypatch.setattr(local, "_VERIFY_MOST", most)
+        assert dumps(scan_to_dict(scan(docs, workers=2))) == one
+        assert bool(grouped_here[-1]) == here
 
 
 def test_records_from_workers_pickle_as_calls_of_their_class():
@@ -393,15 +408,16 @@ def test_verify_blocks_keep_components_whole(edges, size, most):
 
     pairs = sorted({(min(e), max(e)) for e in edges})
     grouped = local._by_component([list(p) for p in pairs])
-    blocks = local._blocks(grouped, size, most)
+    blocks, whole = local._blocks(grouped, size, most)
+    assert len(whole) == len(blocks)
     # every pair once; the largest blocks first
     assert sorted(tuple(p) for b in blocks for p in b) == pairs
     assert [len(b) for b in blocks] == sorted((len(b) for b in blocks), reverse=True)
     for component in grouped:
         holding = [k for k, b in enumerate(blocks) if any(p in b for p in component)]
-        if len(component) <= most or len(component) <= size:  # whole: in one block
-            assert len(holding) == 1
-        else:  # in pieces of ``most`` pairs, each a block of its own
-            assert len(holding) == -(-len(component) // most)
+        if len(component) <= most or len(component) <= size:  # whole: in one block, which says so
+            assert len(holding) == 1 and whole[holding[0]]
+        else:  # in pieces of ``most`` pairs, each a block of its own, which says it is not whole
+            assert len(holding) == -(-len(component) // most) and not any(whole[k] for k in holding)
             assert all(set(map(tuple, blocks[k])) <= set(map(tuple, component)) for k in holding)
     assert all(len(b) <= max(size, most) for b in blocks)

@@ -28,7 +28,7 @@ from .. import _native
 from ..align import Alignment, align_many
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
 from ..clean import NO_ARTICLE_TEXT, Cleaned, cleaned_records, frequent_lines, joined_template_keys
-from ..cluster import Cluster, build_clusters, components
+from ..cluster import components, groups_of, numbered
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
 from ..settings import Settings, lsh_params
@@ -88,8 +88,7 @@ def scan(
         skip(s)
     timings["ingest"] = time.perf_counter() - t0
 
-    # what every task needs, computed here once for the workers to inherit: the tokeniser's
-    # code point table, the LSH shape
+    # what every task needs, made once for the workers to inherit: the code point table, the LSH shape
     spans_many([])
     lsh_params(settings.passage_threshold, settings.num_perm)
     texts = [d.text for d in unique]
@@ -117,18 +116,18 @@ def scan(
         timings["candidates"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        matches = _verify(pool, prepared, chars, pairs.tolist(), settings, report)
+        # (the clusters of whole components come back with their alignments: _verify_block)
+        matches, groups, found, loose = _verify(pool, prepared, chars, pairs.tolist(), settings, report)
         timings["verify"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        clusters = _cluster(prepared, matches)
+        more = _groups(prepared, loose)
+        clusters = numbered(groups + more)
         timings["cluster"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        by_index = {p.doc_id: i for i, p in enumerate(prepared)}
-        to_align = [(by_index[c.origin], by_index[m]) for c in clusters for m in c.members if m != c.origin]
-        aligned = _align(pool, prepared, chars, to_align, n_processes)
-    alignments = {prepared[j].doc_id: a for (_, j), a in zip(to_align, aligned)}
+        found.update(_align(pool, prepared, chars, more, n_processes))
+    alignments = {m: found[m] for c in clusters for m in c.members if m != c.origin}
     timings["align"] = time.perf_counter() - t0
     return ScanResult(tuple(prepared), clusters, tuple(matches), tuple(skipped), settings, timings, len(pairs), alignments)
 
@@ -352,25 +351,42 @@ def _records(cls: type, *columns: Sequence) -> Sequence:
 def _verify(
     pool: Pool, prepared: list[Prepared], chars: np.ndarray, pair_list: list[list[int]], settings: Settings,
     report: Progress,
-) -> list[Match]:
+) -> tuple[list[Match], list[Group], dict[str, Alignment], list[Match]]:
     """The candidate pairs verified, in blocks that carry their documents (``chars``: the length of
-    each one's text); the matches not ``none``, by (a, b)."""
+    each one's text): the matches not ``none``, by (a, b); the groups of clusters and the
+    alignments found with them by the workers (:func:`_verify_block`); the matches whose groups
+    are left to find (all of them, where there are no workers)."""
     grouped = _by_component(pair_list)
+    groups: list[Group] = []
+    alignments: dict[str, Alignment] = {}
     if pool.workers == 1:
         pair_list = [pair for pairs in grouped for pair in pairs]
         local_pairs, doc_ids, bodies = _task(prepared, pair_list)
         matches = _verify_pairs(doc_ids, bodies, settings, local_pairs, lambda k: report("verify", k, len(pair_list)))
+        loose = matches
     else:
-        matches = []
-        blocks = _blocks(grouped, _VERIFY_CHUNK, _VERIFY_MOST)
+        matches, loose = [], []
+        blocks, whole = _blocks(grouped, _VERIFY_CHUNK, _VERIFY_MOST)
         done = 0
-        tasks = ((settings, *_task(prepared, b)) for b in blocks)  # made as they are handed out
-        for block, found in zip(blocks, _starmap(pool, _verify_block, tasks, _most_chars(chars, blocks))):
+        tasks = ((settings, *_task(prepared, b, evidence=w)) for b, w in zip(blocks, whole))  # made as they are handed out
+        for block, (found, settled) in zip(blocks, _starmap(pool, _verify_block, tasks, _most_chars(chars, blocks))):
             matches += found
+            if settled is None:
+                loose += found
+            else:
+                groups += settled[0]
+                alignments.update(settled[1])
             done += len(block)
             report("verify", done, len(pair_list))
-    matches.sort(key=lambda m: (m.a, m.b))
-    return matches
+        loose.sort(key=_by_ids)
+    matches.sort(key=_by_ids)  # (loose too, where it is matches)
+    return matches, groups, alignments, loose
+
+
+def _by_ids(m: Match) -> tuple[str, str]:
+    """A match's place among matches: by (a, b), the order a document's matches are weighed in
+    when its cluster's origin is chosen (sums of floats: the same order, the same sums)."""
+    return m.a, m.b
 
 
 def _verify_pairs(
@@ -405,7 +421,7 @@ def _verify_pairs(
     return matches
 
 
-def _task(prepared: Sequence[Prepared], pair_list: list) -> tuple[list, list[str], list[tuple[str, ...]]]:
+def _task(prepared: Sequence[Prepared], pair_list: list, *, evidence: bool = False) -> tuple:
     """A block of pairs as a task that carries its documents: the pairs renumbered into
     the block's own ids and bodies (a worker has not got the prepared corpus).
 
@@ -418,10 +434,13 @@ def _task(prepared: Sequence[Prepared], pair_list: list) -> tuple[list, list[str
     """
     docs = sorted({x for pair in pair_list for x in pair})
     local = {x: k for k, x in enumerate(docs)}
-    return (
+    task = (
         [[local[i], local[j]] for i, j in pair_list], [prepared[x].doc_id for x in docs],
         [prepared[x].cleaned.body for x in docs],
     )
+    if not evidence:
+        return task
+    return *task, [(prepared[x].credits, prepared[x].published, prepared[x].word_count) for x in docs]
 
 
 def _by_component(pair_list: list[list[int]]) -> list[list[list[int]]]:
@@ -441,41 +460,67 @@ def _by_component(pair_list: list[list[int]]) -> list[list[list[int]]]:
     return grouped
 
 
-def _blocks(grouped: list[list[list[int]]], size: int, most: int) -> list[list[list[int]]]:
+def _blocks(grouped: list[list[list[int]]], size: int, most: int) -> tuple[list[list[list[int]]], list[bool]]:
     """Pairs grouped by component (:func:`_by_component`) as the workers' blocks: a component
     whole in one block up to ``most`` pairs (in pieces of ``most`` beyond), smaller ones
     packed together up to ``size`` pairs; the largest blocks first, so that the small ones
-    even out the end.
+    even out the end. And whether each block holds whole components (not a piece of one).
 
     A document whose pairs are in two blocks has its words computed twice: blocks cut at
     every ``size`` pairs computed 29,712 documents' words at 10^5 documents (a component has
     up to 1,553 pairs), where 24,198 documents are paired.
 
     >>> _blocks([[[0, 1]] * 5, [[2, 3]], [[4, 5]] * 2, [[6, 7]]], 3, 4)
-    [[[0, 1], [0, 1], [0, 1], [0, 1]], [[2, 3], [4, 5], [4, 5]], [[0, 1]], [[6, 7]]]
+    ([[[0, 1], [0, 1], [0, 1], [0, 1]], [[2, 3], [4, 5], [4, 5]], [[0, 1]], [[6, 7]]], [False, True, False, True])
     """
-    blocks: list[list[list[int]]] = []
+    blocks: list[tuple[list[list[int]], bool]] = []
     packed: list[list[int]] = []
     for pairs in grouped:
         if len(pairs) > size:
-            blocks += [pairs[a : a + most] for a in range(0, len(pairs), most)]
+            blocks += [(pairs[a : a + most], len(pairs) <= most) for a in range(0, len(pairs), most)]
             continue
         if len(packed) + len(pairs) > size:
-            blocks.append(packed)
+            blocks.append((packed, True))
             packed = []
         packed += pairs
     if packed:
-        blocks.append(packed)
-    return sorted(blocks, key=len, reverse=True)
+        blocks.append((packed, True))
+    blocks.sort(key=lambda b: len(b[0]), reverse=True)
+    return [b for b, _ in blocks], [w for _, w in blocks]
 
 
-def _verify_block(settings: Settings, pair_list: list, doc_ids: list[str], bodies: list[tuple[str, ...]]) -> list[Match]:
-    """One task: verify a block of pairs that carries its documents (:func:`_task`)."""
-    return _verify_pairs(doc_ids, bodies, settings, pair_list)
+Group = tuple[tuple[str, ...], str, str]  # a cluster not yet numbered: (members, origin, reason)
 
 
-def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, ...]:
-    """The clusters of the copy links, each with its origin."""
+def _verify_block(
+    settings: Settings, pair_list: list, doc_ids: list[str], bodies: list[tuple[str, ...]],
+    evidence: list[tuple] | None = None,
+) -> tuple[list[Match], tuple[list[Group], dict[str, Alignment]] | None]:
+    """One task: verify a block of pairs that carries its documents (:func:`_task`); and where
+    it holds whole components of the candidate graph (``evidence``: each document's credits,
+    date and length), their clusters too, as groups, with each member's alignment with its
+    group's origin by its id (or None). A cluster lies within a component (its links are
+    candidate pairs), so it is found whole here, as a scan of the corpus finds it; and a
+    worker has the bodies its alignments need (handed out again by an align stage, with
+    one more stage's start and end to wait for: 0.2 s at 10^5 documents)."""
+    matches = _verify_pairs(doc_ids, bodies, settings, pair_list)
+    if evidence is None:
+        return matches, None
+    matches.sort(key=_by_ids)
+    linked = {m.a for m in matches} | {m.b for m in matches}
+    ids = [d for d in doc_ids if d in linked]
+    known = dict(zip(doc_ids, evidence))
+    groups = groups_of(ids, matches, credits={d: known[d][0] for d in ids}, published={d: known[d][1] for d in ids},
+                       lengths={d: known[d][2] for d in ids})
+    local = {d: k for k, d in enumerate(doc_ids)}
+    to_align = [(local[origin], local[m]) for members, origin, _ in groups for m in members if m != origin]
+    return matches, (groups, {doc_ids[j]: a for (_, j), a in zip(to_align, align_many(bodies, to_align))})
+
+
+def _groups(prepared: list[Prepared], matches: list[Match]) -> list[Group]:
+    """The groups of clusters of the copy links (:func:`~dedup.cluster.groups_of`)."""
+    if not matches:
+        return []
     linked = {m.a for m in matches} | {m.b for m in matches}
     # the evidence of origin of these only (the others are in no cluster), in one pass (four
     # passes over 15,000 members at 10^5 documents, each id asked of its record: 0.07 s)
@@ -486,16 +531,18 @@ def _cluster(prepared: list[Prepared], matches: list[Match]) -> tuple[Cluster, .
         if doc_id in linked:
             ids.append(doc_id)
             credits[doc_id], published[doc_id], lengths[doc_id] = p.credits, p.published, p.word_count
-    return build_clusters(ids, matches, credits=credits, published=published, lengths=lengths)
+    return groups_of(ids, matches, credits=credits, published=published, lengths=lengths)
 
 
-def _align(
-    pool: Pool, prepared: list[Prepared], chars: np.ndarray, to_align: list[tuple[int, int]], n_processes: int,
-) -> list[Alignment]:
-    """The alignment of each (origin, member) pair, in order (``chars``: as for :func:`_verify`)."""
+def _align(pool: Pool, prepared: list[Prepared], chars: np.ndarray, groups: list[Group], n_processes: int) -> dict:
+    """The alignment of each member of the groups with its origin, by the member's id (``chars``:
+    as for :func:`_verify`)."""
+    by_index = {p.doc_id: i for i, p in enumerate(prepared)} if groups else {}
+    to_align = [(by_index[origin], by_index[m]) for members, origin, _ in groups for m in members if m != origin]
     blocks = [to_align[a:b] for a, b in tapered(len(to_align), _ALIGN_CHUNK, n_processes)]
     tasks = ((pairs, bodies) for pairs, _, bodies in (_task(prepared, b) for b in blocks))  # made as they are handed out
-    return [a for found in _starmap(pool, _align_block, tasks, _most_chars(chars, blocks)) for a in found]
+    aligned = (a for found in _starmap(pool, _align_block, tasks, _most_chars(chars, blocks)) for a in found)
+    return dict(zip((prepared[j].doc_id for _, j in to_align), aligned))
 
 
 def _align_block(pair_list: list, bodies: list[tuple[str, ...]]) -> list[Alignment]:
