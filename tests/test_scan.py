@@ -212,6 +212,24 @@ def test_pool_runs_tasks_here_and_in_workers_and_keeps_their_order():
     assert places == {True, False}  # this process ran tasks too
 
 
+
+def _sized(k: int, size: int) -> tuple[int, bytes, np.ndarray]:
+    return k, bytes([k % 251]) * size, np.full(size // 8, k, dtype=np.int64)
+
+
+def test_results_of_every_size_come_back_whole_in_a_buffer_used_again():
+    # a worker's results are read into one buffer, grown as needed (and let go past 16 pipes):
+    # each result, unpickled from it, is whole and owns its data, whatever came before or after
+    from dedup.engines.pool import _PIPE, Pool
+
+    sizes = [10, 3 << 20, 100, 17 * _PIPE, 5, 2 << 20, 0, 64]
+    with Pool(2) as pool:
+        found = list(pool.starmap(_sized, [(k, size) for k, size in enumerate(sizes * 4)]))
+        assert len(pool._workers[0].buffer) <= 16 * _PIPE
+    assert len(found) == len(sizes) * 4
+    for (k, data, numbers), size in zip(found, sizes * 4):  # (read after all came: none is a view of the buffer)
+        assert data == bytes([k % 251]) * size and numbers.tolist() == [k] * (size // 8)
+
 def _texts_at(start, end, remote=False):
     import time
 
