@@ -10,7 +10,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 import stories
-from dedup import Document, InputError, Settings, diff, iter_documents, scan
+from dedup import Document, InputError, Settings, _native, diff, iter_documents, scan
 from dedup.report import dumps, scan_to_dict
 
 
@@ -129,22 +129,35 @@ def test_output_identical_whatever_the_number_of_processes(monkeypatch):
         assert bool(grouped_here[-1]) == here
 
 
-def test_records_from_workers_pickle_as_calls_of_their_class():
+def test_records_from_workers_pickle_as_their_fields():
     """Matches and alignments come back from workers by the thousand: each is pickled as its
-    class called on its fields (not the slow state of a frozen dataclass) and unpickles equal."""
+    class and its fields' values (not the slow state of a frozen dataclass), made again without
+    ``__init__`` (in C where the fields are slots), and unpickles equal, of its class."""
     import dataclasses
     import pickle
+
+    from dedup import _pickling
 
     result = scan(corpus())
     records = list(result.pairs) + list(result.alignments.values())
     nested = [b for a in result.alignments.values() for b in a.blocks]
     nested += [c for b in nested for c in b.changes] + [s for m in result.pairs for s in m.sentence_matches]
-    assert {type(r).__name__ for r in records + nested} >= {"Match", "Alignment", "Block", "Change", "SentenceMatch"}
+    nested += [p for m in result.pairs for p in m.passages]
+    assert {type(r).__name__ for r in records + nested} >= {"Match", "Alignment", "Block", "Change", "SentenceMatch",
+                                                             "SharedPassage"}
     for record in records + nested:
-        cls, values = record.__reduce__()
-        assert cls is type(record)
+        restore, (cls, names, values) = record.__reduce__()
+        slots = "__slots__" in cls.__dict__  # (made by the compiled function, no __init__ called)
+        assert restore is (_native.cleaning.record if slots and _native.cleaning else _pickling._restored) and cls is type(record)
+        assert names == tuple(f.name for f in dataclasses.fields(record))
         assert values == tuple(getattr(record, f.name) for f in dataclasses.fields(record))
-    assert pickle.loads(pickle.dumps(records)) == records
+    again = pickle.loads(pickle.dumps(records + nested))
+    assert again == records + nested and [type(r) for r in again] == [type(r) for r in records + nested]
+    assert [hash(r) for r in again] == [hash(r) for r in records + nested]
+    with pytest.MonkeyPatch.context() as mp:  # the reference path: the class called on the values
+        mp.setattr(_native, "cleaning", None)
+        assert {r.__reduce__()[0] for r in records + nested} == {_pickling._restored}
+        assert pickle.loads(pickle.dumps(records + nested)) == records + nested
 
 
 @pytest.mark.parametrize("workers", [1, 2])
