@@ -1562,3 +1562,27 @@ def record(type cls not None, tuple fields not None, tuple values not None):
     found = <object> made
     Py_DECREF(made)  # (``found`` holds it now)
     return found
+
+
+cdef extern from "Python.h":
+    object PyUnicode_Substring(object s, Py_ssize_t start, Py_ssize_t end)
+
+
+def paragraph_texts(str joined not None, bytes ends not None, tuple kinds, str kind):
+    """``dedup.paragraphs.Cleaned``'s paragraph texts (``texts``, or with ``kinds`` and ``kind``, those of
+    that kind: ``body``), cut out of ``joined`` where ``ends`` says (0.35 us for the body of 7 paragraphs,
+    1.15 in Python)."""
+    cdef Py_ssize_t n = len(ends) // 4, i, at = 0, length = PyUnicode_GET_LENGTH(joined)
+    cdef uint32_t end
+    cdef const char *raw = PyBytes_AS_STRING(ends)
+    if len(ends) % 4 or (kinds is not None and len(kinds) != n):
+        raise ValueError(f"{len(ends)} bytes of ends for {n if kinds is None else len(kinds)} paragraphs")
+    out = []
+    for i in range(n):
+        memcpy(&end, raw + 4 * i, 4)
+        if end < at or end > length:
+            raise ValueError(f"paragraph {i} ends at {end}, outside {at}..{length}")
+        if kinds is None or kinds[i] == kind:
+            out.append(PyUnicode_Substring(joined, at, end))
+        at = end
+    return tuple(out)

@@ -79,21 +79,12 @@ class Cleaned:
     @property
     def texts(self) -> tuple[str, ...]:
         """Each paragraph's text, in order."""
-        joined, at, out = self.joined, 0, []
-        for end in memoryview(self.ends).cast("I"):
-            out.append(joined[at:end])
-            at = end
-        return tuple(out)
+        return _texts(self.joined, self.ends, None, None)
 
     @property
     def body(self) -> tuple[str, ...]:
         """The body paragraphs' text, in order."""
-        joined, at, out = self.joined, 0, []
-        for end, kind in zip(memoryview(self.ends).cast("I"), self.kinds):
-            if kind == "body":
-                out.append(joined[at:end])
-            at = end
-        return tuple(out)
+        return _texts(self.joined, self.ends, self.kinds, "body")
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -122,6 +113,19 @@ def joined_texts(texts: Sequence[str]) -> tuple[str, bytes]:
     if fast is not None:
         return fast.joined_texts(texts if type(texts) is list else list(texts))
     return "".join(texts), array("I", accumulate(map(len, texts))).tobytes()
+
+
+def _texts(joined: str, ends: bytes, kinds: tuple[str, ...] | None, kind: str | None) -> tuple[str, ...]:
+    """The paragraphs' texts cut out of ``joined`` (those of ``kind`` only, given ``kinds``)."""
+    fast = _native.cleaning
+    if fast is not None:
+        return fast.paragraph_texts(joined, ends, kinds, kind)
+    at, out = 0, []
+    for k, end in enumerate(memoryview(ends).cast("I")):
+        if kinds is None or kinds[k] == kind:
+            out.append(joined[at:end])
+        at = end
+    return tuple(out)
 
 
 def cleaned_records(parts: Sequence[tuple]) -> Sequence[Cleaned]:

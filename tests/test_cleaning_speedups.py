@@ -528,6 +528,23 @@ def test_joined_texts_are_the_reference(texts):
     with pytest.raises(TypeError):
         FAST.joined_texts(["a", b"b"])
 
+
+@compiled
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.one_of(paragraph, st.text(max_size=8)), st.sampled_from(["body", "nav", "byline"])), max_size=8))
+def test_paragraph_texts_are_the_reference(rows):
+    from dedup.paragraphs import Cleaned, Paragraph
+
+    cleaned = Cleaned([Paragraph(text, kind) for text, kind in rows])
+    found = cleaned.texts, cleaned.body
+    with reference():
+        assert (cleaned.texts, cleaned.body) == found
+    assert found == (tuple(t for t, _ in rows), tuple(t for t, k in rows if k == "body"))
+    with pytest.raises(ValueError):  # ends past the text, or not one a kind
+        FAST.paragraph_texts("ab", (5).to_bytes(4, sys.byteorder), None, None)
+    with pytest.raises(ValueError):
+        FAST.paragraph_texts("ab", b"\x01\x00\x00", None, None)
+
 @compiled
 def test_records_are_made_only_into_slots_of_their_class():
     # records() writes a field to the slot its class defines for it: a class of other fields,
