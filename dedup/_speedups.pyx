@@ -2265,3 +2265,38 @@ def copied_texts(list texts, Py_ssize_t start, Py_ssize_t end):
         else:
             found.append(<object> text)
     return found
+
+
+# --- the candidate graph ------------------------------------------------------------------------
+
+
+cdef inline int64_t _root(int64_t *parent, int64_t i) noexcept nogil:
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]  # path halving
+        i = parent[i]
+    return i
+
+
+def pair_components(const int64_t[:, ::1] pairs, Py_ssize_t n):
+    """Each document's component in the graph of ``pairs`` (of documents 0 to n - 1), named by its
+    smallest document: a union-find that links every root to the smaller one (what
+    ``dedup.cluster.components`` finds, at 10^5 documents' 31,011 pairs 30 ms in Python)."""
+    if pairs.shape[1] != 2:
+        raise ValueError(f"pairs of {pairs.shape[1]} documents; (m, 2) expected")
+    cdef Py_ssize_t k, m = pairs.shape[0]
+    for k in range(m):
+        if not (0 <= pairs[k, 0] < n and 0 <= pairs[k, 1] < n):
+            raise ValueError(f"pair {k} names a document outside 0..{n - 1}")
+    labels = np.arange(n, dtype=np.int64)
+    cdef int64_t[::1] parent = labels
+    cdef int64_t a, b
+    with nogil:
+        for k in range(m):
+            a, b = _root(&parent[0], pairs[k, 0]), _root(&parent[0], pairs[k, 1])
+            if a < b:
+                parent[b] = a
+            elif b < a:
+                parent[a] = b
+        for k in range(n):
+            parent[k] = _root(&parent[0], k)
+    return labels

@@ -439,6 +439,10 @@ def test_verify_blocks_keep_components_whole(edges, size, most):
 
     pairs = sorted({(min(e), max(e)) for e in edges})
     grouped = local._by_component([list(p) for p in pairs])
+    assert local._by_component(np.array(pairs, dtype=np.int64).reshape(-1, 2)) == grouped
+    with pytest.MonkeyPatch.context() as mp:  # the components found in C are the reference's
+        mp.setattr(_native, "speedups", None)
+        assert local._by_component([list(p) for p in pairs]) == grouped
     blocks, whole = local._blocks(grouped, size, most)
     assert len(whole) == len(blocks)
     # every pair once; the largest blocks first
