@@ -20,7 +20,8 @@ PACKAGE = Path(dedup.__file__).parent
 # the engines, the index, the gate and the CLI only call them.
 LAYERS = [
     ("dedup._speedups", "dedup._cleaning"),  # compiled (dedup/_speedups.pyx: imports numpy only; dedup/_cleaning.pyx)
-    ("dedup._version", "dedup.errors", "dedup._native", "dedup._pickling"),
+    ("dedup._version", "dedup.errors", "dedup._native"),
+    ("dedup._pickling",),  # records pickled by their fields (made again by the compiled module)
     ("dedup.settings",),
     ("dedup.ingest",),
     ("dedup.quotes",),

@@ -560,8 +560,10 @@ def test_records_are_made_only_into_slots_of_their_class():
     for cls, fields in ((Plain, ("text",)), (Child, ("text", "kind", "extra")), (clean_module.Paragraph, ("text", "nope"))):
         with pytest.raises(ValueError, match="slot"):
             FAST.records(cls, fields, *[["x"]] * len(fields))
-    with pytest.raises(ValueError, match="9 fields"):
-        FAST.records(clean_module.Paragraph, ("text",) * 9, *[["x"]] * 9)
+    with pytest.raises(ValueError, match="25 fields"):
+        FAST.records(clean_module.Paragraph, ("text",) * 25, *[["x"]] * 25)
+    with pytest.raises(ValueError, match="values for 2 fields"):
+        FAST.record(clean_module.Paragraph, ("text", "kind"), ("x",))
     # columns of any iterable kind; a class's offsets are remembered, a refused one's not
     for _ in range(3):
         made = FAST.records(clean_module.Paragraph, ("text", "kind"), (t for t in ["a", "b"]), ("body", "byline"))
