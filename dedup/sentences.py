@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz.distance import LCSseq
 
 from . import _native
-from ._pickling import by_fields
+from ._pickling import by_fields, made, one
 from .sign import distinct
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,6 +67,9 @@ class SentenceMatch:
     quoted: bool
 
 
+_MATCH_FIELDS = ("a", "b", "how", "similarity", "quoted")  # SentenceMatch's, in order (tests hold them to it)
+
+
 class Sentences:
     """Which sentences of a and of b are copied in the other, and which are quotations.
 
@@ -104,7 +107,8 @@ class Sentences:
         """a's matched sentences as :class:`SentenceMatch` records, made when asked (after
         :meth:`finish`): a scan never asks of a pair of verdict none, two in three of its pairs."""
         quote_a, quote_b = self.side_a.quoted_list, self.side_b.quoted_list
-        return tuple(SentenceMatch(k, t, how, sim, quote_a[k] or quote_b[t]) for k, (t, how, sim) in sorted(self.found_a.items()))
+        rows = [(k, t, how, sim, quote_a[k] or quote_b[t]) for k, (t, how, sim) in sorted(self.found_a.items())]
+        return made(SentenceMatch, _MATCH_FIELDS, rows)
 
     def finish(self) -> Sentences:
         found_a, found_b = self.found_a, self.found_b
@@ -152,7 +156,7 @@ class Side:
         fast = _native.speedups
         if fast is not None and 0 < len(words) <= _COUNTED_WORDS and words.sentence.dtype == np.int32:
             # one pass in C: 2 µs a text, not 9 (numpy calls on a few hundred words)
-            return cls(*fast.sentence_side(words.sentence, words.quoted.view(np.uint8), MIN_SENTENCE_WORDS))
+            return one(cls, _SIDE_FIELDS, fast.sentence_side(words.sentence, words.quoted.view(np.uint8), MIN_SENTENCE_WORDS))
         sizes = _sizes(words.sentence)
         quoted = _shares(words.sentence, words.quoted, sizes) >= 0.5
         sizes_list, quoted_list = sizes.tolist(), quoted.tolist()
@@ -164,6 +168,9 @@ class Side:
         """The share of the counted sentences' words that the ``chosen`` sentences hold."""
         total = self.counted_words
         return sum(map(self.sizes_list.__getitem__, chosen)) / total if total else 0.0
+
+
+_SIDE_FIELDS = ("sizes", "quoted", "sizes_list", "quoted_list", "long", "counted", "counted_words")  # Side's
 
 
 def _batch_texts(states: Sequence[Sentences]) -> tuple:

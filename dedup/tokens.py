@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import _native
+from ._pickling import made
 from .quotes import (
     _CLOSE_CODE,
     _OPEN_CODE,
@@ -187,6 +188,9 @@ class Words:
         return len(self.words)
 
 
+_WORDS_FIELDS = ("words", "paragraph", "quoted", "sentence_start", "sentence")  # Words', in order (made() stores them)
+
+
 def analyse(paragraphs: Iterable[str]) -> Words:
     """Tokenise body paragraphs into :class:`Words`, vectorised over the whole body.
 
@@ -251,10 +255,9 @@ def _analysed(scan: _Scan, *, variable_width: bool = False) -> list[Words]:
     words = _strings(codes, spans.starts, spans.ends)
     if variable_width and _STRINGS is not None:
         words = words.astype(_STRINGS)
-    return [
-        Words(words[i:j], paragraph[i:j], quoted[i:j], spans.sentence_start[i:j], sentence[i:j])
-        for i, j in zip(cuts, cuts[1:])
-    ]
+    starts = spans.sentence_start
+    return list(made(Words, _WORDS_FIELDS, [(words[i:j], paragraph[i:j], quoted[i:j], starts[i:j], sentence[i:j])
+                                            for i, j in zip(cuts, cuts[1:])]))
 
 
 def _sentence_index(sentence_end: np.ndarray, is_word: np.ndarray, cuts: list[int]) -> np.ndarray:

@@ -52,7 +52,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from . import _native
-from ._pickling import by_fields
+from ._pickling import by_fields, made, one
 from .clean import split_paragraphs
 from .sentences import SentenceMatch, Sentences, Side, match_sentences
 from .sign import distinct, shingle_hashes, span_hashes
@@ -195,6 +195,13 @@ class Match:
         )
 
 
+# the records' fields in order, as made() stores them (tests hold them to the dataclasses)
+_PASSAGE_FIELDS = ("a_start", "b_start", "words", "quoted_words", "text")
+_MATCH_FIELDS = ("a", "b", "verdict", "jaccard", "containment_a_in_b", "containment_b_in_a", "shared_words",
+                 "quoted_shared_words", "copy_share_a", "copy_share_b", "longest_passage", "conflicts", "passages",
+                 "sentences_a", "sentences_b", "copied_a", "copied_b", "sentence_matches")
+
+
 def compare_many(
     pairs: Sequence[tuple[Analysed, Analysed]],
     *,
@@ -281,20 +288,16 @@ def _match(a: Analysed, b: Analysed, runs, sizes, s: Sentences, digits: Callable
     if copies_only and verdict == "none":
         return None
     qa, qb, words_a, words_b = a.words.quoted, b.words.quoted, a.words.words, b.words.words
-    passages = [
-        SharedPassage(a0, b0, n, quoted, " ".join(words_a[a0 : a0 + n].tolist()))
-        for (a0, b0, n), quoted in zip(ordered, _quoted_words(qa, qb, ordered))
-    ]
+    quoted = _quoted_words(qa, qb, ordered)
+    # records made without __init__ (dedup._pickling.made): a pair's passages and match, by the ten thousand
+    passages = made(SharedPassage, _PASSAGE_FIELDS,
+                    [(a0, b0, n, q, " ".join(words_a[a0 : a0 + n].tolist())) for (a0, b0, n), q in zip(ordered, quoted)])
     conflicts = tuple(f"{' '.join(words_a[i:j].tolist())}→{' '.join(words_b[k:end].tolist())}" for i, j, k, end in spans)
-    return Match(
-        a=a.doc_id, b=b.doc_id, verdict=verdict, jaccard=inter / union if union else 0.0,
-        containment_a_in_b=inter / size_a if size_a else 0.0, containment_b_in_a=inter / size_b if size_b else 0.0,
-        shared_words=shared, quoted_shared_words=sum(p.quoted_words for p in passages),
-        copy_share_a=s.share_a, copy_share_b=s.share_b,
-        longest_passage=max((p.words for p in passages), default=0),
-        conflicts=conflicts, passages=tuple(passages), sentences_a=s.counted_a, sentences_b=s.counted_b,
-        copied_a=s.copied_a, copied_b=s.copied_b, sentence_matches=s.matches_a,
-    )
+    return one(Match, _MATCH_FIELDS, (
+        a.doc_id, b.doc_id, verdict, inter / union if union else 0.0, inter / size_a if size_a else 0.0,
+        inter / size_b if size_b else 0.0, shared, sum(quoted), s.share_a, s.share_b, max((n for _, _, n in ordered), default=0),
+        conflicts, passages, s.counted_a, s.counted_b, s.copied_a, s.copied_b, s.matches_a,
+    ))
 
 
 def _quoted_words(quoted_a: np.ndarray, quoted_b: np.ndarray, runs: list[tuple[int, int, int]]) -> list[int]:

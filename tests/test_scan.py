@@ -160,6 +160,19 @@ def test_records_from_workers_pickle_as_their_fields():
         assert pickle.loads(pickle.dumps(records + nested)) == records + nested
 
 
+def test_records_made_without_init_name_their_fields_in_order():
+    # dedup._pickling.made() stores a row's values in the fields named, as __init__ would: the names
+    # are the dataclass's fields, in order, and no __post_init__ is skipped
+    import dataclasses
+
+    from dedup import sentences, tokens, verify
+
+    for names, cls in ((sentences._MATCH_FIELDS, sentences.SentenceMatch), (sentences._SIDE_FIELDS, sentences.Side),
+                       (verify._PASSAGE_FIELDS, verify.SharedPassage), (verify._MATCH_FIELDS, verify.Match),
+                       (tokens._WORDS_FIELDS, tokens.Words)):
+        assert names == tuple(f.name for f in dataclasses.fields(cls)) and not hasattr(cls, "__post_init__")
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_template_lines_counted_by_hash_are_those_counted_by_string(monkeypatch, workers):
     import dedup.engines.local as local
