@@ -56,6 +56,7 @@ class Cluster:
     members: tuple[str, ...]
 
 
+Group = tuple[tuple[str, ...], str, str]  # a cluster not yet numbered: (members, origin, reason)
 _Id = TypeVar("_Id", str, int)
 
 
@@ -148,7 +149,7 @@ def groups_of(
     credits: Mapping[str, Sequence[str]],
     published: Mapping[str, str | None],
     lengths: Mapping[str, int],
-) -> list[tuple[tuple[str, ...], str, str]]:
+) -> list[Group]:
     """The groups of documents linked by copy verdicts as ``(members, origin, reason)``, not yet
     numbered (:func:`numbered`): a group is the same whatever others are found with it, so
     that the groups of separate parts of a corpus, numbered together, are its clusters."""
@@ -165,7 +166,7 @@ def groups_of(
     return found
 
 
-def numbered(groups: Iterable[tuple[tuple[str, ...], str, str]]) -> tuple[Cluster, ...]:
+def numbered(groups: Iterable[Group]) -> tuple[Cluster, ...]:
     """Clusters of groups :func:`groups_of` found: ``c1``, ``c2``, ... by decreasing size, then origin id.
 
     >>> [c.cluster_id + ":" + c.origin for c in numbered([(("a", "b"), "b", "id"), (("c", "d", "e"), "e", "id")])]

@@ -28,7 +28,7 @@ from .. import _native
 from ..align import Alignment, align_many
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
 from ..clean import NO_ARTICLE_TEXT, Cleaned, cleaned_records, frequent_lines, joined_template_keys
-from ..cluster import components, groups_of, numbered
+from ..cluster import Group, components, groups_of, numbered
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
 from ..settings import Settings, lsh_params
@@ -201,7 +201,7 @@ def _templates(pool: Pool, lengths: np.ndarray, settings: Settings, n_processes:
     if any(probe != hash(_PROBE) for probe, _, _, _ in found):  # (never: forked workers hash as this process)
         return frequent_lines(Counter(k for _, _, keys, _ in found if keys for k in keys.split("\n")), template_min_docs=least)
     # the hashes of each sign counted on a thread of their own (numpy's sort lets go of the
-    # interpreter's lock; the workers wait for this): 1.5 million at 10^5 documents, 0.13 -> 0.06 s
+    # interpreter's lock; the workers wait for this): 1.5 million at 10^5 documents, 0.13 -> 0.07 s
     every = [h for _, h, _, _ in found]
     often = np.sort(np.concatenate(pool.thread_map(partial(_frequent, every, least), (False, True))))
     counts: Counter[str] = Counter()
@@ -452,7 +452,7 @@ def _by_component(pair_list: list[list[int]] | np.ndarray) -> list[list[list[int
     """The pairs grouped by connected component of the candidate graph (then in order):
     a block of pairs then holds fewer distinct documents, whose words it computes once
     (on the real corpus, 4,129 word computations instead of 5,738). The components in order
-    of their smallest document, found in C where compiled (``pair_components``: 38 -> 8 ms
+    of their smallest document, found in C where compiled (``pair_components``: 35 -> 9 ms
     at 10^5 documents, while the workers wait for their first block).
 
     >>> _by_component([[0, 5], [1, 2], [2, 3], [4, 5]])
@@ -503,9 +503,6 @@ def _blocks(grouped: list[list[list[int]]], size: int, most: int) -> tuple[list[
         blocks.append((packed, True))
     blocks.sort(key=lambda b: len(b[0]), reverse=True)
     return [b for b, _ in blocks], [w for _, w in blocks]
-
-
-Group = tuple[tuple[str, ...], str, str]  # a cluster not yet numbered: (members, origin, reason)
 
 
 def _verify_block(
