@@ -146,7 +146,7 @@ def cleaned_records(parts: Sequence[tuple]) -> Sequence[Cleaned]:
 
 def compact_parts(raw: Sequence[str], kinds: Sequence[str], credits: tuple[str, ...], published: str | None,
                   headline: str | None) -> tuple:
-    """:func:`cleaned_parts`' result as :class:`Cleaned`'s fields (:func:`cleaned_records` makes
+    """:func:`~dedup.clean.cleaned_parts`' result as :class:`Cleaned`'s fields (:func:`cleaned_records` makes
     the record): what a worker hands back."""
     return (*joined_texts(raw), tuple(kinds), credits, published, headline)
 
