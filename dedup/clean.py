@@ -42,9 +42,7 @@ from .origin import agency as agency  # (where dedup.check and dedup.steps impor
 from .paragraphs import _PARAGRAPH_FIELDS as _PARAGRAPH_FIELDS  # (re-exported: where tests and callers import them from)
 from .paragraphs import Cleaned as Cleaned
 from .paragraphs import Paragraph as Paragraph
-from .paragraphs import cleaned_records as cleaned_records
-from .paragraphs import compact_parts as compact_parts
-from .paragraphs import joined_texts as joined_texts
+from .paragraphs import cleaned_records, compact_parts
 from .paragraphs import paragraph_records as paragraph_records
 from .tokens import _CJK_WORD, CJK_CHAR, WORD_TOKEN, _code_classes
 

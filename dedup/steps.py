@@ -25,9 +25,10 @@ from typing import Any, cast
 import numpy as np
 
 from .align import Alignment, align
-from .clean import Cleaned, agency, cleaned_parts, cleaned_records, compact_parts
+from .clean import Cleaned, agency, cleaned_parts
 from .cluster import Cluster
 from .ingest import Document, Skipped
+from .paragraphs import cleaned_records, compact_parts
 from .settings import Settings
 from .sign import Signature, SignedBatch, body_hashes, long_body_hashes, shingle_hashes, shingles_many, sign_batch, sign_hashes, span_hashes
 from .tokens import Part, analyse_parts, joined_parts, long_word_counts

@@ -27,10 +27,11 @@ import numpy as np
 from .. import _native
 from ..align import Alignment, align_many
 from ..candidates import banded_candidate_pairs, filter_pairs, outlet, published_seconds
-from ..clean import NO_ARTICLE_TEXT, Cleaned, cleaned_records, frequent_lines, joined_template_keys
+from ..clean import NO_ARTICLE_TEXT, Cleaned, frequent_lines, joined_template_keys
 from ..cluster import Group, components, groups_of, numbered
 from ..errors import InputError
 from ..ingest import Document, Skipped, unique_documents
+from ..paragraphs import cleaned_records
 from ..settings import Settings, lsh_params
 from ..sign import Signature
 from ..steps import Analysed, Prepared, ScanResult, analyse_documents, copies_of, prepare_batch
